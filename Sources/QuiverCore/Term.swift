@@ -1,0 +1,130 @@
+/// An RDF term or a plain name from a tabular file.
+///
+/// Plain names (`head<TAB>relation<TAB>tail` files) are their own kind: `Nations`'s `usa` is neither an
+/// IRI nor a literal. Blank node labels are already scoped per load when they reach the store.
+///
+/// ```swift
+/// let t = Term.literal("chat", datatype: nil, language: "fr")
+/// print(t.ntriples)   // "chat"@fr
+/// ```
+public enum Term: Hashable, Sendable {
+    case name(String)
+    case iri(String)
+    case blank(String)
+    /// A literal. `datatype == nil` means `xsd:string` (or `rdf:langString` when `language` is set).
+    case literal(String, datatype: String?, language: String?)
+
+    public var kind: TermKind {
+        switch self {
+        case .name: .name
+        case .iri: .iri
+        case .blank: .blank
+        case .literal: .literal
+        }
+    }
+
+    /// The lexical form (IRI without brackets, blank label without `_:`, literal value, plain name).
+    public var value: String {
+        switch self {
+        case .name(let v), .iri(let v), .blank(let v): v
+        case .literal(let v, _, _): v
+        }
+    }
+
+    public var datatype: String? {
+        if case .literal(_, let dt, _) = self { return dt }
+        return nil
+    }
+
+    public var language: String? {
+        if case .literal(_, _, let lang) = self { return lang }
+        return nil
+    }
+
+    /// Rebuilds a term from its stored parts.
+    public init(kind: TermKind, value: String, datatype: String? = nil, language: String? = nil) {
+        switch kind {
+        case .name: self = .name(value)
+        case .iri: self = .iri(value)
+        case .blank: self = .blank(value)
+        case .literal: self = .literal(value, datatype: datatype, language: language)
+        }
+    }
+
+    /// The 64-bit dictionary id of this term: a hash of its kind and parts, so every process and every
+    /// load computes the same id without asking the database. The store checks for collisions.
+    public var id: TermID { TermID(hashing: self) }
+}
+
+/// The kind of a term, as stored in the `terms.kind` column.
+public enum TermKind: Int16, Sendable, CaseIterable, CustomStringConvertible {
+    case name = 0
+    case iri = 1
+    case blank = 2
+    case literal = 3
+
+    public var description: String {
+        switch self {
+        case .name: "name"
+        case .iri: "iri"
+        case .blank: "blank"
+        case .literal: "literal"
+        }
+    }
+}
+
+/// A term's dictionary id.
+public struct TermID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var rawValue: Int64
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+
+    public init(hashing term: Term) {
+        var h = TermHasher()
+        h.combine(byte: UInt8(term.kind.rawValue))
+        switch term {
+        case .name(let v), .iri(let v), .blank(let v):
+            h.combine(v)
+        case .literal(let v, let dt, let lang):
+            h.combine(v)
+            h.combine(byte: 0xFF)
+            if let dt { h.combine(dt) }
+            h.combine(byte: 0xFF)
+            if let lang { h.combine(lang.lowercased()) }
+        }
+        rawValue = Int64(bitPattern: h.finalize())
+    }
+
+    public static func < (a: TermID, b: TermID) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { String(rawValue) }
+}
+
+/// 64-bit FNV-1a over the bytes followed by a SplitMix64 finaliser: fast, stable across processes and
+/// platforms (unlike `Hasher`, which is seeded per process).
+public struct TermHasher: Sendable {
+    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    @inline(__always)
+    public mutating func combine(byte: UInt8) {
+        state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+
+    public mutating func combine(_ string: String) {
+        var s = string
+        s.withUTF8 { buf in
+            for b in buf { combine(byte: b) }
+        }
+    }
+
+    public mutating func combine(bytes: UnsafeRawBufferPointer) {
+        for b in bytes { combine(byte: b) }
+    }
+
+    public func finalize() -> UInt64 {
+        var z = state &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,1 @@
+// QuiverParsers module.

@@ -1,0 +1,1 @@
+// QuiverPostgres module.
