@@ -1,0 +1,84 @@
+import QuiverCore
+
+/// Output formats for `quiver export` and `quiver convert`.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case ntriples = "nt"
+    case tsv
+
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "nt", "ntriples", "n-triples": self = .ntriples
+        case "tsv", "txt": self = .tsv
+        default: return nil
+        }
+    }
+}
+
+/// Turns triples into lines of N-Triples or TSV.
+///
+/// Plain names (from TSV inputs) have no RDF form: in N-Triples they become IRIs under
+/// `urn:quiver:name:` with the name percent-encoded, so the output is valid N-Triples. In TSV,
+/// plain names are written as they are and other terms in their N-Triples form; a name containing a
+/// tab or line break cannot be written as TSV and is an error.
+public struct TripleWriter: Sendable {
+    public static let nameNamespace = "urn:quiver:name:"
+    public let format: OutputFormat
+
+    public init(format: OutputFormat) { self.format = format }
+
+    public struct UnrepresentableTerm: Error, CustomStringConvertible {
+        public var term: Term
+        public var description: String {
+            "the name \(NTriples.format(.literal(term.value, datatype: nil, language: nil))) contains a tab or line break and cannot be written as TSV; export as nt"
+        }
+    }
+
+    /// Appends one line (with its line break) to `out`.
+    public func append(_ s: Term, _ p: Term, _ o: Term, to out: inout [UInt8]) throws {
+        switch format {
+        case .ntriples:
+            NTriples.append(Self.rdf(s), to: &out)
+            out.append(0x20)
+            NTriples.append(Self.rdf(p), to: &out)
+            out.append(0x20)
+            NTriples.append(Self.rdf(o), to: &out)
+            out.append(contentsOf: [0x20, 0x2E, 0x0A])
+        case .tsv:
+            try appendTSV(s, to: &out)
+            out.append(0x09)
+            try appendTSV(p, to: &out)
+            out.append(0x09)
+            try appendTSV(o, to: &out)
+            out.append(0x0A)
+        }
+    }
+
+    private func appendTSV(_ t: Term, to out: inout [UInt8]) throws {
+        if case .name(let v) = t {
+            if v.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { throw UnrepresentableTerm(term: t) }
+            out.append(contentsOf: v.utf8)
+        } else {
+            NTriples.append(t, to: &out)
+        }
+    }
+
+    /// The RDF form of a term: plain names become `urn:quiver:name:` IRIs.
+    public static func rdf(_ t: Term) -> Term {
+        guard case .name(let v) = t else { return t }
+        var iri = nameNamespace
+        for b in v.utf8 {
+            let unreserved = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
+            if unreserved {
+                iri.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                iri += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
+            }
+        }
+        return .iri(iri)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}

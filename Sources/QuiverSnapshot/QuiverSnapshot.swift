@@ -1,1 +1,0 @@
-// QuiverSnapshot module.

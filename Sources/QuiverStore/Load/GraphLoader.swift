@@ -1,0 +1,174 @@
+import Foundation
+import QuiverCore
+import QuiverParsers
+import QuiverPostgres
+
+extension Store {
+    /// Loads triples into `graph` (created if needed) in one transaction: the load lands whole or not
+    /// at all, and a syntax error leaves the graph exactly as it was.
+    ///
+    /// A new graph is written the fast way: its partitions are created in the load's transaction,
+    /// filled by binary COPY without indexes (PostgreSQL skips the WAL for them), indexed once and
+    /// attached. An existing graph gets the triples through a staging table and a set-based merge.
+    public func load(
+        graph name: String, inputs: [LoadInput], options: LoadOptions = LoadOptions(),
+        progress: ((LoadProgress) -> Void)? = nil
+    ) throws -> LoadReport {
+        try validateGraphName(name)
+        let started = DispatchTime.now()
+        let conn = try connect()
+        defer { conn.close() }
+        do {
+            var report = try conn.transaction {
+                let target = try GraphTarget.prepare(name: name, conn)
+                var session = LoadSession(graphID: target.id, options: options)
+                let copyTable = target.isFresh ? target.triplesTable : "load_triples"
+                if !target.isFresh {
+                    try conn.executeScript("""
+                        CREATE TEMP TABLE load_triples (LIKE triples) ON COMMIT DROP;
+                        CREATE TEMP TABLE load_terms (LIKE terms) ON COMMIT DROP;
+                        """)
+                }
+                // Triples stream straight into PostgreSQL; the (much smaller) new terms are buffered
+                // and copied after, since a connection runs one COPY at a time.
+                _ = try conn.copyIn(
+                    "COPY \(quoteIdentifier(copyTable)) (graph_id, s, p, o, provenance, split) FROM STDIN (FORMAT binary)"
+                ) { writer in
+                    for (index, input) in inputs.enumerated() {
+                        try session.read(input, index: index, count: inputs.count, writer: writer, progress: progress)
+                    }
+                    try session.finishTriples(writer: writer)
+                }
+                let termsTable = target.isFresh ? target.termsTable : "load_terms"
+                _ = try conn.copyIn(
+                    "COPY \(quoteIdentifier(termsTable)) (graph_id, id, kind, value, datatype, lang) FROM STDIN (FORMAT binary)"
+                ) { writer in
+                    try session.finishTerms(writer: writer)
+                }
+                progress?(session.progress(phase: target.isFresh ? .indexing : .merging))
+                let counts = target.isFresh
+                    ? try target.finishFresh(conn, rows: session.rowsWritten, terms: session.newTermCount)
+                    : try target.mergeStaged(conn)
+                try target.recordChange(conn, kind: "load", added: counts.newTriples, removed: 0)
+                return LoadReport(
+                    graph: name, read: session.triplesRead, new: counts.newTriples,
+                    duplicates: session.triplesRead - counts.newTriples, newTerms: counts.newTerms, seconds: 0)
+            }
+            report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            return report
+        } catch let e as PGError {
+            throw StoreError.database(e)
+        } catch let e as ParseError {
+            throw StoreError.parse(e)
+        }
+    }
+}
+
+/// The graph a write goes to, locked for the write's transaction.
+struct GraphTarget {
+    var id: Int32
+    var name: String
+    /// Created by this transaction: its partitions are new, unindexed and not yet attached.
+    var isFresh: Bool
+
+    var termsTable: String { "terms_g\(id)" }
+    var triplesTable: String { "triples_g\(id)" }
+
+    /// Finds the graph and locks its row, or creates it. Writers to one graph queue on that lock;
+    /// writers to different graphs do not wait for each other.
+    static func prepare(name: String, _ conn: PGConnection, createIndexedIfNew: Bool = false) throws -> GraphTarget {
+        let inserted = try conn.execute(
+            "INSERT INTO graphs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id", [.text(name)])
+        if inserted.rowCount == 1, let id = inserted.int(0, 0) {
+            let target = GraphTarget(id: Int32(id), name: name, isFresh: true)
+            try target.createPartitions(conn)
+            if createIndexedIfNew {
+                _ = try target.finishFresh(conn, rows: 0, terms: 0)
+                return GraphTarget(id: Int32(id), name: name, isFresh: false)
+            }
+            return target
+        }
+        let r = try conn.execute("SELECT id FROM graphs WHERE name = $1 FOR UPDATE", [.text(name)])
+        guard r.rowCount == 1, let id = r.int(0, 0) else { throw StoreError.graphNotFound(name) }
+        return GraphTarget(id: Int32(id), name: name, isFresh: false)
+    }
+
+    /// The existing graph, locked for writing.
+    static func lockExisting(name: String, _ conn: PGConnection) throws -> GraphTarget {
+        let r = try conn.execute("SELECT id FROM graphs WHERE name = $1 AND ready FOR UPDATE", [.text(name)])
+        guard r.rowCount == 1, let id = r.int(0, 0) else { throw StoreError.graphNotFound(name) }
+        return GraphTarget(id: Int32(id), name: name, isFresh: false)
+    }
+
+    private func createPartitions(_ conn: PGConnection) throws {
+        // Standalone tables with a CHECK on graph_id: filled and indexed first, then attached, which
+        // needs no validation scan and only a brief lock on the parents.
+        try conn.executeScript("""
+            CREATE TABLE \(quoteIdentifier(termsTable)) (LIKE terms INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+                CHECK (graph_id = \(id)));
+            CREATE TABLE \(quoteIdentifier(triplesTable)) (LIKE triples INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+                CHECK (graph_id = \(id)));
+            """)
+    }
+
+    struct Counts { var newTriples: Int; var newTerms: Int }
+
+    /// Indexes and attaches a fresh graph's partitions and marks the graph ready.
+    func finishFresh(_ conn: PGConnection, rows: Int, terms: Int) throws -> Counts {
+        let tt = quoteIdentifier(triplesTable), dt = quoteIdentifier(termsTable)
+        try conn.executeScript("""
+            ALTER TABLE \(dt) ADD CONSTRAINT \(quoteIdentifier("\(termsTable)_pkey")) PRIMARY KEY (id);
+            CREATE UNIQUE INDEX \(quoteIdentifier("\(triplesTable)_spo")) ON \(tt) (s, p, o);
+            CREATE INDEX \(quoteIdentifier("\(triplesTable)_po")) ON \(tt) (p, o);
+            CREATE INDEX \(quoteIdentifier("\(triplesTable)_o")) ON \(tt) (o);
+            ALTER TABLE terms ATTACH PARTITION \(dt) FOR VALUES IN (\(id));
+            ALTER TABLE triples ATTACH PARTITION \(tt) FOR VALUES IN (\(id));
+            """)
+        _ = try conn.execute("UPDATE graphs SET ready = true WHERE id = $1", [.int32(id)])
+        return Counts(newTriples: rows, newTerms: terms)
+    }
+
+    /// Merges the staging tables of a load into an existing graph.
+    func mergeStaged(_ conn: PGConnection) throws -> Counts {
+        let dt = quoteIdentifier(termsTable), tt = quoteIdentifier(triplesTable)
+        // A staged term whose id is taken by a different stored term is a hash collision.
+        let clash = try conn.execute("""
+            SELECT l.kind, l.value, l.datatype, l.lang, t.kind, t.value, t.datatype, t.lang, l.id
+            FROM load_terms l JOIN \(dt) t ON t.id = l.id
+            WHERE (l.kind, l.value, l.datatype, l.lang) IS DISTINCT FROM (t.kind, t.value, t.datatype, t.lang)
+            LIMIT 1
+            """)
+        if clash.rowCount == 1 {
+            let a = Term(row: clash, 0, offset: 0), b = Term(row: clash, 0, offset: 4)
+            throw StoreError.termIDCollision(TermID(rawValue: clash.int64(0, 8) ?? 0), a, b)
+        }
+        let terms = try conn.execute("""
+            INSERT INTO \(dt) (graph_id, id, kind, value, datatype, lang)
+            SELECT graph_id, id, kind, value, datatype, lang FROM load_terms ON CONFLICT (id) DO NOTHING
+            """)
+        let triples = try conn.execute("""
+            INSERT INTO \(tt) (graph_id, s, p, o, provenance, split)
+            SELECT graph_id, s, p, o, provenance, split FROM load_triples ON CONFLICT (s, p, o) DO NOTHING
+            """)
+        return Counts(newTriples: triples.affectedRows, newTerms: terms.affectedRows)
+    }
+
+    /// Bumps the graph's change sequence, logs the change and tells listeners once it commits.
+    func recordChange(_ conn: PGConnection, kind: String, added: Int, removed: Int) throws {
+        let r = try conn.execute(
+            "UPDATE graphs SET change_seq = change_seq + 1 WHERE id = $1 RETURNING change_seq", [.int32(id)])
+        let seq = r.int64(0, 0) ?? 0
+        _ = try conn.execute(
+            "INSERT INTO changes (graph_id, seq, kind, added, removed) VALUES ($1, $2, $3, $4, $5)",
+            [.int32(id), .int64(seq), .text(kind), .int64(Int64(added)), .int64(Int64(removed))])
+        _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(name)])
+    }
+}
+
+extension Term {
+    /// Reads (kind, value, datatype, lang) from four columns of a result row.
+    init(row r: PGResult, _ i: Int, offset c: Int) {
+        let kind = TermKind(rawValue: Int16(r.int(i, c) ?? 0)) ?? .name
+        self.init(kind: kind, value: r.string(i, c + 1) ?? "", datatype: r.string(i, c + 2), language: r.string(i, c + 3))
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import QuiverCore
+import QuiverParsers
+import QuiverPostgres
+
+/// The state of one load while it streams: term ids, the triples seen so far (to skip duplicates
+/// inside the load) and the binary COPY encoders.
+struct LoadSession {
+    let graphID: Int32
+    let options: LoadOptions
+    /// Blank node labels are scoped per load and file: `_:b` in two files are two nodes.
+    let blankScope: String
+
+    private(set) var triplesRead = 0
+    private(set) var rowsWritten = 0
+    private var terms: [TermID: Term] = [:]
+    private var seen = Set<TripleKey>()
+    private var tripleEncoder = PGBinaryCopyEncoder()
+    private var termEncoder = PGBinaryCopyEncoder()
+    private(set) var newTermCount = 0
+    private var currentFile = ""
+    private var fileIndex = 0
+    private var fileCount = 0
+    private var bytesRead = 0
+    private var totalBytes: Int?
+
+    init(graphID: Int32, options: LoadOptions) {
+        self.graphID = graphID
+        self.options = options
+        self.blankScope = "q" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    }
+
+    struct TripleKey: Hashable {
+        var s: Int64, p: Int64, o: Int64
+    }
+
+    func progress(phase: LoadProgress.Phase) -> LoadProgress {
+        LoadProgress(file: currentFile, fileIndex: fileIndex, fileCount: fileCount, bytesRead: bytesRead,
+                     totalBytes: totalBytes, triplesRead: triplesRead, phase: phase)
+    }
+
+    /// Parses one input and streams its new triples to `writer`.
+    mutating func read(
+        _ input: LoadInput, index: Int, count: Int, writer: PGCopyWriter, progress: ((LoadProgress) -> Void)?
+    ) throws {
+        currentFile = input.displayName
+        fileIndex = index
+        fileCount = count
+        let counter = ByteCounter()
+        let format: InputFormat
+        var reader: any TripleReader
+        switch input {
+        case .file(let path):
+            guard let f = options.format ?? InputFormat.detect(fileName: path) else {
+                throw StoreError.input("cannot tell the format of '\(path)' from its name; pass --format nt|ttl|tsv|csv|jsonl|2wiki")
+            }
+            format = f
+            let opened = try openCountedInput(path: path, counter: counter)
+            totalBytes = opened.size
+            let base = options.baseIRI ?? (path == "-" ? nil : fileIRI(path))
+            reader = makeTripleReader(format: format, source: opened.source, fileName: path, baseIRI: base)
+        case .bytes(let name, let bytes):
+            guard let f = options.format ?? InputFormat.detect(fileName: name) else {
+                throw StoreError.input("the format of '\(name)' is unknown; name one (nt, ttl, tsv, csv, jsonl, 2wiki)")
+            }
+            format = f
+            totalBytes = bytes.count
+            reader = makeTripleReader(
+                format: format, source: CountingByteSource(base: MemoryByteSource(bytes), counter: counter),
+                fileName: name, baseIRI: options.baseIRI)
+        }
+        let scope = "\(blankScope)f\(index)_"
+        var batch: [Triple] = []
+        batch.reserveCapacity(options.batchSize)
+        while try reader.readBatch(into: &batch, maxCount: options.batchSize) {
+            for t in batch {
+                try add(t, scope: scope)
+            }
+            triplesRead += batch.count
+            batch.removeAll(keepingCapacity: true)
+            if tripleEncoder.bytes.count >= 1 << 20 {
+                try writer.write(tripleEncoder.takeBytes())
+            }
+            bytesRead = counter.count
+            progress?(self.progress(phase: .reading))
+        }
+        bytesRead = counter.count
+    }
+
+    @inline(__always)
+    private mutating func add(_ t: Triple, scope: String) throws {
+        let s = try register(scoped(t.subject, scope))
+        let p = try register(scoped(t.predicate, scope))
+        let o = try register(scoped(t.object, scope))
+        guard seen.insert(TripleKey(s: s, p: p, o: o)).inserted else { return }
+        tripleEncoder.beginRow(fieldCount: 6)
+        tripleEncoder.appendInt32(graphID)
+        tripleEncoder.appendInt64(s)
+        tripleEncoder.appendInt64(p)
+        tripleEncoder.appendInt64(o)
+        tripleEncoder.appendInt16(options.provenance.rawValue)
+        if let split = options.split { tripleEncoder.appendInt16(split.rawValue) } else { tripleEncoder.appendNull() }
+        rowsWritten += 1
+    }
+
+    @inline(__always)
+    private func scoped(_ term: Term, _ scope: String) -> Term {
+        if case .blank(let label) = term { return .blank(scope + label) }
+        return term
+    }
+
+    /// The term's id; a term seen for the first time in this load is queued for the dictionary.
+    @inline(__always)
+    private mutating func register(_ term: Term) throws -> Int64 {
+        let id = term.id
+        if let known = terms[id] {
+            if known != term { throw StoreError.termIDCollision(id, known, term) }
+            return id.rawValue
+        }
+        terms[id] = term
+        newTermCount += 1
+        termEncoder.beginRow(fieldCount: 6)
+        termEncoder.appendInt32(graphID)
+        termEncoder.appendInt64(id.rawValue)
+        termEncoder.appendInt16(term.kind.rawValue)
+        termEncoder.appendText(term.value)
+        if let dt = term.datatype { termEncoder.appendText(dt) } else { termEncoder.appendNull() }
+        if let lang = term.language { termEncoder.appendText(lang) } else { termEncoder.appendNull() }
+        return id.rawValue
+    }
+
+    mutating func finishTriples(writer: PGCopyWriter) throws {
+        tripleEncoder.finish()
+        try writer.write(tripleEncoder.takeBytes())
+        seen = []
+    }
+
+    mutating func finishTerms(writer: PGCopyWriter) throws {
+        termEncoder.finish()
+        try writer.write(termEncoder.takeBytes())
+        terms = [:]
+    }
+}
+
+/// A `file://` IRI for a path, the default base of relative IRIs in Turtle.
+func fileIRI(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.absoluteString
+}
+
+/// Counts the bytes that pass through (compressed bytes, for gzip inputs) for the progress bar.
+final class ByteCounter: @unchecked Sendable {
+    var count = 0
+}
+
+struct CountingByteSource<Base: ByteSource>: ByteSource {
+    var base: Base
+    let counter: ByteCounter
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try base.read(into: buffer)
+        counter.count += n
+        return n
+    }
+}
+
+/// Opens a path (`-` = stdin) with a byte counter under any gzip decompression.
+func openCountedInput(path: String, counter: ByteCounter) throws -> (source: AnyByteSource, size: Int?) {
+    do {
+        if path == "-" {
+            return (AnyByteSource(CountingByteSource(base: StandardInputSource(), counter: counter)), nil)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        var raw = CountingByteSource(base: try FileByteSource(path: path), counter: counter)
+        // Peek at the first two bytes for the gzip magic, then replay them.
+        var head = [UInt8](repeating: 0, count: 2)
+        var got = 0
+        while got < 2 {
+            let n = try head.withUnsafeMutableBytes { buf in
+                try raw.read(into: UnsafeMutableRawBufferPointer(rebasing: buf[got...]))
+            }
+            if n == 0 { break }
+            got += n
+        }
+        let replay = PrefixedByteSource(prefix: Array(head[0..<got]), base: raw)
+        if got == 2 && head[0] == 0x1f && head[1] == 0x8b {
+            return (AnyByteSource(GzipByteSource(replay, name: path)), size)
+        }
+        return (AnyByteSource(replay), size)
+    } catch let e as StoreError {
+        throw e
+    } catch {
+        throw StoreError.input("\(error)")
+    }
+}
+
+/// Replays a few already-read bytes before the rest of a source.
+struct PrefixedByteSource<Base: ByteSource>: ByteSource {
+    var prefix: [UInt8]
+    var base: Base
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if !prefix.isEmpty {
+            let n = min(prefix.count, buffer.count)
+            for i in 0..<n { buffer[i] = prefix[i] }
+            prefix.removeFirst(n)
+            return n
+        }
+        return try base.read(into: buffer)
+    }
+}

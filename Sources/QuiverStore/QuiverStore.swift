@@ -1,1 +1,0 @@
-// QuiverStore module.

@@ -1,0 +1,138 @@
+import Foundation
+import QuiverCore
+import QuiverPostgres
+
+/// Where the store lives: an external PostgreSQL given by URL, or the embedded cluster in a data
+/// directory (the default).
+public struct StoreLocation: Sendable, Equatable {
+    public var databaseURL: String?
+    public var dataDirectory: String
+
+    public init(databaseURL: String? = nil, dataDirectory: String = "./quiver-data") {
+        self.databaseURL = databaseURL
+        self.dataDirectory = dataDirectory
+    }
+}
+
+/// A named graph as the catalog knows it.
+public struct GraphInfo: Sendable, Equatable {
+    public var id: Int32
+    public var name: String
+    public var changeSeq: Int64
+    public var tripleCount: Int64
+
+    var termsTable: String { "terms_g\(id)" }
+    var triplesTable: String { "triples_g\(id)" }
+}
+
+/// The PostgreSQL triple store. Cheap to keep around; each operation opens what it needs.
+///
+/// ```swift
+/// let store = try Store.open(StoreLocation(dataDirectory: "./quiver-data"))
+/// let report = try store.load(graph: "nations", inputs: [.file("train.txt")], options: .init(split: .train))
+/// ```
+public final class Store: Sendable {
+    public let location: StoreLocation
+    /// The libpq connection string of the database in use.
+    public let conninfo: String
+
+    private init(location: StoreLocation, conninfo: String) {
+        self.location = location
+        self.conninfo = conninfo
+    }
+
+    /// Connects (starting the embedded cluster when no URL is given) and brings the schema up to date.
+    public static func open(_ location: StoreLocation) throws -> Store {
+        let conninfo: String
+        if let url = location.databaseURL, !url.isEmpty {
+            conninfo = url
+        } else {
+            do {
+                conninfo = try EmbeddedCluster(dataDirectory: location.dataDirectory).start()
+            } catch let e as PGError {
+                throw StoreError.database(e)
+            }
+        }
+        let store = Store(location: location, conninfo: conninfo)
+        try store.withConnection { conn in _ = try Migrator.migrate(conn) }
+        return store
+    }
+
+    /// A fresh connection; the caller closes it.
+    public func connect() throws -> PGConnection {
+        do { return try PGConnection(conninfo: conninfo) } catch let e as PGError { throw StoreError.database(e) }
+    }
+
+    /// Runs `body` on a fresh connection, translating PostgreSQL errors into `StoreError.database`.
+    public func withConnection<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        let conn = try connect()
+        defer { conn.close() }
+        do { return try body(conn) } catch let e as PGError { throw StoreError.database(e) }
+    }
+
+    // MARK: Catalog
+
+    /// Every ready graph, by name.
+    public func graphs() throws -> [GraphInfo] {
+        try withConnection { conn in
+            let r = try conn.execute("SELECT id, name, change_seq FROM graphs WHERE ready ORDER BY name")
+            return try (0..<r.rowCount).map { i in
+                let id = Int32(r.int(i, 0) ?? 0)
+                let count = try conn.execute("SELECT count(*) FROM \(quoteIdentifier("triples_g\(id)"))").int64(0, 0) ?? 0
+                return GraphInfo(id: id, name: r.string(i, 1) ?? "", changeSeq: r.int64(i, 2) ?? 0, tripleCount: count)
+            }
+        }
+    }
+
+    /// The graph of that name, or nil.
+    public func graph(named name: String) throws -> GraphInfo? {
+        try withConnection { conn in try Self.graph(named: name, conn) }
+    }
+
+    static func graph(named name: String, _ conn: PGConnection) throws -> GraphInfo? {
+        let r = try conn.execute("SELECT id, change_seq FROM graphs WHERE name = $1 AND ready", [.text(name)])
+        guard r.rowCount == 1, let id = r.int(0, 0) else { return nil }
+        let count = try conn.execute("SELECT count(*) FROM \(quoteIdentifier("triples_g\(id)"))").int64(0, 0) ?? 0
+        return GraphInfo(id: Int32(id), name: name, changeSeq: r.int64(0, 1) ?? 0, tripleCount: count)
+    }
+
+    /// The graph of that name, or `StoreError.graphNotFound`.
+    public func requireGraph(_ name: String) throws -> GraphInfo {
+        guard let g = try graph(named: name) else { throw StoreError.graphNotFound(name) }
+        return g
+    }
+
+    /// Removes a graph with its dictionary, triples, ontology and change log. Returns false if absent.
+    @discardableResult
+    public func drop(graph name: String) throws -> Bool {
+        try withConnection { conn in
+            try conn.transaction {
+                let r = try conn.execute("SELECT id FROM graphs WHERE name = $1 FOR UPDATE", [.text(name)])
+                guard r.rowCount == 1, let id = r.int(0, 0) else { return false }
+                try conn.executeScript("""
+                    DROP TABLE IF EXISTS \(quoteIdentifier("triples_g\(id)"));
+                    DROP TABLE IF EXISTS \(quoteIdentifier("terms_g\(id)"));
+                    """)
+                _ = try conn.execute("DELETE FROM graphs WHERE id = $1", [.int32(Int32(id))])
+                _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(name)])
+                return true
+            }
+        }
+    }
+
+    /// The current change sequence of a graph (nil when it does not exist).
+    public func changeSeq(of name: String) throws -> Int64? {
+        try withConnection { conn in
+            let r = try conn.execute("SELECT change_seq FROM graphs WHERE name = $1 AND ready", [.text(name)])
+            return r.rowCount == 1 ? r.int64(0, 0) : nil
+        }
+    }
+}
+
+/// The NOTIFY channel on which every committed write announces its graph's name.
+public let changeChannel = "quiver_changes"
+
+/// Quotes an SQL identifier (for the per-graph partitions, whose names Quiver makes from integers).
+func quoteIdentifier(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

@@ -1,0 +1,51 @@
+import QuiverCore
+import QuiverPostgres
+
+/// Everything the store can refuse, worded for the person who gave the input.
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+    case graphNotFound(String)
+    case invalidGraphName(String, reason: String)
+    case schemaTooNew(databaseVersion: Int, supportedVersion: Int)
+    /// Two different terms hash to the same 64-bit id (astronomically rare; the load is refused whole).
+    case termIDCollision(TermID, Term, Term)
+    case parse(ParseError)
+    case input(String)
+    case database(PGError)
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case .graphNotFound(let g):
+            "graph '\(g)' does not exist (see `quiver graphs`)"
+        case .invalidGraphName(let g, let reason):
+            "invalid graph name '\(g)': \(reason)"
+        case .schemaTooNew(let db, let ours):
+            "the database schema is at version \(db), but this quiver knows versions up to \(ours); upgrade quiver or use another database"
+        case .termIDCollision(let id, let a, let b):
+            "term id collision: \(a) and \(b) both hash to \(id); nothing was loaded"
+        case .parse(let e):
+            e.description
+        case .input(let message):
+            message
+        case .database(let e):
+            "database error: \(e)"
+        case .unsupported(let message):
+            message
+        }
+    }
+
+    /// True when the database could not be reached (exit code 3 in the CLI).
+    public var isDatabaseUnavailable: Bool {
+        if case .database(let e) = self { return e.kind == .connection || e.kind == .cluster || e.isConnectionLost }
+        return false
+    }
+}
+
+/// Validates a graph name: printable, no whitespace or control characters, at most 200 bytes.
+public func validateGraphName(_ name: String) throws {
+    if name.isEmpty { throw StoreError.invalidGraphName(name, reason: "it is empty") }
+    if name.utf8.count > 200 { throw StoreError.invalidGraphName(name, reason: "it is longer than 200 bytes") }
+    if let bad = name.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+        throw StoreError.invalidGraphName(name, reason: "it contains the character U+\(String(bad.value, radix: 16, uppercase: true))")
+    }
+}
