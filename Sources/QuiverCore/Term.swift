@@ -54,6 +54,39 @@ public enum Term: Hashable, Sendable {
     /// The 64-bit dictionary id of this term: a hash of its kind and parts, so every process and every
     /// load computes the same id without asking the database. The store checks for collisions.
     public var id: TermID { TermID(hashing: self) }
+
+    /// Rebuilds a term from its canonical bytes (the inverse of `withCanonicalBytes`).
+    public init?(canonical bytes: [UInt8]) {
+        guard let first = bytes.first, let kind = TermKind(rawValue: Int16(first)) else { return nil }
+        let rest = bytes.dropFirst()
+        guard kind == .literal else {
+            self.init(kind: kind, value: String(decoding: rest, as: UTF8.self))
+            return
+        }
+        let parts = rest.split(separator: 0xFF, maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        let dt = parts[1].isEmpty ? nil : String(decoding: parts[1], as: UTF8.self)
+        let lang = parts[2].isEmpty ? nil : String(decoding: parts[2], as: UTF8.self)
+        self = .literal(String(decoding: parts[0], as: UTF8.self), datatype: dt, language: lang)
+    }
+
+    /// Calls `body` with the term's canonical bytes: the kind byte, then the value; for literals
+    /// also 0xFF, the datatype, 0xFF and the lower-cased language tag. Two terms are equal exactly
+    /// when these bytes are, and a term's id is their hash.
+    public func withCanonicalBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var bytes: [UInt8] = [UInt8(kind.rawValue)]
+        switch self {
+        case .name(let v), .iri(let v), .blank(let v):
+            bytes.append(contentsOf: v.utf8)
+        case .literal(let v, let dt, let lang):
+            bytes.append(contentsOf: v.utf8)
+            bytes.append(0xFF)
+            if let dt { bytes.append(contentsOf: dt.utf8) }
+            bytes.append(0xFF)
+            if let lang { bytes.append(contentsOf: lang.lowercased().utf8) }
+        }
+        return try bytes.withUnsafeBytes(body)
+    }
 }
 
 /// The kind of a term, as stored in the `terms.kind` column.
@@ -80,17 +113,15 @@ public struct TermID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public init(hashing term: Term) {
         var h = TermHasher()
-        h.combine(byte: UInt8(term.kind.rawValue))
-        switch term {
-        case .name(let v), .iri(let v), .blank(let v):
-            h.combine(v)
-        case .literal(let v, let dt, let lang):
-            h.combine(v)
-            h.combine(byte: 0xFF)
-            if let dt { h.combine(dt) }
-            h.combine(byte: 0xFF)
-            if let lang { h.combine(lang.lowercased()) }
-        }
+        term.withCanonicalBytes { h.combine(bytes: $0) }
+        rawValue = Int64(bitPattern: h.finalize())
+    }
+
+    /// The id of a term given by its canonical bytes (see `Term.withCanonicalBytes`).
+    @inline(__always)
+    public init(hashingCanonical bytes: UnsafeRawBufferPointer) {
+        var h = TermHasher()
+        h.combine(bytes: bytes)
         rawValue = Int64(bitPattern: h.finalize())
     }
 
@@ -117,8 +148,11 @@ public struct TermHasher: Sendable {
         }
     }
 
+    @inline(__always)
     public mutating func combine(bytes: UnsafeRawBufferPointer) {
-        for b in bytes { combine(byte: b) }
+        var h = state
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        state = h
     }
 
     public func finalize() -> UInt64 {

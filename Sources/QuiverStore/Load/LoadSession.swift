@@ -13,8 +13,8 @@ struct LoadSession {
 
     private(set) var triplesRead = 0
     private(set) var rowsWritten = 0
-    private var terms: [TermID: Term] = [:]
-    private var seen = Set<TripleKey>()
+    private var terms = TermTable()
+    private var seen = TripleSet()
     private var tripleEncoder = PGBinaryCopyEncoder()
     private var termEncoder = PGBinaryCopyEncoder()
     private(set) var newTermCount = 0
@@ -28,10 +28,6 @@ struct LoadSession {
         self.graphID = graphID
         self.options = options
         self.blankScope = "q" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-    }
-
-    struct TripleKey: Hashable {
-        var s: Int64, p: Int64, o: Int64
     }
 
     func progress(phase: LoadProgress.Phase) -> LoadProgress {
@@ -48,7 +44,7 @@ struct LoadSession {
         fileCount = count
         let counter = ByteCounter()
         let format: InputFormat
-        var reader: any TripleReader
+        let reader: (source: AnyByteSource, base: String?)
         switch input {
         case .file(let path):
             guard let f = options.format ?? InputFormat.detect(fileName: path) else {
@@ -58,41 +54,59 @@ struct LoadSession {
             let opened = try openCountedInput(path: path, counter: counter)
             totalBytes = opened.size
             let base = options.baseIRI ?? (path == "-" ? nil : fileIRI(path))
-            reader = makeTripleReader(format: format, source: opened.source, fileName: path, baseIRI: base)
+            reader = (opened.source, base)
         case .bytes(let name, let bytes):
             guard let f = options.format ?? InputFormat.detect(fileName: name) else {
                 throw StoreError.input("the format of '\(name)' is unknown; name one (nt, ttl, tsv, csv, jsonl, 2wiki)")
             }
             format = f
             totalBytes = bytes.count
-            reader = makeTripleReader(
-                format: format, source: CountingByteSource(base: MemoryByteSource(bytes), counter: counter),
-                fileName: name, baseIRI: options.baseIRI)
+            reader = (AnyByteSource(CountingByteSource(base: MemoryByteSource(bytes), counter: counter)), options.baseIRI)
         }
-        let scope = "\(blankScope)f\(index)_"
-        var batch: [Triple] = []
-        batch.reserveCapacity(options.batchSize)
-        while try reader.readBatch(into: &batch, maxCount: options.batchSize) {
-            for t in batch {
-                try add(t, scope: scope)
+        if format == .tsv {
+            // Fast path: plain names straight from the input bytes, no String per field.
+            var tsv = TSVReader(source: reader.source, fileName: input.displayName)
+            while true {
+                let n = try tsv.readRawBatch(maxCount: options.batchSize) { h, r, t in
+                    let s = try registerName(h), p = try registerName(r), o = try registerName(t)
+                    emit(s, p, o)
+                }
+                if n == 0 { break }
+                try afterBatch(count: n, counter: counter, writer: writer, progress: progress)
             }
-            triplesRead += batch.count
-            batch.removeAll(keepingCapacity: true)
-            if tripleEncoder.bytes.count >= 1 << 20 {
-                try writer.write(tripleEncoder.takeBytes())
+        } else {
+            var parser = makeTripleReader(format: format, source: reader.source, fileName: input.displayName, baseIRI: reader.base)
+            let scope = "\(blankScope)f\(index)_"
+            var batch: [Triple] = []
+            batch.reserveCapacity(options.batchSize)
+            while try parser.readBatch(into: &batch, maxCount: options.batchSize) {
+                for t in batch {
+                    let s = try register(scoped(t.subject, scope))
+                    let p = try register(scoped(t.predicate, scope))
+                    let o = try register(scoped(t.object, scope))
+                    emit(s, p, o)
+                }
+                try afterBatch(count: batch.count, counter: counter, writer: writer, progress: progress)
+                batch.removeAll(keepingCapacity: true)
             }
-            bytesRead = counter.count
-            progress?(self.progress(phase: .reading))
         }
         bytesRead = counter.count
     }
 
+    private mutating func afterBatch(
+        count: Int, counter: ByteCounter, writer: PGCopyWriter, progress: ((LoadProgress) -> Void)?
+    ) throws {
+        triplesRead += count
+        if tripleEncoder.bytes.count >= 1 << 20 {
+            try writer.write(tripleEncoder.takeBytes())
+        }
+        bytesRead = counter.count
+        progress?(self.progress(phase: .reading))
+    }
+
     @inline(__always)
-    private mutating func add(_ t: Triple, scope: String) throws {
-        let s = try register(scoped(t.subject, scope))
-        let p = try register(scoped(t.predicate, scope))
-        let o = try register(scoped(t.object, scope))
-        guard seen.insert(TripleKey(s: s, p: p, o: o)).inserted else { return }
+    private mutating func emit(_ s: Int64, _ p: Int64, _ o: Int64) {
+        guard seen.insert(s, p, o) else { return }
         tripleEncoder.beginRow(fieldCount: 6)
         tripleEncoder.appendInt32(graphID)
         tripleEncoder.appendInt64(s)
@@ -103,6 +117,32 @@ struct LoadSession {
         rowsWritten += 1
     }
 
+    /// The id of a plain name given by its UTF-8 bytes; a new one is queued for the dictionary.
+    @inline(__always)
+    private mutating func registerName(_ bytes: UnsafeRawBufferPointer) throws -> Int64 {
+        var h = TermHasher()
+        h.combine(byte: UInt8(TermKind.name.rawValue))
+        h.combine(bytes: bytes)
+        let id = Int64(bitPattern: h.finalize())
+        switch terms.register(id: id, kind: UInt8(TermKind.name.rawValue), rest: bytes) {
+        case .known:
+            return id
+        case .collision(let existing):
+            throw StoreError.termIDCollision(
+                TermID(rawValue: id), Term(canonical: existing) ?? .name("?"), .name(String(decoding: bytes, as: UTF8.self)))
+        case .new:
+            newTermCount += 1
+            termEncoder.beginRow(fieldCount: 6)
+            termEncoder.appendInt32(graphID)
+            termEncoder.appendInt64(id)
+            termEncoder.appendInt16(TermKind.name.rawValue)
+            termEncoder.appendBytes(bytes)
+            termEncoder.appendNull()
+            termEncoder.appendNull()
+            return id
+        }
+    }
+
     @inline(__always)
     private func scoped(_ term: Term, _ scope: String) -> Term {
         if case .blank(let label) = term { return .blank(scope + label) }
@@ -110,35 +150,39 @@ struct LoadSession {
     }
 
     /// The term's id; a term seen for the first time in this load is queued for the dictionary.
-    @inline(__always)
     private mutating func register(_ term: Term) throws -> Int64 {
-        let id = term.id
-        if let known = terms[id] {
-            if known != term { throw StoreError.termIDCollision(id, known, term) }
-            return id.rawValue
+        let (id, outcome) = term.withCanonicalBytes { bytes -> (Int64, TermTable.Outcome) in
+            let id = TermID(hashingCanonical: bytes).rawValue
+            return (id, terms.register(id: id, kind: bytes[0], rest: UnsafeRawBufferPointer(rebasing: bytes[1...])))
         }
-        terms[id] = term
-        newTermCount += 1
-        termEncoder.beginRow(fieldCount: 6)
-        termEncoder.appendInt32(graphID)
-        termEncoder.appendInt64(id.rawValue)
-        termEncoder.appendInt16(term.kind.rawValue)
-        termEncoder.appendText(term.value)
-        if let dt = term.datatype { termEncoder.appendText(dt) } else { termEncoder.appendNull() }
-        if let lang = term.language { termEncoder.appendText(lang) } else { termEncoder.appendNull() }
-        return id.rawValue
+        switch outcome {
+        case .known:
+            return id
+        case .collision(let existing):
+            throw StoreError.termIDCollision(TermID(rawValue: id), Term(canonical: existing) ?? .name("?"), term)
+        case .new:
+            newTermCount += 1
+            termEncoder.beginRow(fieldCount: 6)
+            termEncoder.appendInt32(graphID)
+            termEncoder.appendInt64(id)
+            termEncoder.appendInt16(term.kind.rawValue)
+            termEncoder.appendText(term.value)
+            if let dt = term.datatype { termEncoder.appendText(dt) } else { termEncoder.appendNull() }
+            if let lang = term.language { termEncoder.appendText(lang) } else { termEncoder.appendNull() }
+            return id
+        }
     }
 
     mutating func finishTriples(writer: PGCopyWriter) throws {
         tripleEncoder.finish()
         try writer.write(tripleEncoder.takeBytes())
-        seen = []
+        seen = TripleSet(capacity: 16)
     }
 
     mutating func finishTerms(writer: PGCopyWriter) throws {
         termEncoder.finish()
         try writer.write(termEncoder.takeBytes())
-        terms = [:]
+        terms = TermTable(capacity: 16)
     }
 }
 

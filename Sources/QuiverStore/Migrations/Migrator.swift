@@ -19,13 +19,16 @@ public enum Migrator {
         _ = try conn.execute("SELECT pg_advisory_lock($1)", [.int64(lockKey)])
         defer { _ = try? conn.execute("SELECT pg_advisory_unlock($1)", [.int64(lockKey)]) }
 
-        try conn.executeScript("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
+        let exists = try conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").bool(0, 0) ?? false
+        if !exists {
+            try conn.executeScript("""
+            CREATE TABLE schema_migrations (
                 version     integer PRIMARY KEY,
                 name        text NOT NULL,
                 applied_at  timestamptz NOT NULL DEFAULT now()
             )
             """)
+        }
         let current = try currentVersion(conn)
         let latest = migrations.map(\.version).max() ?? 0
         if current > latest {

@@ -1,0 +1,44 @@
+# Quiver: the two commands for a fresh machine are `make demo` and `make test`.
+SWIFT      ?= swift
+DATA_DIR   ?= ./quiver-data
+QUIVER      = .build/release/quiver
+Q           = $(QUIVER) --data-dir $(DATA_DIR)
+
+.PHONY: demo test build release deps test-deps bench clean migrations
+
+## Set up everything, start the embedded store, load the demo graph, run a multi-hop query.
+demo: deps release
+	$(Q) db start
+	$(Q) load demo ontology/demo-graph.tsv --split train
+	$(Q) ontology load demo ontology/demo.ttl
+	$(Q) stats demo
+	@echo
+	@echo "The store keeps running in $(DATA_DIR); stop it with: $(QUIVER) db stop --data-dir $(DATA_DIR)"
+
+## Build once and run every test (unit and integration, against a real PostgreSQL the tests start).
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product quiver
+
+## Benchmarks (see Benchmarks/README.md).
+bench: deps release
+	Benchmarks/run.sh
+
+## Re-embed migrations/*.sql into the binary after changing them.
+migrations:
+	scripts/embed-migrations.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,153 @@
+import Foundation
+import QuiverPostgres
+import QuiverStore
+
+/// Keeps one current snapshot per graph for a long-running process (the daemon), in step with the
+/// store: writes by any process NOTIFY on `changeChannel`, and the cache rebuilds the graph's
+/// snapshot in the background. Readers are never blocked: they keep the snapshot they hold, and a
+/// rebuilt one is swapped in whole.
+///
+/// ```swift
+/// let cache = SnapshotCache(store: store)
+/// try cache.startWatching()
+/// let snap = try cache.snapshot(of: "nations")   // built once, then kept current
+/// ```
+public final class SnapshotCache: @unchecked Sendable {
+    public let store: Store
+    private let loader: SnapshotLoader
+    private let lock = NSLock()
+    private var entries: [String: CSRSnapshot] = [:]
+    private var stale: Set<String> = []
+    private var building: [String: NSCondition] = [:]
+    private var watcher: Thread?
+    private var stopping = false
+    /// Called after a graph's snapshot was rebuilt or dropped (for logs and tests).
+    public var onRefresh: (@Sendable (String) -> Void)?
+
+    public init(store: Store) {
+        self.store = store
+        self.loader = SnapshotLoader(store: store)
+    }
+
+    /// The graph's current snapshot, built on first use or after a change.
+    public func snapshot(of graph: String) throws -> CSRSnapshot {
+        while true {
+            lock.lock()
+            if let snap = entries[graph], !stale.contains(graph) {
+                lock.unlock()
+                return snap
+            }
+            if let pending = building[graph] {
+                // Another caller is building it: wait for that build instead of repeating it.
+                lock.unlock()
+                pending.lock()
+                pending.wait(until: Date().addingTimeInterval(0.05))
+                pending.unlock()
+                continue
+            }
+            let condition = NSCondition()
+            building[graph] = condition
+            stale.remove(graph)
+            lock.unlock()
+            defer {
+                lock.lock()
+                building[graph] = nil
+                lock.unlock()
+                condition.broadcast()
+            }
+            do {
+                let snap = try loader.build(graph: graph)
+                lock.lock()
+                if !stale.contains(graph) || entries[graph] == nil { entries[graph] = snap }
+                lock.unlock()
+                return snap
+            } catch StoreError.graphNotFound(let name) {
+                lock.lock()
+                entries[name] = nil
+                lock.unlock()
+                throw StoreError.graphNotFound(name)
+            }
+        }
+    }
+
+    /// Marks a graph's snapshot out of date; the next `snapshot(of:)` rebuilds it.
+    public func invalidate(_ graph: String) {
+        lock.lock()
+        if entries[graph] != nil { stale.insert(graph) }
+        lock.unlock()
+    }
+
+    /// Marks every snapshot out of date (after the change feed was interrupted).
+    public func invalidateAll() {
+        lock.lock()
+        stale.formUnion(entries.keys)
+        lock.unlock()
+    }
+
+    /// The graphs with a snapshot in memory.
+    public var cachedGraphs: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.keys.sorted()
+    }
+
+    /// Listens for changes on a connection of its own, on a background thread, and rebuilds changed
+    /// snapshots eagerly so queries after a write see it within the rebuild time.
+    public func startWatching() throws {
+        let conn = try store.connect()
+        try conn.listen(changeChannel)
+        lock.lock()
+        stopping = false
+        lock.unlock()
+        let thread = Thread { [weak self] in
+            var lastSeqs: [String: Int64] = [:]
+            while true {
+                guard let self else { return }
+                self.lock.lock()
+                let stop = self.stopping
+                self.lock.unlock()
+                if stop { break }
+                do {
+                    let notes = try conn.notifications(timeout: 0.25)
+                    let graphs = Set(notes.map(\.payload))
+                    for g in graphs { self.refresh(g) }
+                    if notes.isEmpty {
+                        // A fallback for a missed notification: compare change sequences now and then.
+                        for g in self.cachedGraphs {
+                            let seq = try? self.store.changeSeq(of: g)
+                            if seq != lastSeqs[g] {
+                                if lastSeqs[g] != nil { self.refresh(g) }
+                                lastSeqs[g] = seq
+                            }
+                        }
+                    }
+                } catch {
+                    // The connection broke: the next call reconnects (and re-LISTENs); anything
+                    // missed meanwhile is caught by rebuilding everything.
+                    self.invalidateAll()
+                    Thread.sleep(forTimeInterval: 0.25)
+                }
+            }
+            conn.close()
+        }
+        thread.name = "quiver-snapshot-watcher"
+        watcher = thread
+        thread.start()
+    }
+
+    public func stopWatching() {
+        lock.lock()
+        stopping = true
+        lock.unlock()
+    }
+
+    private func refresh(_ graph: String) {
+        lock.lock()
+        let cached = entries[graph] != nil
+        lock.unlock()
+        guard cached else { return }
+        invalidate(graph)
+        _ = try? snapshot(of: graph)
+        onRefresh?(graph)
+    }
+}
