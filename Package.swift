@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "quiver", targets: ["quiver"]),
         .library(name: "QuiverStore", targets: ["QuiverStore"]),
         .library(name: "QuiverSnapshot", targets: ["QuiverSnapshot"]),
+        .library(name: "QuiverPaths", targets: ["QuiverPaths"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,11 +29,14 @@ let package = Package(
         .target(name: "QuiverStore", dependencies: ["QuiverCore", "QuiverParsers", "QuiverPostgres"]),
         // The in-memory CSR snapshot of a graph, built from the store and kept in step with writes.
         .target(name: "QuiverSnapshot", dependencies: ["QuiverCore", "QuiverStore", "QuiverPostgres"]),
+        // Multi-hop search over a snapshot: shortest/k-shortest/simple paths, regular path expressions,
+        // reachability, composition (hop) queries and path counting.
+        .target(name: "QuiverPaths", dependencies: ["QuiverCore", "QuiverSnapshot"]),
 
         .executableTarget(
             name: "quiver",
             dependencies: [
-                "QuiverCore", "QuiverParsers", "QuiverPostgres", "QuiverStore", "QuiverSnapshot",
+                "QuiverCore", "QuiverParsers", "QuiverPostgres", "QuiverStore", "QuiverSnapshot", "QuiverPaths",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +44,7 @@ let package = Package(
         .testTarget(name: "QuiverCoreTests", dependencies: ["QuiverCore"]),
         .testTarget(name: "QuiverParsersTests", dependencies: ["QuiverParsers", "QuiverCore"]),
         .testTarget(name: "QuiverPostgresTests", dependencies: ["QuiverPostgres"]),
+        .testTarget(name: "QuiverPathsTests", dependencies: ["QuiverPaths", "QuiverSnapshot", "QuiverCore"]),
         .testTarget(name: "QuiverStoreTests", dependencies: ["QuiverStore", "QuiverSnapshot", "QuiverParsers", "QuiverPostgres", "QuiverCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,1 @@
+// QuiverPaths: multi-hop search over a CSRSnapshot.
