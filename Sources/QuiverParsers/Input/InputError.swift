@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why an input could not be read, naming the path the user gave (`-` for standard input).
+///
+/// Syntax errors inside the bytes are `ParseError`s; these are the failures below them: the file is
+/// missing or unreadable, the operating system failed a read, or compressed data is damaged.
+public enum InputError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// `open` failed; `reason` is the system's text for `errno` (e.g. "No such file or directory").
+    case cannotOpen(path: String, reason: String)
+    /// `read` failed after the file was opened.
+    case readFailed(path: String, reason: String)
+    /// The gzip or zlib stream is damaged or truncated; `reason` comes from zlib where it says one.
+    case corruptGzip(path: String, reason: String)
+
+    /// The path the error is about.
+    public var path: String {
+        switch self {
+        case .cannotOpen(let path, _), .readFailed(let path, _), .corruptGzip(let path, _): path
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
+        case .readFailed(let path, let reason): "cannot read \(path): \(reason)"
+        case .corruptGzip(let path, let reason): "corrupt gzip data in \(path): \(reason)"
+        }
+    }
+
+    /// The system's message for an `errno` value.
+    static func systemMessage(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+}
