@@ -30,7 +30,8 @@ CREATE TABLE terms (
 ) PARTITION BY LIST (graph_id);
 
 -- provenance: 0 asserted, 1 inferred, 2 synthetic, 3 corrupted. split: NULL, 0 train, 1 valid, 2 test.
--- Each partition has UNIQUE (s, p, o) and indexes on (p, o) and (o).
+-- Each partition has UNIQUE (s, p, o), serving lookups by s, and an index on (o, p), serving
+-- lookups by o and by (p, o).
 CREATE TABLE triples (
     graph_id    integer  NOT NULL,
     s           bigint   NOT NULL,

@@ -36,9 +36,6 @@ public final class CSRSnapshot: Sendable {
     public let inRelations: [Int32]
     public let inEdges: [Int32]
 
-    private let nodeIndex: [String: Int32]
-    private let relationIndex: [String: Int32]
-
     public var nodeCount: Int { nodeTerms.count }
     public var relationCount: Int { relationTerms.count }
     public var edgeCount: Int { outTargets.count }
@@ -64,37 +61,44 @@ public final class CSRSnapshot: Sendable {
         self.inSources = inSources
         self.inRelations = inRelations
         self.inEdges = inEdges
-        var ni: [String: Int32] = [:]
-        ni.reserveCapacity(nodeTerms.count)
-        for (i, t) in nodeTerms.enumerated() { ni[t.displayName] = Int32(i) }
-        nodeIndex = ni
-        var ri: [String: Int32] = [:]
-        for (i, t) in relationTerms.enumerated() { ri[t.displayName] = Int32(i) }
-        relationIndex = ri
     }
 
     // MARK: Names
 
-    /// The node whose display name is `name` (a plain name, an IRI with or without `<>`, `_:label`,
-    /// or a literal in N-Triples form).
+    /// The node whose display name is `name`: a plain name, an IRI with or without `<>`, `_:label`,
+    /// or a literal in N-Triples form (`"chat"@fr`, `"1"^^<…#integer>`). Found by the term's id, with
+    /// a binary search over the id-ordered nodes: no string index is kept.
     public func node(named name: String) -> Int32? {
-        if let n = nodeIndex[name] { return n }
-        if name.hasPrefix("<"), name.hasSuffix(">"), name.count >= 2 { return nodeIndex[String(name.dropFirst().dropLast())] }
+        for term in Term.candidates(forDisplayName: name) {
+            if let i = Self.search(nodeTermIDs, term.id.rawValue) { return Int32(i) }
+        }
         return nil
     }
 
+    /// The relation whose display name is `name` (as for `node(named:)`).
     public func relation(named name: String) -> Int32? {
-        if let r = relationIndex[name] { return r }
-        if name.hasPrefix("<"), name.hasSuffix(">"), name.count >= 2 { return relationIndex[String(name.dropFirst().dropLast())] }
+        for term in Term.candidates(forDisplayName: name) {
+            if let i = Self.search(relationTermIDs, term.id.rawValue) { return Int32(i) }
+        }
         return nil
+    }
+
+    private static func search(_ ids: [Int64], _ id: Int64) -> Int? {
+        var lo = 0, hi = ids.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < ids.count && ids[lo] == id ? lo : nil
     }
 
     public func nodeName(_ n: Int32) -> String { nodeTerms[Int(n)].displayName }
     public func relationName(_ r: Int32) -> String { relationTerms[Int(r)].displayName }
 
-    /// All node display names (for suggestions and listings).
-    public var nodeNames: Dictionary<String, Int32>.Keys { nodeIndex.keys }
-    public var relationNames: Dictionary<String, Int32>.Keys { relationIndex.keys }
+    /// All node display names, in dense id order (for suggestions and listings).
+    public var nodeNames: [String] { nodeTerms.map(\.displayName) }
+    /// All relation display names, in dense id order.
+    public var relationNames: [String] { relationTerms.map(\.displayName) }
 
     // MARK: Adjacency
 
@@ -139,6 +143,46 @@ extension Term {
             if let lang { s += "@" + lang } else if let dt { s += "^^<" + dt + ">" }
             return s
         }
+    }
+}
+
+extension Term {
+    /// The terms a user may mean by a display name: a plain name or IRI, `<iri>`, `_:label`, or a
+    /// literal in N-Triples form.
+    static func candidates(forDisplayName name: String) -> [Term] {
+        if name.hasPrefix("<"), name.hasSuffix(">"), name.count >= 2 { return [.iri(String(name.dropFirst().dropLast()))] }
+        if name.hasPrefix("_:") { return [.blank(String(name.dropFirst(2))), .name(name)] }
+        if name.hasPrefix("\""), let literal = parseLiteral(name) { return [literal, .name(name)] }
+        return [.name(name), .iri(name)]
+    }
+
+    private static func parseLiteral(_ text: String) -> Term? {
+        let chars = Array(text.unicodeScalars)
+        var value = String.UnicodeScalarView()
+        var i = 1
+        while i < chars.count && chars[i] != "\"" {
+            if chars[i] == "\\", i + 1 < chars.count {
+                switch chars[i + 1] {
+                case "n": value.append("\n")
+                case "r": value.append("\r")
+                case "t": value.append("\t")
+                default: value.append(chars[i + 1])
+                }
+                i += 2
+            } else {
+                value.append(chars[i])
+                i += 1
+            }
+        }
+        guard i < chars.count else { return nil }
+        let rest = String(String.UnicodeScalarView(chars[(i + 1)...]))
+        let lexical = String(value)
+        if rest.isEmpty { return .literal(lexical, datatype: nil, language: nil) }
+        if rest.hasPrefix("@") { return .literal(lexical, datatype: nil, language: String(rest.dropFirst())) }
+        if rest.hasPrefix("^^<"), rest.hasSuffix(">") {
+            return .literal(lexical, datatype: String(rest.dropFirst(3).dropLast()), language: nil)
+        }
+        return nil
     }
 }
 

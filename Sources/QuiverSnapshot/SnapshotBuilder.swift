@@ -1,3 +1,4 @@
+import Dispatch
 import QuiverCore
 
 /// Builds a `CSRSnapshot` from edges given as term ids. Pure logic: the loader feeds it from
@@ -5,122 +6,177 @@ import QuiverCore
 public struct SnapshotBuilder {
     public var graph: String
     public var changeSeq: Int64
-    var s: [Int64] = []
-    var p: [Int64] = []
-    var o: [Int64] = []
+    // Edges as first-seen node and relation numbers, assigned while the rows stream in.
+    var fs: [Int32] = []
+    var fp: [Int32] = []
+    var fo: [Int32] = []
     var prov: [UInt8] = []
     var splits: [Int8] = []
-    var terms: [Int64: Term] = [:]
+    var nodeFirstSeen = IDMap(capacity: 1 << 16)
+    var seenKeys: [Int64] = []
+    var relFirstSeen = IDMap(capacity: 64)
+    var relSeen: [Int64] = []
+    var termIndex = IDMap(capacity: 1024)
+    var termList: [Term] = []
 
     public init(graph: String, changeSeq: Int64 = 0, expectedEdges: Int = 0) {
         self.graph = graph
         self.changeSeq = changeSeq
-        s.reserveCapacity(expectedEdges)
-        p.reserveCapacity(expectedEdges)
-        o.reserveCapacity(expectedEdges)
+        fs.reserveCapacity(expectedEdges)
+        fp.reserveCapacity(expectedEdges)
+        fo.reserveCapacity(expectedEdges)
         prov.reserveCapacity(expectedEdges)
         splits.reserveCapacity(expectedEdges)
     }
 
     public mutating func addEdge(s: Int64, p: Int64, o: Int64, provenance: UInt8 = 0, split: Int8 = -1) {
-        self.s.append(s)
-        self.p.append(p)
-        self.o.append(o)
-        self.prov.append(provenance)
-        self.splits.append(split)
+        var v = nodeFirstSeen.insert(s, Int32(seenKeys.count))
+        if Int(v) == seenKeys.count { seenKeys.append(s) }
+        fs.append(v)
+        v = nodeFirstSeen.insert(o, Int32(seenKeys.count))
+        if Int(v) == seenKeys.count { seenKeys.append(o) }
+        fo.append(v)
+        v = relFirstSeen.insert(p, Int32(relSeen.count))
+        if Int(v) == relSeen.count { relSeen.append(p) }
+        fp.append(v)
+        prov.append(provenance)
+        splits.append(split)
     }
 
     public mutating func addTerm(id: Int64, _ term: Term) {
-        terms[id] = term
+        let k = termIndex.insert(id, Int32(termList.count))
+        if Int(k) == termList.count { termList.append(term) } else { termList[Int(k)] = term }
     }
 
     /// Convenience for tests and small writes: adds an edge by terms.
     public mutating func add(_ t: Triple, provenance: Provenance = .asserted, split: Split? = nil) {
-        for term in [t.subject, t.predicate, t.object] { terms[term.id.rawValue] = term }
+        for term in [t.subject, t.predicate, t.object] { addTerm(id: term.id.rawValue, term) }
         addEdge(s: t.subject.id.rawValue, p: t.predicate.id.rawValue, o: t.object.id.rawValue,
                 provenance: UInt8(provenance.rawValue), split: split.map { Int8($0.rawValue) } ?? -1)
     }
 
     /// Dense ids are given in ascending term-id order, so a graph gets the same ids in every build.
+    /// Out-edges are ordered by (relation, target) and in-edges by (relation, source).
     public func build() -> CSRSnapshot {
-        let m = s.count
-        // Dense node and relation ids.
-        var nodeKeys: [Int64] = []
-        var seenNodes = IDMap(capacity: max(16, m / 4))
-        for i in 0..<m {
-            if seenNodes.get(s[i]) < 0 { seenNodes.insert(s[i], 0); nodeKeys.append(s[i]) }
-            if seenNodes.get(o[i]) < 0 { seenNodes.insert(o[i], 0); nodeKeys.append(o[i]) }
-        }
-        nodeKeys.sort()
-        var nodeMap = IDMap(capacity: nodeKeys.count)
-        for (i, k) in nodeKeys.enumerated() { nodeMap.insert(k, Int32(i)) }
-        let relKeys = Array(Set(p)).sorted()
-        var relMap = IDMap(capacity: relKeys.count)
-        for (i, k) in relKeys.enumerated() { relMap.insert(k, Int32(i)) }
+        let m = fs.count
+        // Renumber nodes and relations in term-id order.
+        let n = seenKeys.count
+        let sortedOrder = (0..<n).sorted { seenKeys[$0] < seenKeys[$1] }
+        var remap = [Int32](repeating: 0, count: n)
+        for (dense, first) in sortedOrder.enumerated() { remap[first] = Int32(dense) }
+        let nodeKeys = sortedOrder.map { seenKeys[$0] }
+        let relOrder = (0..<relSeen.count).sorted { relSeen[$0] < relSeen[$1] }
+        var relRemap = [Int32](repeating: 0, count: relSeen.count)
+        for (dense, first) in relOrder.enumerated() { relRemap[first] = Int32(dense) }
+        let relKeys = relOrder.map { relSeen[$0] }
 
-        let n = nodeKeys.count
-        var ds = [Int32](repeating: 0, count: m), dp = [Int32](repeating: 0, count: m), dobj = [Int32](repeating: 0, count: m)
-        for i in 0..<m {
-            ds[i] = nodeMap.get(s[i])
-            dp[i] = relMap.get(p[i])
-            dobj[i] = nodeMap.get(o[i])
-        }
+        let ds = remap.withUnsafeBufferPointer { remap in fs.map { remap[Int($0)] } }
+        let dobj = remap.withUnsafeBufferPointer { remap in fo.map { remap[Int($0)] } }
+        let dp = fp.map { relRemap[Int($0)] }
 
-        // Forward order (s, p, o): stable counting sorts by o, then p, then s.
-        let byO = countingSortOrder(keys: dobj, keyCount: n, order: Array(0..<m).map { Int32($0) })
-        let byPO = countingSortOrder(keys: dp, keyCount: relKeys.count, order: byO)
-        let forward = countingSortOrder(keys: ds, keyCount: n, order: byPO)
-        var outOffsets = [Int](repeating: 0, count: n + 1)
-        for i in 0..<m { outOffsets[Int(ds[i]) + 1] += 1 }
-        for u in 0..<n { outOffsets[u + 1] += outOffsets[u] }
+        // Forward and reverse orders are independent: compute them on two threads.
+        nonisolated(unsafe) var forward: (offsets: [Int], order: [Int32]) = ([], [])
+        nonisolated(unsafe) var reverse: (offsets: [Int], order: [Int32]) = ([], [])
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if k == 0 {
+                forward = adjacencyOrder(rows: ds, relations: dp, columns: dobj, nodeCount: n)
+            } else {
+                reverse = adjacencyOrder(rows: dobj, relations: dp, columns: ds, nodeCount: n)
+            }
+        }
         var outTargets = [Int32](repeating: 0, count: m), outRelations = [Int32](repeating: 0, count: m)
         var provenance = [UInt8](repeating: 0, count: m), split = [Int8](repeating: -1, count: m)
         var forwardPosition = [Int32](repeating: 0, count: m)
-        for (pos, e32) in forward.enumerated() {
-            let e = Int(e32)
-            outTargets[pos] = dobj[e]
-            outRelations[pos] = dp[e]
-            provenance[pos] = prov[e]
-            split[pos] = splits[e]
-            forwardPosition[e] = Int32(pos)
+        forward.order.withUnsafeBufferPointer { order in
+            for pos in 0..<m {
+                let e = Int(order[pos])
+                outTargets[pos] = dobj[e]
+                outRelations[pos] = dp[e]
+                provenance[pos] = prov[e]
+                split[pos] = splits[e]
+                forwardPosition[e] = Int32(pos)
+            }
         }
-
-        // Reverse order (o, p, s).
-        let byS = countingSortOrder(keys: ds, keyCount: n, order: Array(0..<m).map { Int32($0) })
-        let byPS = countingSortOrder(keys: dp, keyCount: relKeys.count, order: byS)
-        let reverse = countingSortOrder(keys: dobj, keyCount: n, order: byPS)
-        var inOffsets = [Int](repeating: 0, count: n + 1)
-        for i in 0..<m { inOffsets[Int(dobj[i]) + 1] += 1 }
-        for v in 0..<n { inOffsets[v + 1] += inOffsets[v] }
         var inSources = [Int32](repeating: 0, count: m), inRelations = [Int32](repeating: 0, count: m)
         var inEdges = [Int32](repeating: 0, count: m)
-        for (pos, e32) in reverse.enumerated() {
-            let e = Int(e32)
-            inSources[pos] = ds[e]
-            inRelations[pos] = dp[e]
-            inEdges[pos] = forwardPosition[e]
+        reverse.order.withUnsafeBufferPointer { order in
+            for pos in 0..<m {
+                let e = Int(order[pos])
+                inSources[pos] = ds[e]
+                inRelations[pos] = dp[e]
+                inEdges[pos] = forwardPosition[e]
+            }
         }
 
-        let nodeTerms = nodeKeys.map { terms[$0] ?? .name("#\($0)") }
-        let relationTerms = relKeys.map { terms[$0] ?? .name("#\($0)") }
+        func term(_ id: Int64) -> Term {
+            let k = termIndex.get(id)
+            return k >= 0 ? termList[Int(k)] : .name("#\(id)")
+        }
         return CSRSnapshot(
-            graph: graph, changeSeq: changeSeq, nodeTerms: nodeTerms, relationTerms: relationTerms,
-            nodeTermIDs: nodeKeys, relationTermIDs: relKeys, outOffsets: outOffsets, outTargets: outTargets,
-            outRelations: outRelations, provenance: provenance, split: split, inOffsets: inOffsets,
+            graph: graph, changeSeq: changeSeq, nodeTerms: nodeKeys.map(term), relationTerms: relKeys.map(term),
+            nodeTermIDs: nodeKeys, relationTermIDs: relKeys, outOffsets: forward.offsets, outTargets: outTargets,
+            outRelations: outRelations, provenance: provenance, split: split, inOffsets: reverse.offsets,
             inSources: inSources, inRelations: inRelations, inEdges: inEdges)
     }
 }
 
-/// A stable counting sort of `order` (indices into `keys`) by `keys[index]`.
-func countingSortOrder(keys: [Int32], keyCount: Int, order: [Int32]) -> [Int32] {
-    var counts = [Int](repeating: 0, count: keyCount + 1)
-    for i in order { counts[Int(keys[Int(i)]) + 1] += 1 }
-    for k in 0..<keyCount { counts[k + 1] += counts[k] }
-    var out = [Int32](repeating: 0, count: order.count)
-    for i in order {
-        let k = Int(keys[Int(i)])
-        out[counts[k]] = i
-        counts[k] += 1
+/// Orders edges by row (a counting sort), then within each row by (relation, column). Returns the
+/// row offsets and the edge order.
+func adjacencyOrder(rows: [Int32], relations: [Int32], columns: [Int32], nodeCount n: Int) -> (offsets: [Int], order: [Int32]) {
+    let m = rows.count
+    var offsets = [Int](repeating: 0, count: n + 1)
+    var order = [Int32](repeating: 0, count: m)
+    rows.withUnsafeBufferPointer { rows in
+        offsets.withUnsafeMutableBufferPointer { off in
+            for i in 0..<m { off[Int(rows[i]) + 1] += 1 }
+            for u in 0..<n { off[u + 1] += off[u] }
+            var next = Array(off[0..<n])
+            next.withUnsafeMutableBufferPointer { next in
+                order.withUnsafeMutableBufferPointer { order in
+                    for i in 0..<m {
+                        let r = Int(rows[i])
+                        order[next[r]] = Int32(i)
+                        next[r] += 1
+                    }
+                }
+            }
+        }
     }
-    return out
+    // Within a row: by (relation, column), with the edge index as a final tie-break for stability.
+    relations.withUnsafeBufferPointer { rel in
+        columns.withUnsafeBufferPointer { col in
+            order.withUnsafeMutableBufferPointer { order in
+                var keys: [(UInt64, Int32)] = []
+                for u in 0..<n {
+                    let lo = offsets[u], hi = offsets[u + 1]
+                    if hi - lo < 2 { continue }
+                    if hi - lo <= 12 {
+                        // Insertion sort for the common short rows.
+                        for i in (lo + 1)..<hi {
+                            let e = order[i]
+                            let k = UInt64(UInt32(rel[Int(e)])) << 32 | UInt64(UInt32(col[Int(e)]))
+                            var j = i - 1
+                            while j >= lo {
+                                let f = order[j]
+                                let kf = UInt64(UInt32(rel[Int(f)])) << 32 | UInt64(UInt32(col[Int(f)]))
+                                if kf < k || (kf == k && f < e) { break }
+                                order[j + 1] = f
+                                j -= 1
+                            }
+                            order[j + 1] = e
+                        }
+                    } else {
+                        keys.removeAll(keepingCapacity: true)
+                        for i in lo..<hi {
+                            let e = order[i]
+                            keys.append((UInt64(UInt32(rel[Int(e)])) << 32 | UInt64(UInt32(col[Int(e)])), e))
+                        }
+                        keys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                        for (j, k) in keys.enumerated() { order[lo + j] = k.1 }
+                    }
+                }
+            }
+        }
+    }
+    return (offsets, order)
 }

@@ -37,7 +37,7 @@ struct LoadSession {
 
     /// Parses one input and streams its new triples to `writer`.
     mutating func read(
-        _ input: LoadInput, index: Int, count: Int, writer: PGCopyWriter, progress: ((LoadProgress) -> Void)?
+        _ input: LoadInput, index: Int, count: Int, writer: BackgroundCopyWriter, progress: ((LoadProgress) -> Void)?
     ) throws {
         currentFile = input.displayName
         fileIndex = index
@@ -94,24 +94,30 @@ struct LoadSession {
     }
 
     private mutating func afterBatch(
-        count: Int, counter: ByteCounter, writer: PGCopyWriter, progress: ((LoadProgress) -> Void)?
+        count: Int, counter: ByteCounter, writer: BackgroundCopyWriter, progress: ((LoadProgress) -> Void)?
     ) throws {
         triplesRead += count
         if tripleEncoder.bytes.count >= 1 << 20 {
-            try writer.write(tripleEncoder.takeBytes())
+            try writer.push(tripleEncoder.takeBytes())
         }
         bytesRead = counter.count
         progress?(self.progress(phase: .reading))
     }
 
+    /// A registered term: its id, and its dense index within this load.
+    struct Registered {
+        var id: Int64
+        var index: Int32
+    }
+
     @inline(__always)
-    private mutating func emit(_ s: Int64, _ p: Int64, _ o: Int64) {
-        guard seen.insert(s, p, o) else { return }
+    private mutating func emit(_ s: Registered, _ p: Registered, _ o: Registered) {
+        guard seen.insert(s.index, p.index, o.index) else { return }
         tripleEncoder.beginRow(fieldCount: 6)
         tripleEncoder.appendInt32(graphID)
-        tripleEncoder.appendInt64(s)
-        tripleEncoder.appendInt64(p)
-        tripleEncoder.appendInt64(o)
+        tripleEncoder.appendInt64(s.id)
+        tripleEncoder.appendInt64(p.id)
+        tripleEncoder.appendInt64(o.id)
         tripleEncoder.appendInt16(options.provenance.rawValue)
         if let split = options.split { tripleEncoder.appendInt16(split.rawValue) } else { tripleEncoder.appendNull() }
         rowsWritten += 1
@@ -119,18 +125,18 @@ struct LoadSession {
 
     /// The id of a plain name given by its UTF-8 bytes; a new one is queued for the dictionary.
     @inline(__always)
-    private mutating func registerName(_ bytes: UnsafeRawBufferPointer) throws -> Int64 {
+    private mutating func registerName(_ bytes: UnsafeRawBufferPointer) throws -> Registered {
         var h = TermHasher()
         h.combine(byte: UInt8(TermKind.name.rawValue))
         h.combine(bytes: bytes)
         let id = Int64(bitPattern: h.finalize())
         switch terms.register(id: id, kind: UInt8(TermKind.name.rawValue), rest: bytes) {
-        case .known:
-            return id
+        case .known(let index):
+            return Registered(id: id, index: index)
         case .collision(let existing):
             throw StoreError.termIDCollision(
                 TermID(rawValue: id), Term(canonical: existing) ?? .name("?"), .name(String(decoding: bytes, as: UTF8.self)))
-        case .new:
+        case .new(let index):
             newTermCount += 1
             termEncoder.beginRow(fieldCount: 6)
             termEncoder.appendInt32(graphID)
@@ -139,7 +145,7 @@ struct LoadSession {
             termEncoder.appendBytes(bytes)
             termEncoder.appendNull()
             termEncoder.appendNull()
-            return id
+            return Registered(id: id, index: index)
         }
     }
 
@@ -150,17 +156,17 @@ struct LoadSession {
     }
 
     /// The term's id; a term seen for the first time in this load is queued for the dictionary.
-    private mutating func register(_ term: Term) throws -> Int64 {
+    private mutating func register(_ term: Term) throws -> Registered {
         let (id, outcome) = term.withCanonicalBytes { bytes -> (Int64, TermTable.Outcome) in
             let id = TermID(hashingCanonical: bytes).rawValue
             return (id, terms.register(id: id, kind: bytes[0], rest: UnsafeRawBufferPointer(rebasing: bytes[1...])))
         }
         switch outcome {
-        case .known:
-            return id
+        case .known(let index):
+            return Registered(id: id, index: index)
         case .collision(let existing):
             throw StoreError.termIDCollision(TermID(rawValue: id), Term(canonical: existing) ?? .name("?"), term)
-        case .new:
+        case .new(let index):
             newTermCount += 1
             termEncoder.beginRow(fieldCount: 6)
             termEncoder.appendInt32(graphID)
@@ -169,13 +175,13 @@ struct LoadSession {
             termEncoder.appendText(term.value)
             if let dt = term.datatype { termEncoder.appendText(dt) } else { termEncoder.appendNull() }
             if let lang = term.language { termEncoder.appendText(lang) } else { termEncoder.appendNull() }
-            return id
+            return Registered(id: id, index: index)
         }
     }
 
-    mutating func finishTriples(writer: PGCopyWriter) throws {
+    mutating func finishTriples(writer: BackgroundCopyWriter) throws {
         tripleEncoder.finish()
-        try writer.write(tripleEncoder.takeBytes())
+        try writer.push(tripleEncoder.takeBytes())
         seen = TripleSet(capacity: 16)
     }
 

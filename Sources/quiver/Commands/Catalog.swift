@@ -31,14 +31,40 @@ struct Stats: ParsableCommand {
         discussion: "Examples:\n  quiver stats nations\n  quiver stats nations --json")
     @Argument(help: "The graph.") var graph: String
     @Option(name: .customLong("top"), help: "Relations to list in text output.") var top = 20
+    @Flag(help: "Also report how long building the in-memory snapshot took, and its size.") var timing = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
+    struct Timed: Encodable {
+        var stats: GraphStats
+        var snapshot_seconds: Double
+        var snapshot_adjacency_bytes: Int
+        func encode(to encoder: Encoder) throws {
+            try stats.encode(to: encoder)
+            enum Keys: String, CodingKey { case snapshot_seconds, snapshot_adjacency_bytes }
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(snapshot_seconds, forKey: .snapshot_seconds)
+            try c.encode(snapshot_adjacency_bytes, forKey: .snapshot_adjacency_bytes)
+        }
+    }
+
     func run() throws {
         let st = try store.open()
+        let started = Date()
         let snapshot = try SnapshotLoader(store: st).build(graph: graph)
+        let seconds = Date().timeIntervalSince(started)
         let stats = GraphStats(snapshot)
-        if output.json { try printJSON(stats); return }
+        if output.json {
+            if timing {
+                try printJSON(Timed(stats: stats, snapshot_seconds: seconds, snapshot_adjacency_bytes: snapshot.adjacencyBytes))
+            } else {
+                try printJSON(stats)
+            }
+            return
+        }
+        if timing {
+            print(String(format: "snapshot   built in %.3f s, %.1f MiB of adjacency", seconds, Double(snapshot.adjacencyBytes) / 1048576))
+        }
         print("graph      \(stats.graph)")
         print("triples    \(grouped(stats.triples))")
         print("entities   \(grouped(stats.entities))")
