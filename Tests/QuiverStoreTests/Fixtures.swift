@@ -1,0 +1,282 @@
+import Foundation
+import QuiverCore
+import QuiverParsers
+@testable import QuiverPostgres
+import QuiverStore
+
+/// The one embedded PostgreSQL cluster this test process shares, started on first use in a fresh
+/// `/tmp/quiver-store-tests-XXXXXX` directory and stopped (directory removed) when the process
+/// exits normally. Tests keep out of each other's way with their own graph names, or with their
+/// own database on this cluster (`isolatedStore`) when they look at database-wide state.
+///
+/// If a run is killed, stop the leftover server with
+/// `runuser -u postgres -- pg_ctl stop -D /tmp/quiver-store-tests-*/pgdata` and remove the directory.
+enum StoreTestCluster {
+    struct Shared: Sendable {
+        let dataDirectory: String
+        let conninfo: Result<String, PGError>
+    }
+
+    static let shared: Shared = {
+        do {
+            let directory = try makeTemporaryDirectory(prefix: "quiver-store-tests")
+            let cluster = EmbeddedCluster(dataDirectory: directory)
+            TestCleanup.register(cluster)
+            return Shared(dataDirectory: directory, conninfo: Result { try cluster.start() }.mapError { error in
+                error as? PGError ?? PGError(kind: .cluster, message: "\(error)")
+            })
+        } catch {
+            return Shared(dataDirectory: "", conninfo: .failure(error as? PGError ?? PGError(kind: .cluster, message: "\(error)")))
+        }
+    }()
+
+    /// The data directory of the shared cluster (what `--data-dir` / `StoreLocation(dataDirectory:)` take).
+    static var dataDirectory: String { shared.dataDirectory }
+
+    /// Connection string for database `quiver` on the shared cluster.
+    static func conninfo() throws -> String { try shared.conninfo.get() }
+
+    /// A store on database `quiver` of the shared cluster.
+    static func store() throws -> Store { try Store.open(StoreLocation(databaseURL: conninfo())) }
+
+    private static let createLock = NSLock()
+
+    /// Creates an empty database on the shared cluster and returns its connection string.
+    static func freshDatabase(_ prefix: String) throws -> String {
+        let name = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try PGConnection(conninfo: conninfo())
+        defer { admin.close() }
+        // Concurrent CREATE DATABASE from the same template can trip over each other.
+        createLock.lock()
+        defer { createLock.unlock() }
+        try admin.executeScript("CREATE DATABASE \(try PGConnection.quoteIdentifier(name))")
+        // libpq lets a later keyword override an earlier one.
+        return try conninfo() + " dbname=\(name)"
+    }
+
+    /// A store on a database of its own, for tests that check database-wide state.
+    static func isolatedStore(_ prefix: String) throws -> Store {
+        try Store.open(StoreLocation(databaseURL: freshDatabase(prefix)))
+    }
+
+    static func makeTemporaryDirectory(prefix: String) throws -> String {
+        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.flatMap { mkdtemp($0) }
+        }
+        guard created != nil else { throw PGError(kind: .cluster, message: "mkdtemp failed: errno \(errno)") }
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Clusters and scratch directories to stop and remove when the test process exits.
+enum TestCleanup {
+    final class Registry: @unchecked Sendable {
+        private let lock = NSLock()
+        private var clusters: [EmbeddedCluster] = []
+        private var directories: [String] = []
+        private var installed = false
+
+        /// Returns true the first time anything is registered (when the atexit hook must be installed).
+        func add(cluster: EmbeddedCluster? = nil, directory: String? = nil) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            if let cluster { clusters.append(cluster) }
+            if let directory { directories.append(directory) }
+            defer { installed = true }
+            return !installed
+        }
+
+        func take() -> ([EmbeddedCluster], [String]) {
+            lock.lock()
+            defer { lock.unlock() }
+            defer { clusters = []; directories = [] }
+            return (clusters, directories)
+        }
+    }
+
+    static let registry = Registry()
+
+    static func register(_ cluster: EmbeddedCluster) {
+        if registry.add(cluster: cluster) { atexit { TestCleanup.cleanUp() } }
+    }
+
+    static func register(directory: String) {
+        if registry.add(directory: directory) { atexit { TestCleanup.cleanUp() } }
+    }
+
+    static func cleanUp() {
+        let (clusters, directories) = registry.take()
+        for cluster in clusters {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(atPath: cluster.dataDirectory)
+            let socketDirectory = cluster.layout.socketDirectory()
+            if socketDirectory.hasPrefix("/tmp/quiver-") { try? FileManager.default.removeItem(atPath: socketDirectory) }
+        }
+        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
+    }
+}
+
+// MARK: - Datasets and scratch files
+
+enum Datasets {
+    /// `<repo>/../shared/datasets`, found from this file's path (`<repo>/Tests/QuiverStoreTests/`).
+    static let root: String = {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return repo.deletingLastPathComponent().appendingPathComponent("shared/datasets").path
+    }()
+
+    static func path(_ graph: String, _ split: String) -> String { "\(root)/\(graph)/\(split).txt" }
+
+    /// The non-empty lines of a dataset file.
+    static func lines(_ graph: String, _ split: String) throws -> [String] {
+        try String(contentsOfFile: path(graph, split), encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    /// The triples of a dataset file as (head, relation, tail).
+    static func triples(_ graph: String, _ split: String) throws -> [NameTriple] {
+        try lines(graph, split).map(NameTriple.init(line:))
+    }
+}
+
+/// A triple of plain names, as TSV files hold them.
+struct NameTriple: Hashable, Comparable, CustomStringConvertible, Sendable {
+    var s: String
+    var p: String
+    var o: String
+
+    init(_ s: String, _ p: String, _ o: String) {
+        self.s = s
+        self.p = p
+        self.o = o
+    }
+
+    init(line: String) {
+        let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        self.init(f[0], f.count > 1 ? f[1] : "", f.count > 2 ? f[2] : "")
+    }
+
+    var line: String { "\(s)\t\(p)\t\(o)" }
+    var description: String { line }
+
+    static func < (a: NameTriple, b: NameTriple) -> Bool { (a.s, a.p, a.o) < (b.s, b.p, b.o) }
+}
+
+extension Sequence where Element == NameTriple {
+    var entityNames: Set<String> { Set(flatMap { [$0.s, $0.o] }) }
+    var relationNames: Set<String> { Set(map(\.p)) }
+    var tsvBytes: [UInt8] { Array(map { $0.line + "\n" }.joined().utf8) }
+}
+
+/// A scratch directory removed at process exit.
+func scratchDirectory(_ prefix: String) throws -> String {
+    let dir = try StoreTestCluster.makeTemporaryDirectory(prefix: prefix)
+    TestCleanup.register(directory: dir)
+    return dir
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+@discardableResult
+func writeFile(_ dir: String, _ name: String, _ text: String) throws -> String {
+    let path = dir + "/" + name
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    return path
+}
+
+/// A graph name no other test uses.
+func uniqueGraphName(_ prefix: String) -> String {
+    "\(prefix)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+}
+
+// MARK: - Reading back
+
+extension Store {
+    /// The whole export of a graph as text.
+    func exportText(_ graph: String, format: OutputFormat) throws -> String {
+        var bytes: [UInt8] = []
+        try export(graph: graph, format: format) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The TSV export of a graph as sorted lines.
+    func exportedLines(_ graph: String) throws -> [String] {
+        try exportText(graph, format: .tsv).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.isEmpty }.map(String.init).sorted()
+    }
+
+    /// The graph's triples as name triples (TSV export).
+    func nameTriples(_ graph: String) throws -> Set<NameTriple> {
+        Set(try exportedLines(graph).map(NameTriple.init(line:)))
+    }
+}
+
+func readAll<R: TripleReader>(_ reader: inout R) throws -> [Triple] {
+    var all: [Triple] = []
+    var batch: [Triple] = []
+    while try reader.readBatch(into: &batch, maxCount: 1000) {
+        all += batch
+        batch.removeAll(keepingCapacity: true)
+    }
+    return all + batch
+}
+
+func parseNTriples(_ text: String, fileName: String = "export.nt") throws -> [Triple] {
+    var reader = NTriplesReader(source: MemoryByteSource(text), fileName: fileName)
+    return try readAll(&reader)
+}
+
+func parseTurtle(_ text: String, fileName: String = "doc.ttl", baseIRI: String? = nil) throws -> [Triple] {
+    var reader = TurtleReader(source: MemoryByteSource(text), fileName: fileName, baseIRI: baseIRI)
+    return try readAll(&reader)
+}
+
+// MARK: - Threads
+
+/// Runs each body on its own thread (not the Swift concurrency pool, which synchronous tests may
+/// be occupying) and returns their results in order once all have finished.
+func runOnThreads<T: Sendable>(_ bodies: [@Sendable () throws -> T]) -> [Result<T, any Error>] {
+    let box = ResultsBox<T>(bodies.count)
+    let group = DispatchGroup()
+    for (i, body) in bodies.enumerated() {
+        group.enter()
+        let thread = Thread {
+            box.set(i, Result { try body() })
+            group.leave()
+        }
+        thread.start()
+    }
+    group.wait()
+    return box.all()
+}
+
+final class ResultsBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<T, any Error>]
+    init(_ n: Int) { results = Array(repeating: .failure(CancellationError()), count: n) }
+    func set(_ i: Int, _ r: Result<T, any Error>) {
+        lock.lock()
+        results[i] = r
+        lock.unlock()
+    }
+    func all() -> [Result<T, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
+}
+
+// MARK: - Seeded randomness
+
+/// SplitMix64: a small, seedable generator so a failing random case can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
