@@ -15,9 +15,11 @@ extension Store {
         onTriple: (_ s: Int64, _ p: Int64, _ o: Int64, _ provenance: Int16, _ split: Int16?) throws -> Void
     ) throws -> (graph: GraphInfo, changeSeq: Int64) {
         try withConnection { conn in
-            try conn.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            // The graph row's share lock keeps writers and drops of this graph out until COMMIT, so
+            // the dictionary and the triples belong to one committed state.
+            try conn.executeScript("BEGIN")
             defer { _ = try? conn.executeScript("COMMIT") }
-            guard let graph = try Store.graph(named: name, conn) else { throw StoreError.graphNotFound(name) }
+            guard let graph = try Store.graph(named: name, conn, lockForRead: true) else { throw StoreError.graphNotFound(name) }
             var decoder = PGBinaryCopyDecoder()
             _ = try conn.copyOut(
                 "COPY \(quoteIdentifier(graph.termsTable)) (id, kind, value, datatype, lang) TO STDOUT (FORMAT binary)"
@@ -53,9 +55,9 @@ extension Store {
         onTriple: (_ s: Int64, _ p: Int64, _ o: Int64, _ provenance: Int16, _ split: Int16?) throws -> Void
     ) throws -> (graph: GraphInfo, termIDs: [Int64], terms: [Term]) {
         try withConnection { conn in
-            try conn.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try conn.executeScript("BEGIN")
             defer { _ = try? conn.executeScript("COMMIT") }
-            guard let graph = try Store.graph(named: name, conn) else { throw StoreError.graphNotFound(name) }
+            guard let graph = try Store.graph(named: name, conn, lockForRead: true) else { throw StoreError.graphNotFound(name) }
             let snapshotID = try conn.execute("SELECT pg_export_snapshot()").string(0, 0) ?? ""
 
             let dictionary = DictionaryRead()

@@ -36,7 +36,7 @@ extension Store {
             guard let g = try Store.graph(named: name, conn) else { throw StoreError.graphNotFound(name) }
             let r = try conn.execute("""
                 SELECT kind, relation, other, array_to_json(chain)::text, label, comment
-                FROM ontology_axioms WHERE graph_id = $1 ORDER BY ctid
+                FROM ontology_axioms WHERE graph_id = $1 ORDER BY ordinal
                 """, [.int32(g.id)])
             var onto = Ontology()
             for i in 0..<r.rowCount {

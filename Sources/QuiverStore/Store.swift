@@ -75,11 +75,10 @@ public final class Store: Sendable {
     /// Every ready graph, by name.
     public func graphs() throws -> [GraphInfo] {
         try withConnection { conn in
-            let r = try conn.execute("SELECT id, name, change_seq FROM graphs WHERE ready ORDER BY name")
-            return try (0..<r.rowCount).map { i in
-                let id = Int32(r.int(i, 0) ?? 0)
-                let count = try conn.execute("SELECT count(*) FROM \(quoteIdentifier("triples_g\(id)"))").int64(0, 0) ?? 0
-                return GraphInfo(id: id, name: r.string(i, 1) ?? "", changeSeq: r.int64(i, 2) ?? 0, tripleCount: count)
+            let r = try conn.execute("SELECT id, name, change_seq, triple_count FROM graphs WHERE ready ORDER BY name")
+            return (0..<r.rowCount).map { i in
+                GraphInfo(id: Int32(r.int(i, 0) ?? 0), name: r.string(i, 1) ?? "", changeSeq: r.int64(i, 2) ?? 0,
+                          tripleCount: r.int64(i, 3) ?? 0)
             }
         }
     }
@@ -89,11 +88,15 @@ public final class Store: Sendable {
         try withConnection { conn in try Self.graph(named: name, conn) }
     }
 
-    static func graph(named name: String, _ conn: PGConnection) throws -> GraphInfo? {
-        let r = try conn.execute("SELECT id, change_seq FROM graphs WHERE name = $1 AND ready", [.text(name)])
+    /// The graph of that name, or nil. With `lockForRead`, the row is locked FOR SHARE until the
+    /// transaction ends, so no write to the graph (each locks the row FOR UPDATE first) and no drop
+    /// can commit while the caller reads its partitions.
+    static func graph(named name: String, _ conn: PGConnection, lockForRead: Bool = false) throws -> GraphInfo? {
+        let r = try conn.execute(
+            "SELECT id, change_seq, triple_count FROM graphs WHERE name = $1 AND ready" + (lockForRead ? " FOR SHARE" : ""),
+            [.text(name)])
         guard r.rowCount == 1, let id = r.int(0, 0) else { return nil }
-        let count = try conn.execute("SELECT count(*) FROM \(quoteIdentifier("triples_g\(id)"))").int64(0, 0) ?? 0
-        return GraphInfo(id: Int32(id), name: name, changeSeq: r.int64(0, 1) ?? 0, tripleCount: count)
+        return GraphInfo(id: Int32(id), name: name, changeSeq: r.int64(0, 1) ?? 0, tripleCount: r.int64(0, 2) ?? 0)
     }
 
     /// The graph of that name, or `StoreError.graphNotFound`.

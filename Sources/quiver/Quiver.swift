@@ -8,8 +8,7 @@ struct Quiver: ParsableCommand {
         commandName: "quiver",
         abstract: "Knowledge-graph reasoning over PostgreSQL: load graphs, ask multi-hop questions.",
         discussion: """
-            With no --database (or QUIVER_DATABASE_URL), Quiver runs its own PostgreSQL cluster from the
-            server binaries on this machine, with its data in --data-dir (default ./quiver-data).
+            With no --database (or QUIVER_DATABASE_URL), Quiver runs its own PostgreSQL cluster from the server binaries on this machine, with its data in --data-dir (default ./quiver-data).
 
             Examples:
               quiver load nations train.txt --split train
@@ -22,6 +21,7 @@ struct Quiver: ParsableCommand {
         version: quiverVersion,
         subcommands: [
             DB.self, Load.self, Convert.self, Graphs.self, Stats.self, Export.self, Drop.self, OntologyCommand.self,
+            Neighbors.self, PathsCommand.self, Reach.self, Hop.self,
         ]
     )
 

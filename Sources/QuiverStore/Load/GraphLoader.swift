@@ -166,7 +166,8 @@ struct GraphTarget {
     /// Bumps the graph's change sequence, logs the change and tells listeners once it commits.
     func recordChange(_ conn: PGConnection, kind: String, added: Int, removed: Int) throws {
         let r = try conn.execute(
-            "UPDATE graphs SET change_seq = change_seq + 1 WHERE id = $1 RETURNING change_seq", [.int32(id)])
+            "UPDATE graphs SET change_seq = change_seq + 1, triple_count = triple_count + $2 - $3 WHERE id = $1 RETURNING change_seq",
+            [.int32(id), .int64(Int64(added)), .int64(Int64(removed))])
         let seq = r.int64(0, 0) ?? 0
         _ = try conn.execute(
             "INSERT INTO changes (graph_id, seq, kind, added, removed) VALUES ($1, $2, $3, $4, $5)",

@@ -89,10 +89,9 @@ struct Drop: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let dropped = try store.open().drop(graph: graph)
-        if output.json { try printJSON(["graph": graph, "dropped": dropped ? "true" : "false"]) }
-        guard dropped else { throw StoreError.graphNotFound(graph) }
-        if !output.json { print("dropped \(graph)") }
+        guard try store.open().drop(graph: graph) else { throw StoreError.graphNotFound(graph) }
+        struct Dropped: Encodable { var graph: String; var dropped = true }
+        if output.json { try printJSON(Dropped(graph: graph)) } else { print("dropped \(graph)") }
     }
 }
 

@@ -8,9 +8,7 @@ struct DB: ParsableCommand {
         commandName: "db",
         abstract: "Start, stop or inspect the embedded PostgreSQL cluster.",
         discussion: """
-            The embedded cluster lives in --data-dir (default ./quiver-data), listens on a unix
-            socket only, and is started by any quiver command that needs it. It keeps running
-            until `quiver db stop`.
+            The embedded cluster lives in --data-dir (default ./quiver-data), listens on a unix socket only, and is started by any quiver command that needs it. It keeps running until `quiver db stop`.
 
             Examples:
               quiver db start

@@ -8,9 +8,7 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a graph's triples as N-Triples or TSV.",
         discussion: """
-            Plain names (from TSV loads) are written as IRIs under urn:quiver:name: in N-Triples, and
-            as they are in TSV. The output file is written to a temporary name and renamed when
-            complete, so a failed export never leaves half a file.
+            Plain names (from TSV loads) are written as IRIs under urn:quiver:name: in N-Triples, and as they are in TSV. The output file is written to a temporary name and renamed when complete, so a failed export never leaves half a file.
 
             Examples:
               quiver export nations --format tsv

@@ -8,13 +8,9 @@ struct Load: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load triples into a graph (created if needed), all or nothing.",
         discussion: """
-            Formats: nt (N-Triples), ttl (Turtle), tsv (head<TAB>relation<TAB>tail, as PyKEEN and
-            FB15k-237 ship them; also .txt), csv, jsonl ({"s":..,"p":..,"o":..} per line) and 2wiki
-            (2WikiMultiHopQA records; their "evidences" triples). auto picks by file extension; .gz
-            files are decompressed; - reads standard input.
+            Formats: nt (N-Triples), ttl (Turtle), tsv (head<TAB>relation<TAB>tail, as PyKEEN and FB15k-237 ship them; also .txt), csv, jsonl ({"s":..,"p":..,"o":..} per line) and 2wiki (2WikiMultiHopQA records; their "evidences" triples). auto picks by file extension; .gz files are decompressed; - reads standard input.
 
-            A load lands whole or not at all: on a syntax error Quiver names file, line and column and
-            the graph stays exactly as it was. Triples already in the graph are skipped and counted.
+            A load lands whole or not at all: on a syntax error Quiver names file, line and column and the graph stays exactly as it was. Triples already in the graph are skipped and counted.
 
             Examples:
               quiver load nations train.txt --split train

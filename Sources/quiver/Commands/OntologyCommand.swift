@@ -9,9 +9,7 @@ struct OntologyCommand: ParsableCommand {
         commandName: "ontology",
         abstract: "Load or show a graph's ontology (inverses, chains, symmetric/transitive, domain/range).",
         discussion: """
-            Quiver reads owl:inverseOf, rdfs:domain, rdfs:range, owl:SymmetricProperty,
-            owl:TransitiveProperty, owl:propertyChainAxiom, rdfs:label and rdfs:comment from a Turtle
-            file. In a graph of plain names (TSV), a relation IRI matches by its local name.
+            Quiver reads owl:inverseOf, rdfs:domain, rdfs:range, owl:SymmetricProperty, owl:TransitiveProperty, owl:propertyChainAxiom, rdfs:label and rdfs:comment from a Turtle file. In a graph of plain names (TSV), a relation IRI matches by its local name.
 
             Examples:
               quiver ontology load demo ontology/demo.ttl

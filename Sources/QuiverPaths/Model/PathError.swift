@@ -1,0 +1,64 @@
+/// A query the engine cannot run, with what the user needs to fix it.
+public enum PathError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownNode(String, suggestions: [String])
+    case unknownRelation(String, suggestions: [String])
+    case maxHopsAboveCeiling(requested: Int, ceiling: Int)
+    case invalidArgument(String)
+    /// A malformed path expression: the message, the expression and the 0-based character offset.
+    case expressionSyntax(String, expression: String, offset: Int)
+
+    public var description: String {
+        switch self {
+        case .unknownNode(let name, let s):
+            return "unknown node '\(name)'" + Self.didYouMean(s)
+        case .unknownRelation(let name, let s):
+            return "unknown relation '\(name)'" + Self.didYouMean(s)
+        case .maxHopsAboveCeiling(let r, let c):
+            return "--max-hops \(r) is above the ceiling of \(c) hops (raise the ceiling to allow it)"
+        case .invalidArgument(let m):
+            return m
+        case .expressionSyntax(let m, let e, let o):
+            return "path expression, column \(o + 1): \(m)\n  \(e)\n  \(String(repeating: " ", count: o))^"
+        }
+    }
+
+    private static func didYouMean(_ s: [String]) -> String {
+        s.isEmpty ? "" : "; did you mean " + s.map { "'\($0)'" }.joined(separator: ", ") + "?"
+    }
+}
+
+/// Up to `count` names closest to `name` by edit distance (case-insensitive), nearest first, then by
+/// name; only names within a distance of about a third of the name's length.
+func closeNames<S: Sequence>(to name: String, in names: S, count: Int = 3) -> [String] where S.Element == String {
+    let target = Array(name.lowercased().unicodeScalars)
+    let bound = max(2, target.count / 3)
+    var found: [(Int, String)] = []
+    for candidate in names {
+        let c = Array(candidate.lowercased().unicodeScalars)
+        if abs(c.count - target.count) > bound { continue }
+        let d = editDistance(target, c, bound: bound)
+        if d <= bound { found.append((d, candidate)) }
+    }
+    found.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+    return found.prefix(count).map(\.1)
+}
+
+/// Levenshtein distance, giving up (returning `bound + 1`) once every entry of a row is past `bound`.
+func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], bound: Int) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    var cur = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        cur[0] = i
+        var rowMin = i
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            rowMin = min(rowMin, cur[j])
+        }
+        if rowMin > bound { return bound + 1 }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}

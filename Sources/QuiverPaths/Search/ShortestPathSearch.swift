@@ -1,0 +1,213 @@
+import QuiverSnapshot
+
+/// The per-query state of a search over a `ProductGraph`: distance arrays, limits and counters.
+struct Searcher {
+    let g: ProductGraph
+    let order: PathOrder
+    let q: Int
+    var budget: Budget
+    var stats = SearchStats()
+    var forward: StampedArray
+    var backward: StampedArray
+    var marks: StampedArray
+    let maxFrontier: Int
+    /// Yen's spur searches: nodes not to enter and first steps not to take.
+    var bannedNodes: Set<Int32> = []
+    var bannedFirst: Set<StepKey> = []
+    var spurSource: Int32 = -1
+
+    struct StepKey: Hashable {
+        var node: Int32
+        var relation: Int32
+        var isIn: Bool
+    }
+
+    init(g: ProductGraph, order: PathOrder, budget: Budget, arrays: [StampedArray], maxFrontier: Int) {
+        self.g = g
+        self.order = order
+        self.q = g.stateCount
+        self.budget = budget
+        forward = arrays[0]
+        backward = arrays[1]
+        marks = arrays[2]
+        self.maxFrontier = maxFrontier
+        let size = g.nodeCount * q
+        forward.reset(size: size)
+        backward.reset(size: size)
+        marks.reset(size: size)
+    }
+
+    var arrays: [StampedArray] { [forward, backward, marks] }
+
+    @inline(__always) func state(_ node: Int32, _ s: Int32) -> Int32 { node &* Int32(q) &+ s }
+    @inline(__always) func node(of x: Int32) -> Int32 { x / Int32(q) }
+    @inline(__always) func automatonState(of x: Int32) -> Int32 { x % Int32(q) }
+
+    @inline(__always) func stepAllowed(from u: Int32, to v: Int32, relation r: Int32, isIn: Bool) -> Bool {
+        if bannedNodes.isEmpty && bannedFirst.isEmpty { return true }
+        if bannedNodes.contains(v) { return false }
+        if u == spurSource && bannedFirst.contains(StepKey(node: v, relation: r, isIn: isIn)) { return false }
+        return true
+    }
+
+    /// The shortest-walk DAG between `source` and `target` found by bidirectional BFS.
+    struct ShortestDAG {
+        var length: Int
+        /// Positions `0…split` use the forward distances (and marks), later ones the backward distances.
+        var split: Int
+    }
+
+    /// Bidirectional BFS over the product graph, always growing the smaller frontier. Returns the
+    /// DAG of shortest walks, or nil with `reason` set when none was found (nil reason: none exists).
+    mutating func shortestDAG(from source: Int32, to target: Int32, maxHops: Int) -> (ShortestDAG?, TruncationReason?) {
+        let start = state(source, 0)
+        var fFront: [Int32] = [start]
+        forward.set(start, 0)
+        var bFront: [Int32] = []
+        for s in 0..<q where g.isAccepting(Int32(s)) {
+            let x = state(target, Int32(s))
+            backward.set(x, 0)
+            bFront.append(x)
+        }
+        if backward.get(start) >= 0 {
+            marks.set(start, 1)
+            return (ShortestDAG(length: 0, split: 0), nil)
+        }
+        var a = 0, b = 0
+        var visited = 1 + bFront.count
+        var met = false
+        var meeting: [Int32] = []
+        while !met {
+            if fFront.isEmpty || bFront.isEmpty { stats.statesVisited += visited; return (nil, nil) }
+            if a + b >= maxHops { stats.statesVisited += visited; return (nil, .maxHops) }
+            if budget.checkNow() { stats.statesVisited += visited; return (nil, budget.stopped) }
+            if visited > maxFrontier { stats.statesVisited += visited; return (nil, .memory) }
+            var next: [Int32] = []
+            if fFront.count <= bFront.count {
+                let depth = Int32(a + 1)
+                for x in fFront {
+                    if budget.exhausted() { break }
+                    let u = node(of: x)
+                    stats.edgesScanned += g.forEachStep(u, automatonState(of: x)) { v, q2, r, isIn, _ in
+                        guard stepAllowed(from: u, to: v, relation: r, isIn: isIn) else { return }
+                        let y = state(v, q2)
+                        if forward.get(y) < 0 {
+                            forward.set(y, depth)
+                            next.append(y)
+                            if backward.get(y) >= 0 { meeting.append(y); met = true }
+                        }
+                    }
+                }
+                a += 1
+                fFront = next
+            } else {
+                let depth = Int32(b + 1)
+                for y in bFront {
+                    if budget.exhausted() { break }
+                    let v = node(of: y)
+                    stats.edgesScanned += g.forEachPredecessor(v, automatonState(of: y)) { u, p, r, isIn, _ in
+                        guard stepAllowed(from: u, to: v, relation: r, isIn: isIn) else { return }
+                        if !bannedNodes.isEmpty && bannedNodes.contains(u) { return }
+                        let x = state(u, p)
+                        if backward.get(x) < 0 {
+                            backward.set(x, depth)
+                            next.append(x)
+                            if forward.get(x) >= 0 { meeting.append(x); met = true }
+                        }
+                    }
+                }
+                b += 1
+                bFront = next
+            }
+            if let stop = budget.stopped { stats.statesVisited += visited; return (nil, stop) }
+            visited += next.count
+        }
+        stats.statesVisited += visited
+        // Mark the forward part of the DAG: states at forward depth i that lead to a meeting state.
+        let length = a + b
+        var layer: [Int32] = []
+        for x in meeting where forward.get(x) == Int32(a) && backward.get(x) == Int32(b) && marks.get(x) < 0 {
+            marks.set(x, 1)
+            layer.append(x)
+        }
+        var i = a
+        while i > 0 {
+            var prev: [Int32] = []
+            let want = Int32(i - 1)
+            for y in layer {
+                let v = node(of: y)
+                stats.edgesScanned += g.forEachPredecessor(v, automatonState(of: y)) { u, p, r, isIn, _ in
+                    guard stepAllowed(from: u, to: v, relation: r, isIn: isIn) else { return }
+                    let x = state(u, p)
+                    if forward.get(x) == want && marks.get(x) < 0 {
+                        marks.set(x, 1)
+                        prev.append(x)
+                    }
+                }
+            }
+            layer = prev
+            i -= 1
+        }
+        return (ShortestDAG(length: length, split: a), nil)
+    }
+
+    /// A step of the search, with the product state it reaches.
+    struct Child {
+        var state: Int32
+        var node: Int32
+        var step: PathStep
+        var edge: Int32
+    }
+
+    /// The steps out of `x`, in adjacency order.
+    mutating func children(of x: Int32) -> [Child] {
+        var out: [Child] = []
+        let u = node(of: x)
+        stats.edgesScanned += g.forEachStep(u, automatonState(of: x)) { v, q2, r, isIn, e in
+            guard stepAllowed(from: u, to: v, relation: r, isIn: isIn) else { return }
+            out.append(Child(state: state(v, q2), node: v, step: PathStep(relation: r, direction: isIn ? .in : .out), edge: e))
+        }
+        return out
+    }
+
+    /// Sorts steps in path order: node name, relation name, direction.
+    func inPathOrder(_ children: [Child]) -> [Child] {
+        if children.count < 2 { return children }
+        let order = self.order
+        return children.sorted { order.compareStep(node: $0.node, $0.step, node: $1.node, $1.step) < 0 }
+    }
+
+    /// Lists walks of the DAG in path order, at most `limit` (and says whether more exist).
+    mutating func enumerateDAG(_ dag: ShortestDAG, from source: Int32, limit: Int) -> ([Path], TruncationReason?) {
+        var paths: [Path] = []
+        var nodes: [Int32] = [source]
+        var steps: [PathStep] = []
+        var reason: TruncationReason?
+        func visit(_ x: Int32, _ i: Int, _ s: inout Searcher) {
+            if reason != nil { return }
+            if i == dag.length {
+                if paths.count == limit { reason = .limit; return }
+                paths.append(Path(nodes: nodes, steps: steps))
+                return
+            }
+            if s.budget.exhausted() { reason = s.budget.stopped; return }
+            let nextPos = Int32(i + 1)
+            let useForward = i + 1 <= dag.split
+            let want = useForward ? nextPos : Int32(dag.length - i - 1)
+            let all = s.children(of: x)
+            let children = s.inPathOrder(all.filter { c in
+                useForward ? (s.forward.get(c.state) == want && s.marks.get(c.state) >= 0) : s.backward.get(c.state) == want
+            })
+            for c in children {
+                nodes.append(c.node)
+                steps.append(c.step)
+                visit(c.state, i + 1, &s)
+                nodes.removeLast()
+                steps.removeLast()
+                if reason != nil { return }
+            }
+        }
+        visit(state(source, 0), 0, &self)
+        return (paths, reason)
+    }
+}
