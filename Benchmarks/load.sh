@@ -26,7 +26,7 @@ dir=$data/quiver-data-load
 $Q db stop --data-dir "$dir" >/dev/null 2>&1 || true
 rm -rf "$dir"
 conninfo=$($Q db start --data-dir "$dir" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["conninfo"])')
-psql_() { psql "$conninfo" -v ON_ERROR_STOP=1 -q "$@"; }
+psql_() { PGOPTIONS="-c client_min_messages=warning" psql "$conninfo" -v ON_ERROR_STOP=1 -q "$@"; }
 now() { date +%s.%N; }
 
 declare -a quiver_s anchor_s rss
@@ -61,7 +61,8 @@ def rate(s): return n / s
 print(f"\nFoundation benchmark: {n:,} triples, runs: {len(q)}")
 print(f"{'measure':<44}{'runs (s)':<26}{'best':>10}{'triples/s':>14}")
 print(f"{'(a) quiver load, TSV end to end':<44}{' '.join(f'{x:.2f}' for x in q):<26}{min(q):>10.2f}{rate(min(q)):>14,.0f}")
-print(f"{'(b) anchor: psql \\copy ints + 3 indexes':<44}{' '.join(f'{x:.2f}' for x in a):<26}{min(a):>10.2f}{rate(min(a)):>14,.0f}")
+label_b = "(b) anchor: psql \\copy ints + 3 indexes"
+print(f"{label_b:<44}{' '.join(f'{x:.2f}' for x in a):<26}{min(a):>10.2f}{rate(min(a)):>14,.0f}")
 ratio = rate(min(q)) / rate(min(a))
 print(f"\nquiver / anchor triples/s (best of each): {ratio:.2f}x   (target >= 0.6x)")
 print(f"ratio per run: {' '.join(f'{ai/qi:.2f}' for qi, ai in zip(q, a))}")

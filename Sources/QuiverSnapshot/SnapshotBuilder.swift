@@ -3,7 +3,7 @@ import QuiverCore
 
 /// Builds a `CSRSnapshot` from edges given as term ids. Pure logic: the loader feeds it from
 /// PostgreSQL, tests feed it directly.
-public struct SnapshotBuilder {
+public struct SnapshotBuilder: Sendable {
     public var graph: String
     public var changeSeq: Int64
     // Edges as first-seen node and relation numbers, assigned while the rows stream in.
@@ -22,6 +22,10 @@ public struct SnapshotBuilder {
     public init(graph: String, changeSeq: Int64 = 0, expectedEdges: Int = 0) {
         self.graph = graph
         self.changeSeq = changeSeq
+        if expectedEdges > 0 {
+            nodeFirstSeen = IDMap(capacity: min(expectedEdges, 1 << 26) / 2 + 16)
+            seenKeys.reserveCapacity(min(expectedEdges, 1 << 26) / 2)
+        }
         fs.reserveCapacity(expectedEdges)
         fp.reserveCapacity(expectedEdges)
         fo.reserveCapacity(expectedEdges)
@@ -61,7 +65,11 @@ public struct SnapshotBuilder {
         let m = fs.count
         // Renumber nodes and relations in term-id order.
         let n = seenKeys.count
-        let sortedOrder = (0..<n).sorted { seenKeys[$0] < seenKeys[$1] }
+        // Sort (term id, first-seen number) pairs: one comparison of plain integers each.
+        var pairs = seenKeys.enumerated().map { Pair(key: $0.element, index: Int32($0.offset)) }
+        pairs.sort { $0.key < $1.key }
+        let sortedOrder = pairs.map { Int($0.index) }
+        pairs = []
         var remap = [Int32](repeating: 0, count: n)
         for (dense, first) in sortedOrder.enumerated() { remap[first] = Int32(dense) }
         let nodeKeys = sortedOrder.map { seenKeys[$0] }
@@ -74,109 +82,120 @@ public struct SnapshotBuilder {
         let dobj = remap.withUnsafeBufferPointer { remap in fo.map { remap[Int($0)] } }
         let dp = fp.map { relRemap[Int($0)] }
 
-        // Forward and reverse orders are independent: compute them on two threads.
-        nonisolated(unsafe) var forward: (offsets: [Int], order: [Int32]) = ([], [])
+        let termIndex = self.termIndex, termList = self.termList, edgeProvenance = self.prov, edgeSplits = self.splits
+        @Sendable func term(_ id: Int64) -> Term {
+            let k = termIndex.get(id)
+            return k >= 0 ? termList[Int(k)] : .name("#\(id)")
+        }
+        // Two threads: the forward order and arrays on one; the reverse order and the names on the
+        // other. The reverse arrays need the forward positions, so they are filled after both.
+        nonisolated(unsafe) var forwardOffsets: [Int] = []
+        nonisolated(unsafe) var outTargets: [Int32] = [], outRelations: [Int32] = []
+        nonisolated(unsafe) var provenance: [UInt8] = [], split: [Int8] = []
+        nonisolated(unsafe) var forwardPosition: [Int32] = []
         nonisolated(unsafe) var reverse: (offsets: [Int], order: [Int32]) = ([], [])
+        nonisolated(unsafe) var nodeTerms: [Term] = [], relationTerms: [Term] = []
         DispatchQueue.concurrentPerform(iterations: 2) { k in
             if k == 0 {
-                forward = adjacencyOrder(rows: ds, relations: dp, columns: dobj, nodeCount: n)
+                let forward = adjacencyOrder(rows: ds, relations: dp, columns: dobj, nodeCount: n)
+                forwardOffsets = forward.offsets
+                var targets = [Int32](repeating: 0, count: m), relations = [Int32](repeating: 0, count: m)
+                var prov = [UInt8](repeating: 0, count: m), spl = [Int8](repeating: -1, count: m)
+                var position = [Int32](repeating: 0, count: m)
+                forward.order.withUnsafeBufferPointer { order in
+                    for pos in 0..<m {
+                        let e = Int(order[pos])
+                        targets[pos] = dobj[e]
+                        relations[pos] = dp[e]
+                        prov[pos] = edgeProvenance[e]
+                        spl[pos] = edgeSplits[e]
+                        position[e] = Int32(pos)
+                    }
+                }
+                outTargets = targets
+                outRelations = relations
+                provenance = prov
+                split = spl
+                forwardPosition = position
             } else {
                 reverse = adjacencyOrder(rows: dobj, relations: dp, columns: ds, nodeCount: n)
-            }
-        }
-        var outTargets = [Int32](repeating: 0, count: m), outRelations = [Int32](repeating: 0, count: m)
-        var provenance = [UInt8](repeating: 0, count: m), split = [Int8](repeating: -1, count: m)
-        var forwardPosition = [Int32](repeating: 0, count: m)
-        forward.order.withUnsafeBufferPointer { order in
-            for pos in 0..<m {
-                let e = Int(order[pos])
-                outTargets[pos] = dobj[e]
-                outRelations[pos] = dp[e]
-                provenance[pos] = prov[e]
-                split[pos] = splits[e]
-                forwardPosition[e] = Int32(pos)
+                nodeTerms = nodeKeys.map(term)
+                relationTerms = relKeys.map(term)
             }
         }
         var inSources = [Int32](repeating: 0, count: m), inRelations = [Int32](repeating: 0, count: m)
         var inEdges = [Int32](repeating: 0, count: m)
         reverse.order.withUnsafeBufferPointer { order in
-            for pos in 0..<m {
-                let e = Int(order[pos])
-                inSources[pos] = ds[e]
-                inRelations[pos] = dp[e]
-                inEdges[pos] = forwardPosition[e]
+            forwardPosition.withUnsafeBufferPointer { position in
+                for pos in 0..<m {
+                    let e = Int(order[pos])
+                    inSources[pos] = ds[e]
+                    inRelations[pos] = dp[e]
+                    inEdges[pos] = position[e]
+                }
             }
         }
 
-        func term(_ id: Int64) -> Term {
-            let k = termIndex.get(id)
-            return k >= 0 ? termList[Int(k)] : .name("#\(id)")
-        }
         return CSRSnapshot(
-            graph: graph, changeSeq: changeSeq, nodeTerms: nodeKeys.map(term), relationTerms: relKeys.map(term),
-            nodeTermIDs: nodeKeys, relationTermIDs: relKeys, outOffsets: forward.offsets, outTargets: outTargets,
+            graph: graph, changeSeq: changeSeq, nodeTerms: nodeTerms, relationTerms: relationTerms,
+            nodeTermIDs: nodeKeys, relationTermIDs: relKeys, outOffsets: forwardOffsets, outTargets: outTargets,
             outRelations: outRelations, provenance: provenance, split: split, inOffsets: reverse.offsets,
             inSources: inSources, inRelations: inRelations, inEdges: inEdges)
     }
 }
 
-/// Orders edges by row (a counting sort), then within each row by (relation, column). Returns the
-/// row offsets and the edge order.
+private struct Pair {
+    var key: Int64
+    var index: Int32
+}
+
+/// Orders edges by (row, relation, column) with three stable counting sorts (column, then relation,
+/// then row). Returns the row offsets and the edge order.
 func adjacencyOrder(rows: [Int32], relations: [Int32], columns: [Int32], nodeCount n: Int) -> (offsets: [Int], order: [Int32]) {
     let m = rows.count
+    let relationCount = (relations.max() ?? -1) + 1
+    var a = [Int32](repeating: 0, count: m)
+    var b = [Int32](repeating: 0, count: m)
+    // Pass 1 takes the identity order, so it reads keys directly.
+    countingPass(keys: columns, keyCount: n, from: nil, to: &a)
+    countingPass(keys: relations, keyCount: Int(relationCount), from: a, to: &b)
+    countingPass(keys: rows, keyCount: n, from: b, to: &a)
     var offsets = [Int](repeating: 0, count: n + 1)
-    var order = [Int32](repeating: 0, count: m)
     rows.withUnsafeBufferPointer { rows in
         offsets.withUnsafeMutableBufferPointer { off in
             for i in 0..<m { off[Int(rows[i]) + 1] += 1 }
             for u in 0..<n { off[u + 1] += off[u] }
-            var next = Array(off[0..<n])
-            next.withUnsafeMutableBufferPointer { next in
-                order.withUnsafeMutableBufferPointer { order in
+        }
+    }
+    return (offsets, a)
+}
+
+/// One stable counting-sort pass: orders `from` (or 0..<m when nil) by `keys[edge]` into `to`.
+private func countingPass(keys: [Int32], keyCount: Int, from: [Int32]?, to: inout [Int32]) {
+    let m = keys.count
+    var next = [Int](repeating: 0, count: keyCount + 1)
+    keys.withUnsafeBufferPointer { keys in
+        next.withUnsafeMutableBufferPointer { next in
+            for i in 0..<m { next[Int(keys[i]) + 1] += 1 }
+            for k in 0..<keyCount { next[k + 1] += next[k] }
+            to.withUnsafeMutableBufferPointer { out in
+                if let from {
+                    from.withUnsafeBufferPointer { from in
+                        for i in 0..<m {
+                            let e = from[i]
+                            let k = Int(keys[Int(e)])
+                            out[next[k]] = e
+                            next[k] += 1
+                        }
+                    }
+                } else {
                     for i in 0..<m {
-                        let r = Int(rows[i])
-                        order[next[r]] = Int32(i)
-                        next[r] += 1
+                        let k = Int(keys[i])
+                        out[next[k]] = Int32(i)
+                        next[k] += 1
                     }
                 }
             }
         }
     }
-    // Within a row: by (relation, column), with the edge index as a final tie-break for stability.
-    relations.withUnsafeBufferPointer { rel in
-        columns.withUnsafeBufferPointer { col in
-            order.withUnsafeMutableBufferPointer { order in
-                var keys: [(UInt64, Int32)] = []
-                for u in 0..<n {
-                    let lo = offsets[u], hi = offsets[u + 1]
-                    if hi - lo < 2 { continue }
-                    if hi - lo <= 12 {
-                        // Insertion sort for the common short rows.
-                        for i in (lo + 1)..<hi {
-                            let e = order[i]
-                            let k = UInt64(UInt32(rel[Int(e)])) << 32 | UInt64(UInt32(col[Int(e)]))
-                            var j = i - 1
-                            while j >= lo {
-                                let f = order[j]
-                                let kf = UInt64(UInt32(rel[Int(f)])) << 32 | UInt64(UInt32(col[Int(f)]))
-                                if kf < k || (kf == k && f < e) { break }
-                                order[j + 1] = f
-                                j -= 1
-                            }
-                            order[j + 1] = e
-                        }
-                    } else {
-                        keys.removeAll(keepingCapacity: true)
-                        for i in lo..<hi {
-                            let e = order[i]
-                            keys.append((UInt64(UInt32(rel[Int(e)])) << 32 | UInt64(UInt32(col[Int(e)])), e))
-                        }
-                        keys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-                        for (j, k) in keys.enumerated() { order[lo + j] = k.1 }
-                    }
-                }
-            }
-        }
-    }
-    return (offsets, order)
 }
