@@ -2,7 +2,7 @@
 SWIFT      ?= swift
 DATA_DIR   ?= ./quiver-data
 QUIVER      = .build/release/quiver
-Q           = $(QUIVER) --data-dir $(DATA_DIR)
+Q           = QUIVER_DATA_DIR=$(DATA_DIR) $(QUIVER)
 
 .PHONY: demo test build release deps test-deps bench clean migrations
 
@@ -11,7 +11,13 @@ demo: deps release
 	$(Q) db start
 	$(Q) load demo ontology/demo-graph.tsv --split train
 	$(Q) ontology load demo ontology/demo.ttl
-	$(Q) stats demo
+	$(Q) stats demo --top 5
+	@echo "== Which country was grace born in? (born_in, then located_in one or more times)"
+	$(Q) paths demo grace france --via 'born_in/located_in+'
+	@echo "== Composition: erin -born_in-> ? -located_in-> ? -located_in-> ?"
+	$(Q) hop demo erin born_in located_in located_in
+	@echo "== The 3 shortest connections between erin and grace, either direction"
+	$(Q) paths demo erin grace --mode k-shortest -k 3 --dir both
 	@echo
 	@echo "The store keeps running in $(DATA_DIR); stop it with: $(QUIVER) db stop --data-dir $(DATA_DIR)"
 
