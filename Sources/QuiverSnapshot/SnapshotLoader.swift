@@ -17,21 +17,13 @@ public struct SnapshotLoader: Sendable {
         let started = Date()
         let expected = Int((try? store.graph(named: name))??.tripleCount ?? 0)
         let pipeline = EdgePipeline(builder: SnapshotBuilder(graph: name, expectedEdges: expected))
-        var batch = EdgeBatch()
         let read: (graph: GraphInfo, termIDs: [Int64], terms: [Term])
         do {
-            read = try store.readGraphForSnapshot(name) { s, p, o, prov, split in
-                batch.append(s, p, o, UInt8(truncatingIfNeeded: prov), split.map { Int8($0) } ?? -1)
-                if batch.count == EdgeBatch.capacity {
-                    pipeline.push(batch)
-                    batch = EdgeBatch()
-                }
-            }
+            read = try store.readGraphForSnapshot(name) { rows in pipeline.push(rows) }
         } catch {
             _ = pipeline.finish()
             throw error
         }
-        if batch.count > 0 { pipeline.push(batch) }
         var builder = pipeline.finish()
         for (id, term) in zip(read.termIDs, read.terms) { builder.addTerm(id: id, term) }
         builder.changeSeq = read.graph.changeSeq
@@ -42,38 +34,10 @@ public struct SnapshotLoader: Sendable {
     }
 }
 
-/// Up to 64K decoded rows.
-struct EdgeBatch: Sendable {
-    static let capacity = 1 << 16
-    var s: [Int64] = []
-    var p: [Int64] = []
-    var o: [Int64] = []
-    var prov: [UInt8] = []
-    var split: [Int8] = []
-    var count: Int { s.count }
-
-    init() {
-        s.reserveCapacity(Self.capacity)
-        p.reserveCapacity(Self.capacity)
-        o.reserveCapacity(Self.capacity)
-        prov.reserveCapacity(Self.capacity)
-        split.reserveCapacity(Self.capacity)
-    }
-
-    @inline(__always)
-    mutating func append(_ s: Int64, _ p: Int64, _ o: Int64, _ prov: UInt8, _ split: Int8) {
-        self.s.append(s)
-        self.p.append(p)
-        self.o.append(o)
-        self.prov.append(prov)
-        self.split.append(split)
-    }
-}
-
 /// Feeds batches to a `SnapshotBuilder` on a thread of its own; at most four batches wait.
 final class EdgePipeline: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [EdgeBatch] = []
+    private var queue: [TripleRows] = []
     private var closed = false
     private var done = false
     private var builder: SnapshotBuilder
@@ -85,7 +49,7 @@ final class EdgePipeline: @unchecked Sendable {
         thread.start()
     }
 
-    func push(_ batch: EdgeBatch) {
+    func push(_ batch: TripleRows) {
         condition.lock()
         while queue.count >= 4 { condition.wait() }
         queue.append(batch)
@@ -118,7 +82,7 @@ final class EdgePipeline: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
             for i in 0..<batch.count {
-                builder.addEdge(s: batch.s[i], p: batch.p[i], o: batch.o[i], provenance: batch.prov[i], split: batch.split[i])
+                builder.addEdge(s: batch.s[i], p: batch.p[i], o: batch.o[i], provenance: batch.provenance[i], split: batch.split[i])
             }
         }
     }

@@ -46,71 +46,141 @@ extension Store {
     }
 }
 
+/// Up to 64K triples as decoded from binary COPY, for snapshot builds.
+public struct TripleRows: Sendable {
+    public static let capacity = 1 << 16
+    public var s: [Int64] = []
+    public var p: [Int64] = []
+    public var o: [Int64] = []
+    public var provenance: [UInt8] = []
+    /// `Split.rawValue`, or -1 for none.
+    public var split: [Int8] = []
+    public var count: Int { s.count }
+
+    public init() {
+        s.reserveCapacity(Self.capacity)
+        p.reserveCapacity(Self.capacity)
+        o.reserveCapacity(Self.capacity)
+        provenance.reserveCapacity(Self.capacity)
+        split.reserveCapacity(Self.capacity)
+    }
+}
+
 extension Store {
-    /// Reads a graph for a snapshot build: the triples stream to `onTriple` on the calling thread
-    /// while a second connection, sharing the same exported database snapshot, reads the dictionary
-    /// on another thread. Returns the dictionary (ids and terms, in no particular order).
+    /// Reads a graph for a snapshot build, in parallel: the triples in `parts` block ranges, each
+    /// on a connection and thread of its own, and the dictionary on one more; all of them share one
+    /// exported database snapshot, under a share lock on the graph's row (so no write or drop of
+    /// the graph commits meanwhile). `onRows` is called from several threads at once with batches
+    /// of up to 64K rows. Returns the dictionary (ids and terms, in no particular order).
     public func readGraphForSnapshot(
-        _ name: String,
-        onTriple: (_ s: Int64, _ p: Int64, _ o: Int64, _ provenance: Int16, _ split: Int16?) throws -> Void
+        _ name: String, parts: Int = 2, onRows: @escaping @Sendable (TripleRows) -> Void
     ) throws -> (graph: GraphInfo, termIDs: [Int64], terms: [Term]) {
         try withConnection { conn in
+            // Read committed: with the graph row's share lock no write to this graph can commit,
+            // so the exported snapshot and this connection's later statements see the same graph
+            // (and a drop that committed while we waited for the lock shows as "not found").
             try conn.executeScript("BEGIN")
             defer { _ = try? conn.executeScript("COMMIT") }
             guard let graph = try Store.graph(named: name, conn, lockForRead: true) else { throw StoreError.graphNotFound(name) }
             let snapshotID = try conn.execute("SELECT pg_export_snapshot()").string(0, 0) ?? ""
+            let blocks = try conn.execute(
+                "SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint",
+                [.text(quoteIdentifier(graph.triplesTable))]).int64(0, 0) ?? 0
+            let parts = max(1, min(parts, Int(blocks)))
+            let table = quoteIdentifier(graph.triplesTable)
+            // Block ranges [lo, hi) as TID range scans; the last one is open-ended.
+            var ranges: [(Int64, Int64?)] = []
+            for k in 0..<parts {
+                let lo = blocks * Int64(k) / Int64(parts)
+                ranges.append((lo, k == parts - 1 ? nil : blocks * Int64(k + 1) / Int64(parts)))
+            }
 
             let dictionary = DictionaryRead()
-            let side = try connect()
-            let thread = Thread {
-                defer { dictionary.finish() }
-                do {
-                    try side.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    _ = try side.execute("SET TRANSACTION SNAPSHOT \(quoteLiteral(snapshotID))")
-                    var decoder = PGBinaryCopyDecoder()
-                    var ids: [Int64] = []
-                    var terms: [Term] = []
-                    _ = try side.copyOut(
-                        "COPY \(quoteIdentifier(graph.termsTable)) (id, kind, value, datatype, lang) TO STDOUT (FORMAT binary)"
-                    ) { chunk in
-                        try decoder.feed(chunk) { row in
-                            let kind = TermKind(rawValue: row.int16(1) ?? 0) ?? .name
-                            ids.append(row.int64(0) ?? 0)
-                            terms.append(Term(kind: kind, value: row.text(2) ?? "", datatype: row.text(3), language: row.text(4)))
+            let dictionaryThread = try startSideRead(snapshotID: snapshotID, into: dictionary) { side in
+                var decoder = PGBinaryCopyDecoder()
+                var ids: [Int64] = []
+                var terms: [Term] = []
+                _ = try side.copyOut(
+                    "COPY \(quoteIdentifier(graph.termsTable)) (id, kind, value, datatype, lang) TO STDOUT (FORMAT binary)"
+                ) { chunk in
+                    try decoder.feed(chunk) { row in
+                        let kind = TermKind(rawValue: row.int16(1) ?? 0) ?? .name
+                        ids.append(row.int64(0) ?? 0)
+                        terms.append(Term(kind: kind, value: row.text(2) ?? "", datatype: row.text(3), language: row.text(4)))
+                    }
+                }
+                try decoder.finish()
+                dictionary.set(ids: ids, terms: terms)
+            }
+            @Sendable func copyRows(_ c: PGConnection, _ range: (Int64, Int64?)) throws {
+                var filter = "ctid >= '(\(range.0),0)'::tid"
+                if let hi = range.1 { filter += " AND ctid < '(\(hi),0)'::tid" }
+                let sql = parts == 1
+                    ? "COPY \(table) (s, p, o, provenance, split) TO STDOUT (FORMAT binary)"
+                    : "COPY (SELECT s, p, o, provenance, split FROM \(table) WHERE \(filter)) TO STDOUT (FORMAT binary)"
+                var decoder = PGBinaryCopyDecoder()
+                var rows = TripleRows()
+                _ = try c.copyOut(sql) { chunk in
+                    try decoder.feed(chunk) { row in
+                        rows.s.append(row.int64(0) ?? 0)
+                        rows.p.append(row.int64(1) ?? 0)
+                        rows.o.append(row.int64(2) ?? 0)
+                        rows.provenance.append(UInt8(truncatingIfNeeded: row.int16(3) ?? 0))
+                        rows.split.append(row.int16(4).map { Int8(truncatingIfNeeded: $0) } ?? -1)
+                        if rows.count == TripleRows.capacity {
+                            onRows(rows)
+                            rows = TripleRows()
                         }
                     }
-                    try decoder.finish()
-                    _ = try side.executeScript("COMMIT")
-                    dictionary.set(ids: ids, terms: terms)
-                } catch {
-                    dictionary.fail(error)
                 }
-                side.close()
+                try decoder.finish()
+                if rows.count > 0 { onRows(rows) }
             }
-            thread.start()
-
-            var triples = PGBinaryCopyDecoder()
-            do {
-                _ = try conn.copyOut(
-                    "COPY \(quoteIdentifier(graph.triplesTable)) (s, p, o, provenance, split) TO STDOUT (FORMAT binary)"
-                ) { chunk in
-                    try triples.feed(chunk) { row in
-                        try onTriple(row.int64(0) ?? 0, row.int64(1) ?? 0, row.int64(2) ?? 0, row.int16(3) ?? 0, row.int16(4))
-                    }
-                }
-                try triples.finish()
-            } catch {
-                _ = try? dictionary.wait()
-                throw error
+            var sideReads: [(Thread, DictionaryRead)] = []
+            for range in ranges.dropFirst() {
+                let result = DictionaryRead()
+                sideReads.append((try startSideRead(snapshotID: snapshotID, into: result) { side in try copyRows(side, range) }, result))
             }
-            let (ids, terms) = try dictionary.wait()
+            var firstError: Error?
+            do { try copyRows(conn, ranges[0]) } catch { firstError = error }
+            for (_, result) in sideReads {
+                do { _ = try result.wait() } catch { firstError = firstError ?? error }
+            }
+            _ = dictionaryThread
+            let (ids, terms): ([Int64], [Term])
+            do { (ids, terms) = try dictionary.wait() } catch { throw firstError ?? error }
+            if let firstError { throw firstError }
             return (graph, ids, terms)
         }
+    }
+
+    /// Runs `body` on a new connection and thread inside a repeatable-read transaction that imports
+    /// `snapshotID`; `result.finish()` is called when it ends, `result.fail` on error.
+    private func startSideRead(
+        snapshotID: String, into result: DictionaryRead, _ body: @escaping @Sendable (PGConnection) throws -> Void
+    ) throws -> Thread {
+        let side = try connect()
+        let thread = Thread {
+            defer {
+                side.close()
+                result.finish()
+            }
+            do {
+                try side.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                _ = try side.execute("SET TRANSACTION SNAPSHOT \(quoteLiteral(snapshotID))")
+                try body(side)
+                _ = try side.executeScript("COMMIT")
+            } catch {
+                result.fail(error)
+            }
+        }
+        thread.start()
+        return thread
     }
 }
 
 /// The result of the dictionary read on its own thread.
-private final class DictionaryRead: @unchecked Sendable {
+final class DictionaryRead: @unchecked Sendable {
     private let condition = NSCondition()
     private var done = false
     private var ids: [Int64] = []
