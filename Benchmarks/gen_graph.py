@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Seeded synthetic knowledge graph as TSV (head<TAB>relation<TAB>tail), for Quiver's benchmarks.
 
-Heads follow a power law (Zipf, exponent --zipf), tails and relations are uniform. Also writes the
+Heads follow a power law (Zipf, exponent --zipf), tails and relations are uniform. With
+--uniform-heads F a fraction F of the triples (chosen at random) get a uniform head instead, which
+keeps a power-law tail of hubs but stretches shortest paths (the default, 0, is the pure power law). Also writes the
 same triples encoded as integers (--ints) for the raw PostgreSQL COPY anchor.
 
     python3 Benchmarks/gen_graph.py --entities 1000000 --triples 5000000 --relations 500 \
@@ -19,6 +21,8 @@ def main():
     ap.add_argument("--triples", type=int, default=5_000_000)
     ap.add_argument("--relations", type=int, default=500)
     ap.add_argument("--zipf", type=float, default=1.3, help="power-law exponent of head degrees")
+    ap.add_argument("--uniform-heads", type=float, default=0.0,
+                    help="fraction of triples whose head is uniform rather than Zipf (default 0)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--out", required=True)
     ap.add_argument("--ints", help="also write the triples as integer ids")
@@ -35,6 +39,10 @@ def main():
     heads = perm[heads]
     rels = rng.integers(0, a.relations, a.triples)
     tails = rng.integers(0, a.entities, a.triples)
+    if a.uniform_heads > 0:
+        # Drawn after everything else, so that the default output is unchanged.
+        mix = rng.random(a.triples) < a.uniform_heads
+        heads[mix] = rng.integers(0, a.entities, int(mix.sum()))
 
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     names = np.char.add("e", np.arange(a.entities).astype(str))

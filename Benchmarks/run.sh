@@ -3,3 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Benchmarks/load.sh "$@"
+Benchmarks/paths.sh
