@@ -105,12 +105,13 @@ public struct PathEngine: Sendable {
         if plan.automaton.isEmpty { return PathResult(paths: [], reason: nil, stats: SearchStats()) }
         return withSearcher(plan, options: options, scratch: scratch) { searcher in
             switch mode {
-            case .shortest, .allShortest:
+            case .shortest:
+                let (path, reason) = searcher.shortestOne(from: s, to: t, maxHops: plan.maxHops)
+                return PathResult(paths: path.map { [$0] } ?? [], reason: reason, stats: searcher.stats)
+            case .allShortest:
                 let (dag, reason) = searcher.shortestDAG(from: s, to: t, maxHops: plan.maxHops)
                 guard let dag else { return PathResult(paths: [], reason: reason, stats: searcher.stats) }
-                let limit = mode == .shortest ? 1 : options.limit
-                var (paths, stop) = searcher.enumerateDAG(dag, from: s, limit: limit)
-                if mode == .shortest && stop == .limit { stop = nil }
+                let (paths, stop) = searcher.enumerateDAG(dag, from: s, limit: options.limit)
                 return PathResult(paths: paths, reason: stop, stats: searcher.stats)
             case .kShortest where plan.stateCount == 1 && expression == nil:
                 let (paths, reason) = searcher.kShortest(from: s, to: t, k: k, maxHops: plan.maxHops)
@@ -130,13 +131,18 @@ public struct PathEngine: Sendable {
     /// The nodes reachable from `from` within `maxHops` steps (matching `via` when given), with
     /// their distance. The source itself is listed (at distance 0) only when `via` matches the
     /// empty path.
-    public func reach(from: String, via: String? = nil, options: PathOptions = PathOptions(), scratch: SearchScratch? = nil) throws -> ReachResult {
+    /// With `countOnly`, `endpoints` stays empty and only `total` is filled (no sorting by name).
+    public func reach(
+        from: String, via: String? = nil, options: PathOptions = PathOptions(), scratch: SearchScratch? = nil,
+        countOnly: Bool = false
+    ) throws -> ReachResult {
         let s = try node(named: from)
         let expression = try via.map(PathExpression.parse)
         let plan = try makePlan(options: options, expression: expression, endpoints: [s])
         if plan.automaton.isEmpty { return ReachResult(endpoints: [], total: 0, reason: nil, stats: SearchStats()) }
         return withSearcher(plan, options: options, scratch: scratch) { searcher in
             var (found, reason) = searcher.reach(from: s, maxHops: plan.maxHops, includeSource: expression != nil)
+            if countOnly { return ReachResult(endpoints: [], total: found.count, reason: reason, stats: searcher.stats) }
             let order = PathOrder(snapshot)
             found.sort { $0.distance != $1.distance ? $0.distance < $1.distance : order.compareNodes($0.node, $1.node) < 0 }
             let total = found.count
@@ -221,9 +227,12 @@ public struct PathEngine: Sendable {
         return plan.withProductGraph { g in
             var searcher = Searcher(
                 g: g, order: PathOrder(snapshot), budget: Budget(timeout: options.timeout, token: options.cancellation),
-                arrays: scratch.take(3), maxFrontier: options.maxFrontier)
+                arrays: scratch.take(3), bits: scratch.takeBits(2), links: scratch.takeLinks(2),
+                maxFrontier: options.maxFrontier)
             let result = body(&searcher)
             scratch.give(searcher.arrays)
+            scratch.giveBits(searcher.bitSets)
+            scratch.giveLinks(searcher.linkSets)
             return result
         }
     }

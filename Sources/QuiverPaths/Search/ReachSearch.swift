@@ -6,12 +6,13 @@ extension Searcher {
     mutating func reach(from source: Int32, maxHops: Int, includeSource: Bool) -> ([Reached], TruncationReason?) {
         var out: [Reached] = []
         let start = state(source, 0)
-        forward.set(start, 0)
+        _ = fBits.insert(start)
+        // bBits holds the nodes already reported (an accepting visit), so each is listed once.
         if includeSource && g.isAccepting(0) {
-            marks.set(source, 0)
+            _ = bBits.insert(source)
             out.append(Reached(node: source, distance: 0))
         } else if !includeSource {
-            marks.set(source, 0)
+            _ = bBits.insert(source)
         }
         var front: [Int32] = [start]
         var visited = 1
@@ -20,17 +21,15 @@ extension Searcher {
             if budget.checkNow() { break }
             if visited > maxFrontier { stats.statesVisited += visited; return (out, .memory) }
             var next: [Int32] = []
-            let d = Int32(depth + 1)
+            let d = depth + 1
             for x in front {
                 if budget.exhausted() { break }
                 stats.edgesScanned += g.forEachStep(node(of: x), automatonState(of: x)) { v, q2, _, _, _ in
                     let y = state(v, q2)
-                    if forward.get(y) < 0 {
-                        forward.set(y, d)
+                    if fBits.insert(y) {
                         next.append(y)
-                        if g.isAccepting(q2) && marks.get(v) < 0 {
-                            marks.set(v, d)
-                            out.append(Reached(node: v, distance: Int(d)))
+                        if g.isAccepting(q2) && bBits.insert(v) {
+                            out.append(Reached(node: v, distance: d))
                         }
                     }
                 }

@@ -1,31 +1,107 @@
 /// An `Int32` per search state, reset in O(1) by bumping a generation stamp instead of clearing.
+/// Stamp and value sit side by side, so a lookup touches one cache line.
 struct StampedArray {
-    var values: [Int32] = []
-    var stamps: [UInt32] = []
+    struct Entry {
+        var stamp: UInt32
+        var value: Int32
+    }
+    var entries: [Entry] = []
     var generation: UInt32 = 0
 
     /// Makes every entry read as -1, growing to `size` entries if needed.
     mutating func reset(size: Int) {
-        if stamps.count < size {
-            values = [Int32](repeating: -1, count: size)
-            stamps = [UInt32](repeating: 0, count: size)
+        if entries.count < size {
+            entries = [Entry](repeating: Entry(stamp: 0, value: -1), count: size)
             generation = 1
             return
         }
         generation &+= 1
         if generation == 0 {
-            for i in stamps.indices { stamps[i] = 0 }
+            for i in entries.indices { entries[i].stamp = 0 }
             generation = 1
         }
     }
 
     @inline(__always) func get(_ i: Int32) -> Int32 {
-        stamps[Int(i)] == generation ? values[Int(i)] : -1
+        let e = entries[Int(i)]
+        return e.stamp == generation ? e.value : -1
     }
 
     @inline(__always) mutating func set(_ i: Int32, _ v: Int32) {
-        stamps[Int(i)] = generation
-        values[Int(i)] = v
+        entries[Int(i)] = Entry(stamp: generation, value: v)
+    }
+}
+
+/// Parent links of a search: the state each state was reached from and the step taken, stamped
+/// per query, in one 12-byte entry so that recording a discovery touches one cache line.
+struct ParentLinks {
+    struct Entry {
+        var stamp: UInt32
+        var parent: Int32
+        var step: Int32
+    }
+    var entries: [Entry] = []
+    var generation: UInt32 = 0
+
+    mutating func reset(size: Int) {
+        if entries.count < size {
+            entries = [Entry](repeating: Entry(stamp: 0, parent: -1, step: 0), count: size)
+            generation = 1
+            return
+        }
+        generation &+= 1
+        if generation == 0 {
+            for i in entries.indices { entries[i].stamp = 0 }
+            generation = 1
+        }
+    }
+
+    @inline(__always) mutating func set(_ i: Int32, parent: Int32, step: Int32) {
+        entries[Int(i)] = Entry(stamp: generation, parent: parent, step: step)
+    }
+
+    /// (parent, step) of `i`; parent -1 when `i` was not reached.
+    @inline(__always) func get(_ i: Int32) -> (parent: Int32, step: Int32) {
+        let e = entries[Int(i)]
+        return e.stamp == generation ? (e.parent, e.step) : (-1, 0)
+    }
+}
+
+/// A set of search states as bits: 1M states take 128 KiB, which stays in cache where a stamped
+/// array of the same states does not. Cleared per query by zeroing only the words it touched.
+struct VisitedBits {
+    var words: [UInt64] = []
+    var touched: [Int32] = []
+
+    /// Empties the set, growing it to hold `size` states.
+    mutating func reset(size: Int) {
+        let needed = (size + 63) >> 6
+        if words.count < needed {
+            words = [UInt64](repeating: 0, count: needed)
+            touched.removeAll(keepingCapacity: true)
+            return
+        }
+        words.withUnsafeMutableBufferPointer { w in
+            for i in touched { w[Int(i)] = 0 }
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) func contains(_ i: Int32) -> Bool {
+        words.withUnsafeBufferPointer { $0[Int(i) >> 6] } & (1 << UInt64(i & 63)) != 0
+    }
+
+    /// Adds `i`; false when it was already there.
+    @inline(__always) mutating func insert(_ i: Int32) -> Bool {
+        let k = Int(i) >> 6
+        let bit: UInt64 = 1 << UInt64(i & 63)
+        return words.withUnsafeMutableBufferPointer { w -> Bool in
+            let old = w[k]
+            if old & bit != 0 { return false }
+            if old == 0 { touched.append(Int32(k)) }
+            w[k] = old | bit
+            return true
+        }
     }
 }
 
@@ -39,6 +115,8 @@ struct StampedArray {
 /// ```
 public final class SearchScratch {
     var arrays: [StampedArray] = []
+    var bits: [VisitedBits] = []
+    var links: [ParentLinks] = []
 
     public init() {}
 
@@ -50,4 +128,22 @@ public final class SearchScratch {
     }
 
     func give(_ back: [StampedArray]) { arrays.append(contentsOf: back) }
+
+    func takeBits(_ count: Int) -> [VisitedBits] {
+        while bits.count < count { bits.append(VisitedBits()) }
+        let out = Array(bits.prefix(count))
+        bits.removeFirst(count)
+        return out
+    }
+
+    func giveBits(_ back: [VisitedBits]) { bits.append(contentsOf: back) }
+
+    func takeLinks(_ count: Int) -> [ParentLinks] {
+        while links.count < count { links.append(ParentLinks()) }
+        let out = Array(links.prefix(count))
+        links.removeFirst(count)
+        return out
+    }
+
+    func giveLinks(_ back: [ParentLinks]) { links.append(contentsOf: back) }
 }

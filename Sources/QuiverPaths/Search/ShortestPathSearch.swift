@@ -10,6 +10,12 @@ struct Searcher {
     var forward: StampedArray
     var backward: StampedArray
     var marks: StampedArray
+    /// `shortestOne`'s parent links, forward and backward.
+    var fLinks: ParentLinks
+    var bLinks: ParentLinks
+    /// Visited sets for the searches that need only membership on their hot path.
+    var fBits: VisitedBits
+    var bBits: VisitedBits
     let maxFrontier: Int
     /// Yen's spur searches: nodes not to enter and first steps not to take.
     var bannedNodes: Set<Int32> = []
@@ -22,7 +28,10 @@ struct Searcher {
         var isIn: Bool
     }
 
-    init(g: ProductGraph, order: PathOrder, budget: Budget, arrays: [StampedArray], maxFrontier: Int) {
+    init(
+        g: ProductGraph, order: PathOrder, budget: Budget, arrays: [StampedArray], bits: [VisitedBits],
+        links: [ParentLinks], maxFrontier: Int
+    ) {
         self.g = g
         self.order = order
         self.q = g.stateCount
@@ -30,14 +39,24 @@ struct Searcher {
         forward = arrays[0]
         backward = arrays[1]
         marks = arrays[2]
+        fLinks = links[0]
+        bLinks = links[1]
+        fBits = bits[0]
+        bBits = bits[1]
         self.maxFrontier = maxFrontier
         let size = g.nodeCount * q
         forward.reset(size: size)
         backward.reset(size: size)
         marks.reset(size: size)
+        fLinks.reset(size: size)
+        bLinks.reset(size: size)
+        fBits.reset(size: size)
+        bBits.reset(size: size)
     }
 
     var arrays: [StampedArray] { [forward, backward, marks] }
+    var linkSets: [ParentLinks] { [fLinks, bLinks] }
+    var bitSets: [VisitedBits] { [fBits, bBits] }
 
     @inline(__always) func state(_ node: Int32, _ s: Int32) -> Int32 { node &* Int32(q) &+ s }
     @inline(__always) func node(of x: Int32) -> Int32 { x / Int32(q) }
