@@ -19,6 +19,8 @@ public final class SnapshotCache: @unchecked Sendable {
     private var entries: [String: CSRSnapshot] = [:]
     private var stale: Set<String> = []
     private var building: [String: NSCondition] = [:]
+    /// Bumped by every invalidation: a build that started at an older version is stale on arrival.
+    private var versions: [String: Int] = [:]
     private var watcher: Thread?
     private var stopping = false
     /// Called after a graph's snapshot was rebuilt or dropped (for logs and tests).
@@ -48,6 +50,7 @@ public final class SnapshotCache: @unchecked Sendable {
             let condition = NSCondition()
             building[graph] = condition
             stale.remove(graph)
+            let version = versions[graph, default: 0]
             lock.unlock()
             defer {
                 lock.lock()
@@ -58,7 +61,9 @@ public final class SnapshotCache: @unchecked Sendable {
             do {
                 let snap = try loader.build(graph: graph)
                 lock.lock()
-                if !stale.contains(graph) || entries[graph] == nil { entries[graph] = snap }
+                entries[graph] = snap
+                // A change announced while this build read the store may be missing from it.
+                if versions[graph, default: 0] != version { stale.insert(graph) }
                 lock.unlock()
                 return snap
             } catch StoreError.graphNotFound(let name) {
@@ -73,14 +78,18 @@ public final class SnapshotCache: @unchecked Sendable {
     /// Marks a graph's snapshot out of date; the next `snapshot(of:)` rebuilds it.
     public func invalidate(_ graph: String) {
         lock.lock()
-        if entries[graph] != nil { stale.insert(graph) }
+        versions[graph, default: 0] += 1
+        stale.insert(graph)
         lock.unlock()
     }
 
     /// Marks every snapshot out of date (after the change feed was interrupted).
     public func invalidateAll() {
         lock.lock()
+        for g in entries.keys { versions[g, default: 0] += 1 }
+        for g in building.keys { versions[g, default: 0] += 1 }
         stale.formUnion(entries.keys)
+        stale.formUnion(building.keys)
         lock.unlock()
     }
 
@@ -143,11 +152,18 @@ public final class SnapshotCache: @unchecked Sendable {
 
     private func refresh(_ graph: String) {
         lock.lock()
-        let cached = entries[graph] != nil
+        let cached = entries[graph] != nil || building[graph] != nil
         lock.unlock()
         guard cached else { return }
         invalidate(graph)
-        _ = try? snapshot(of: graph)
+        // Rebuild until a build saw every change announced so far (a few rounds under a stream of writes).
+        for _ in 0..<3 {
+            _ = try? snapshot(of: graph)
+            lock.lock()
+            let again = stale.contains(graph) && entries[graph] != nil
+            lock.unlock()
+            if !again { break }
+        }
         onRefresh?(graph)
     }
 }
