@@ -1,0 +1,125 @@
+import QuiverCore
+
+/// What to do with an input that has more than one answer: `(h, r)` with two tails makes every
+/// composition through it, `(h, r, r2)`, ambiguous too.
+public enum AmbiguityPolicy: String, Sendable, CaseIterable {
+    /// Leave out the facts whose (head, relation) has several tails; every input then has one target.
+    case drop
+    /// Keep them; compositions are de-duplicated by (head, relations, tail), and inputs with several
+    /// targets are counted by the self-checks.
+    case keep
+}
+
+/// How an inferred fact relates to the ID/OOD split of its hops (Wang et al.).
+enum HopClass: UInt8 {
+    case allID = 0, allOOD = 1, mixed = 2
+}
+
+/// Enumerates the k-hop compositions of one head: walks `(h, r1, b1), (b1, r2, b2), …` given as the
+/// fact indices of their hops. In a functional graph each walk is its own composition; otherwise walks
+/// with the same (relations, tail) are one composition, witnessed by an all-ID walk when there is
+/// one, else an all-OOD walk, else the first.
+struct CompositionWalker {
+    let graph: FactGraph
+    let hops: Int
+    let ood: [Bool]
+    let functional: Bool
+    private var walks: [SIMD4<Int32>] = []
+    private var classes: [UInt8] = []
+
+    init(graph: FactGraph, hops: Int, ood: [Bool]) {
+        self.graph = graph
+        self.hops = hops
+        self.ood = ood
+        functional = graph.isFunctional
+    }
+
+    /// Calls `body(edges, class)` for each composition of `head`, in a fixed order.
+    mutating func forEach(head: Int32, _ body: (SIMD4<Int32>, HopClass) -> Void) {
+        if functional {
+            graph.offsets.withUnsafeBufferPointer { off in
+                graph.tails.withUnsafeBufferPointer { tails in
+                    ood.withUnsafeBufferPointer { ood in
+                        var edges = SIMD4<Int32>(repeating: -1)
+                        walk(head, depth: 0, edges: &edges, anyID: false, anyOOD: false, off, tails, ood, body)
+                    }
+                }
+            }
+            return
+        }
+        walks.removeAll(keepingCapacity: true)
+        classes.removeAll(keepingCapacity: true)
+        var collected: [SIMD4<Int32>] = [], cls: [UInt8] = []
+        swap(&collected, &walks); swap(&cls, &classes)
+        graph.offsets.withUnsafeBufferPointer { off in
+            graph.tails.withUnsafeBufferPointer { tails in
+                ood.withUnsafeBufferPointer { ood in
+                    var edges = SIMD4<Int32>(repeating: -1)
+                    walk(head, depth: 0, edges: &edges, anyID: false, anyOOD: false, off, tails, ood) { e, c in
+                        collected.append(e)
+                        cls.append(c.rawValue)
+                    }
+                }
+            }
+        }
+        // Group by (relations, tail); keep the best witness of each group.
+        let k = hops
+        let rel = graph.relations, tl = graph.tails
+        func key(_ i: Int) -> SIMD4<Int32> {
+            var s = SIMD4<Int32>(repeating: -1)
+            for d in 0..<k { s[d] = rel[Int(collected[i][d])] }
+            return s
+        }
+        var order = Array(0..<collected.count)
+        let keys = (0..<collected.count).map(key)
+        let ends = collected.map { tl[Int($0[k - 1])] }
+        order.sort { a, b in
+            for d in 0..<k where keys[a][d] != keys[b][d] { return keys[a][d] < keys[b][d] }
+            if ends[a] != ends[b] { return ends[a] < ends[b] }
+            return a < b
+        }
+        // One class per input (h, r1 … rk): when some answer of an input is all-ID, its all-OOD
+        // answers are dropped, so no OOD test input is also a training input.
+        var i = 0
+        while i < order.count {
+            var end = i + 1
+            while end < order.count && keys[order[end]] == keys[order[i]] { end += 1 }
+            let inputHasID = order[i..<end].contains { cls[$0] == HopClass.allID.rawValue }
+            var j = i
+            while j < end {
+                var next = j + 1
+                while next < end && ends[order[next]] == ends[order[j]] { next += 1 }
+                var best = order[j]
+                for x in order[j..<next] where cls[x] < cls[best] { best = x }
+                var c = HopClass(rawValue: cls[best]) ?? .mixed
+                if c == .allOOD && inputHasID { c = .mixed }
+                body(collected[best], c)
+                j = next
+            }
+            i = end
+        }
+        swap(&collected, &walks); swap(&cls, &classes)
+    }
+
+    private func walk(
+        _ node: Int32, depth: Int, edges: inout SIMD4<Int32>, anyID: Bool, anyOOD: Bool,
+        _ off: UnsafeBufferPointer<Int>, _ tails: UnsafeBufferPointer<Int32>, _ ood: UnsafeBufferPointer<Bool>,
+        _ body: (SIMD4<Int32>, HopClass) -> Void
+    ) {
+        let start = off[Int(node)], end = off[Int(node) + 1]
+        if depth == hops - 1 {
+            for e in start..<end {
+                edges[depth] = Int32(e)
+                let o = ood[e]
+                let id = anyID || !o, od = anyOOD || o
+                body(edges, id && od ? .mixed : (od ? .allOOD : .allID))
+            }
+            return
+        }
+        for e in start..<end {
+            edges[depth] = Int32(e)
+            let o = ood[e]
+            walk(tails[e], depth: depth + 1, edges: &edges, anyID: anyID || !o, anyOOD: anyOOD || o, off, tails, ood, body)
+        }
+    }
+}
