@@ -4,7 +4,7 @@ DATA_DIR   ?= ./quiver-data
 QUIVER      = .build/release/quiver
 Q           = QUIVER_DATA_DIR=$(DATA_DIR) $(QUIVER)
 
-.PHONY: demo test build release deps test-deps bench clean migrations
+.PHONY: demo test build release deps test-deps bench bench-daemon clean migrations
 
 ## Set up everything, start the embedded store, load the demo graph, run a multi-hop query.
 demo: deps release
@@ -21,10 +21,12 @@ demo: deps release
 	@echo
 	@echo "The store keeps running in $(DATA_DIR); stop it with: $(QUIVER) db stop --data-dir $(DATA_DIR)"
 
-## Build once and run every test (unit and integration, against a real PostgreSQL the tests start).
+## Build once and run every test (unit and integration, against a real PostgreSQL the tests start),
+## then the end-to-end tests of `quiver serve` with real clients (redis-cli, redis-py).
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	QUIVER_BIN=$$($(SWIFT) build --show-bin-path)/quiver python3 -m pytest -q Tests/e2e
 
 deps:
 	@scripts/install-deps.sh
@@ -41,6 +43,10 @@ release: deps
 ## Benchmarks (see Benchmarks/README.md).
 bench: deps release
 	Benchmarks/run.sh
+
+## The daemon against redis-server with redis-benchmark (PING), then Quiver's own commands.
+bench-daemon: test-deps release
+	Benchmarks/daemon.sh
 
 ## Re-embed migrations/*.sql into the binary after changing them.
 migrations:

@@ -10,9 +10,14 @@ let package = Package(
         .library(name: "QuiverStore", targets: ["QuiverStore"]),
         .library(name: "QuiverSnapshot", targets: ["QuiverSnapshot"]),
         .library(name: "QuiverPaths", targets: ["QuiverPaths"]),
+        .library(name: "QuiverProtocol", targets: ["QuiverProtocol"]),
+        .library(name: "QuiverServer", targets: ["QuiverServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian: libpq-dev and zlib1g-dev.
@@ -32,19 +37,58 @@ let package = Package(
         // Multi-hop search over a snapshot: shortest/k-shortest/simple paths, regular path expressions,
         // reachability, composition (hop) queries and path counting.
         .target(name: "QuiverPaths", dependencies: ["QuiverCore", "QuiverSnapshot"]),
+        // Scoring kernels over a snapshot: relational SpMM (+ backward), personalized PageRank,
+        // KGE score functions, dense layers. SIMD over the feature width, threaded over rows.
+        .target(name: "QuiverKernels", dependencies: ["QuiverCore", "QuiverSnapshot"]),
+        // Grokking-style datasets from a graph: phi analysis, Wang et al.'s composition/comparison
+        // tasks, synthetic augmentation to a target phi, ontology chain rules.
+        .target(name: "QuiverAugment", dependencies: ["QuiverCore", "QuiverSnapshot"]),
+        // What the CLI and the daemon both answer: option parsing shared by both, and the JSON
+        // shapes of `--json` / `FORMAT JSON`.
+        .target(name: "QuiverService", dependencies: ["QuiverCore", "QuiverStore", "QuiverSnapshot", "QuiverPaths"]),
+        // The wire protocol (RESP2/RESP3 and inline commands) as pure value types: no I/O.
+        .target(name: "QuiverProtocol"),
+        // The daemon: SwiftNIO server, command dispatch, jobs.
+        .target(
+            name: "QuiverServer",
+            dependencies: [
+                "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverService", "QuiverProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
 
         .executableTarget(
             name: "quiver",
             dependencies: [
                 "QuiverCore", "QuiverParsers", "QuiverPostgres", "QuiverStore", "QuiverSnapshot", "QuiverPaths",
+                "QuiverService", "QuiverServer", "QuiverAugment", "QuiverKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+
+        // Kernel benchmarks (Benchmarks/kernels.sh): rspmm and a STREAM-like copy on a saved graph.
+        .executableTarget(name: "quiver-bench-kernels", dependencies: ["QuiverKernels", "QuiverSnapshot"]),
 
         .testTarget(name: "QuiverCoreTests", dependencies: ["QuiverCore"]),
         .testTarget(name: "QuiverParsersTests", dependencies: ["QuiverParsers", "QuiverCore"]),
         .testTarget(name: "QuiverPostgresTests", dependencies: ["QuiverPostgres"]),
         .testTarget(name: "QuiverPathsTests", dependencies: ["QuiverPaths", "QuiverSnapshot", "QuiverCore"]),
+        .testTarget(name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "QuiverSnapshot", "QuiverCore"]),
+        .testTarget(name: "QuiverProtocolTests", dependencies: ["QuiverProtocol"]),
+        .testTarget(name: "QuiverAugmentTests", dependencies: ["QuiverAugment", "QuiverSnapshot", "QuiverCore"]),
+        .testTarget(
+            name: "QuiverServerTests",
+            dependencies: [
+                "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "QuiverStoreTests", dependencies: ["QuiverStore", "QuiverSnapshot", "QuiverParsers", "QuiverPostgres", "QuiverCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,10 +2,25 @@
 # Installs the Debian packages Quiver needs to build, test and run, when they are missing.
 # As root it runs apt-get; otherwise it names what to install and fails.
 #   scripts/install-deps.sh            build + run: PostgreSQL server, libpq-dev, zlib, pkg-config
-#   scripts/install-deps.sh --test     also what the tests use
+#   scripts/install-deps.sh --test     also what the tests use: gzip, redis-cli/redis-benchmark and
+#                                      redis-server (redis-tools, redis-server), python3 with pytest and
+#                                      redis-py (PyPI `redis`, for its RESP3 support) for Tests/e2e
 set -euo pipefail
 packages=(postgresql libpq-dev zlib1g-dev pkg-config)
-if [[ "${1:-}" == "--test" ]]; then packages+=(gzip); fi
+if [[ "${1:-}" == "--test" ]]; then packages+=(gzip redis-tools redis-server python3 python3-pip); fi
+
+# redis-py 5 or later (Debian's python3-redis is older and lacks RESP3) and pytest, from PyPI.
+install_python_test_packages() {
+  [[ "${1:-}" == "--test" ]] || return 0
+  command -v python3 >/dev/null || return 0
+  local want=()
+  python3 -c 'import redis, sys; sys.exit(0 if int(redis.__version__.split(".")[0]) >= 5 else 1)' 2>/dev/null || want+=("redis>=5")
+  python3 -c 'import pytest' 2>/dev/null || want+=(pytest)
+  [[ ${#want[@]} -eq 0 ]] && return 0
+  echo "installing Python packages: ${want[*]}" >&2
+  python3 -m pip install -q "${want[@]}" 2>/dev/null || python3 -m pip install -q --break-system-packages "${want[@]}"
+}
+trap 'install_python_test_packages "${1:-}"' EXIT
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

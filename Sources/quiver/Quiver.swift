@@ -21,7 +21,8 @@ struct Quiver: ParsableCommand {
         version: quiverVersion,
         subcommands: [
             DB.self, Load.self, Convert.self, Graphs.self, Stats.self, Export.self, Drop.self, OntologyCommand.self,
-            Neighbors.self, PathsCommand.self, Reach.self, Hop.self,
+            Neighbors.self, PathsCommand.self, Reach.self, Hop.self, Serve.self, Phi.self, Augment.self,
+            PPR.self,
         ]
     )
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuiverService
 import QuiverSnapshot
 import QuiverStore
 
@@ -10,12 +11,10 @@ struct Graphs: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    struct Entry: Encodable { var name: String; var triples: Int64; var change_seq: Int64 }
-
     func run() throws {
         let graphs = try store.open().graphs()
         if output.json {
-            try printJSON(["graphs": graphs.map { Entry(name: $0.name, triples: $0.tripleCount, change_seq: $0.changeSeq) }])
+            try printJSON(GraphListJSON(graphs))
             return
         }
         if graphs.isEmpty { print("no graphs yet; load one with `quiver load GRAPH FILE`"); return }
@@ -35,19 +34,6 @@ struct Stats: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    struct Timed: Encodable {
-        var stats: GraphStats
-        var snapshot_seconds: Double
-        var snapshot_adjacency_bytes: Int
-        func encode(to encoder: Encoder) throws {
-            try stats.encode(to: encoder)
-            enum Keys: String, CodingKey { case snapshot_seconds, snapshot_adjacency_bytes }
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(snapshot_seconds, forKey: .snapshot_seconds)
-            try c.encode(snapshot_adjacency_bytes, forKey: .snapshot_adjacency_bytes)
-        }
-    }
-
     func run() throws {
         let st = try store.open()
         let started = Date()
@@ -56,7 +42,7 @@ struct Stats: ParsableCommand {
         let stats = GraphStats(snapshot)
         if output.json {
             if timing {
-                try printJSON(Timed(stats: stats, snapshot_seconds: seconds, snapshot_adjacency_bytes: snapshot.adjacencyBytes))
+                try printJSON(TimedStatsJSON(stats: stats, snapshot_seconds: seconds, snapshot_adjacency_bytes: snapshot.adjacencyBytes))
             } else {
                 try printJSON(stats)
             }
@@ -90,8 +76,7 @@ struct Drop: ParsableCommand {
 
     func run() throws {
         guard try store.open().drop(graph: graph) else { throw StoreError.graphNotFound(graph) }
-        struct Dropped: Encodable { var graph: String; var dropped = true }
-        if output.json { try printJSON(Dropped(graph: graph)) } else { print("dropped \(graph)") }
+        if output.json { try printJSON(DroppedJSON(graph: graph)) } else { print("dropped \(graph)") }
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QuiverCore
 import QuiverParsers
+import QuiverService
 import QuiverStore
 
 struct Load: ParsableCommand {
@@ -41,16 +42,6 @@ struct Load: ParsableCommand {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     }
 
-    struct Output: Encodable {
-        var graph: String
-        var read: Int
-        var new: Int
-        var duplicates: Int
-        var new_terms: Int
-        var seconds: Double
-        var triples_per_second: Double
-    }
-
     func run() throws {
         let options = LoadOptions(
             format: format == "auto" ? nil : InputFormat(name: format), split: split.flatMap(Split.init(name:)),
@@ -67,9 +58,7 @@ struct Load: ParsableCommand {
         }
         bar.finish()
         if output.json {
-            try printJSON(Output(
-                graph: report.graph, read: report.read, new: report.new, duplicates: report.duplicates,
-                new_terms: report.newTerms, seconds: report.seconds, triples_per_second: report.triplesPerSecond))
+            try printJSON(LoadReportJSON(report))
         } else {
             print("""
                 loaded \(report.graph): \(grouped(report.read)) read, \(grouped(report.new)) new, \

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QuiverCore
 import QuiverPaths
+import QuiverService
 import QuiverSnapshot
 import QuiverStore
 
@@ -47,29 +48,20 @@ func runQuery<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as PathError { throw CLIError(message: e.description) }
 }
 
-struct PathJSON: Encodable {
-    var paths: [NamedPath]
-    var count: Int
-    var truncated: Bool
-    var reason: String?
-    var micros: Int?
-    var from: String?
-    var to: String?
-    var error: String?
+typealias PathJSON = PathsJSON
+
+/// A `--pairs --timing` line: the answer, its time ("micros") and the adjacency entries it scanned.
+struct TimedPathJSON: Encodable {
+    var result: PathJSON
+    var edgesScanned: Int
 
     func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(paths, forKey: .paths)
-        try c.encode(count, forKey: .count)
-        try c.encode(truncated, forKey: .truncated)
-        try c.encode(reason, forKey: .reason)  // explicit null
-        try c.encodeIfPresent(micros, forKey: .micros)
-        try c.encodeIfPresent(from, forKey: .from)
-        try c.encodeIfPresent(to, forKey: .to)
-        try c.encodeIfPresent(error, forKey: .error)
+        try result.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(edgesScanned, forKey: .edges_scanned)
     }
 
-    enum CodingKeys: String, CodingKey { case paths, count, truncated, reason, micros, from, to, error }
+    enum Keys: String, CodingKey { case edges_scanned }
 }
 
 func describe(_ p: NamedPath) -> String {
@@ -110,16 +102,12 @@ struct Neighbors: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    struct Entry: Encodable { var relation: String; var direction: String; var node: String }
-    struct Out: Encodable { var neighbors: [Entry]; var count: Int; var truncated: Bool; var reason: String? }
-
     func run() throws {
         let engine = try search.engine(graph: graph, store: store)
         let r = try runQuery { try engine.neighbors(of: node, relation: relation, options: try search.pathOptions()) }
-        let snap = engine.snapshot
-        let entries = r.neighbors.map { Entry(relation: snap.relationName($0.relation), direction: $0.direction.rawValue, node: snap.nodeName($0.node)) }
-        if output.json { try printJSON(Out(neighbors: entries, count: entries.count, truncated: r.truncated, reason: r.reason?.rawValue)); return }
-        for e in entries { print(e.direction == "out" ? "-\(e.relation)-> \(e.node)" : "<-\(e.relation)- \(e.node)") }
+        let out = NeighborsJSON(r, in: engine.snapshot)
+        if output.json { try printJSON(out); return }
+        for e in out.neighbors { print(e.direction == "out" ? "-\(e.relation)-> \(e.node)" : "<-\(e.relation)- \(e.node)") }
         if let reason = r.reason { print("… truncated (\(reason.rawValue))") }
     }
 }
@@ -147,7 +135,7 @@ struct PathsCommand: ParsableCommand {
     @Option(name: .customLong("via"), help: "A regular path expression the relations must match.") var via: String?
     @Flag(name: .customLong("count"), help: "Print the number of walks of at most --max-hops steps instead of paths.") var count = false
     @Option(name: .customLong("pairs"), help: ArgumentHelp("A file of FROM<TAB>TO lines: one JSON result per line.", valueName: "file")) var pairs: String?
-    @Flag(name: .customLong("timing"), help: "With --pairs: add each query's time in microseconds (\"micros\").") var timing = false
+    @Flag(name: .customLong("timing"), help: "With --pairs: add each query's time in microseconds (\"micros\") and the adjacency entries it scanned (\"edges_scanned\").") var timing = false
     @Option(name: .customLong("format"), help: "text or dot (Graphviz).") var format: String = "text"
     @OptionGroup var search: SearchOptions
     @OptionGroup var store: StoreOptions
@@ -166,9 +154,8 @@ struct PathsCommand: ParsableCommand {
         let engine = try search.engine(graph: graph, store: store)
         if count {
             let c = try runQuery { try engine.countPaths(from: from, to: to, via: via, options: options) }
-            struct Out: Encodable { var count: String; var per_length: [String]; var saturated: Bool; var truncated: Bool; var reason: String? }
             if output.json {
-                try printJSON(Out(count: String(c.total), per_length: c.perLength.map { String($0) }, saturated: c.saturated, truncated: c.truncated, reason: c.reason?.rawValue))
+                try printJSON(PathCountJSON(c))
             } else {
                 print((c.saturated ? "≥ " : "") + String(c.total))
                 if let reason = c.reason { print("… truncated (\(reason.rawValue))") }
@@ -202,8 +189,9 @@ struct PathsCommand: ParsableCommand {
                 let r = try engine.paths(from: a, to: b, mode: mode, k: k, via: via, options: options, scratch: scratch)
                 let micros = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
                 let named = r.paths.map { NamedPath($0, in: engine.snapshot) }
-                try printJSON(PathJSON(paths: named, count: named.count, truncated: r.truncated, reason: r.reason?.rawValue,
-                                       micros: timing ? micros : nil, from: a, to: b))
+                let out = PathJSON(paths: named, count: named.count, truncated: r.truncated, reason: r.reason?.rawValue,
+                                   micros: timing ? micros : nil, from: a, to: b)
+                if timing { try printJSON(TimedPathJSON(result: out, edgesScanned: r.stats.edgesScanned)) } else { try printJSON(out) }
             } catch let e as PathError {
                 try printJSON(PathJSON(paths: [], count: 0, truncated: false, reason: nil, from: a, to: b, error: e.description))
             }
@@ -214,30 +202,61 @@ struct PathsCommand: ParsableCommand {
 struct Reach: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The nodes reachable from a node, with their hop distance.",
-        discussion: "Examples:\n  quiver reach nations usa --max-hops 2 --count\n  quiver reach nations usa --via 'embassy/^embassy' --json")
+        discussion: "Examples:\n  quiver reach nations usa --max-hops 2 --count\n  quiver reach nations usa --via 'embassy/^embassy' --json\n  quiver reach nations --sources nodes.txt --max-hops 3 --timing")
     @Argument(help: "The graph.") var graph: String
-    @Argument(help: "The start node.") var from: String
+    @Argument(help: "The start node.") var from: String?
     @Option(name: .customLong("via"), help: "A regular path expression the relations must match.") var via: String?
     @Flag(name: .customLong("count"), help: "Print only how many nodes are reachable.") var count = false
+    @Option(name: .customLong("sources"), help: ArgumentHelp("A file of start nodes, one a line: one JSON line each with the count, edges scanned and states visited.", valueName: "file")) var sources: String?
+    @Flag(name: .customLong("timing"), help: "With --sources: add each query's time in microseconds (\"micros\").") var timing = false
     @OptionGroup var search: SearchOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    struct Entry: Encodable { var node: String; var distance: Int }
-    struct Out: Encodable { var endpoints: [Entry]?; var count: Int; var truncated: Bool; var reason: String? }
+    struct SourceOut: Encodable {
+        var from: String; var count: Int; var edges_scanned: Int; var states_visited: Int
+        var truncated: Bool; var reason: String?; var micros: Int?; var error: String?
+    }
 
     func run() throws {
-        let engine = try search.engine(graph: graph, store: store)
-        let r = try runQuery { try engine.reach(from: from, via: via, options: try search.pathOptions()) }
-        // With --count the limit does not apply to the count.
-        let reason = count && r.reason == .limit ? nil : r.reason
-        let entries = r.endpoints.map { Entry(node: engine.snapshot.nodeName($0.node), distance: $0.distance) }
-        if output.json {
-            try printJSON(Out(endpoints: count ? nil : entries, count: r.total, truncated: reason != nil, reason: reason?.rawValue))
+        if let sources {
+            guard from == nil else { throw CLIError(message: "give either FROM or --sources FILE, not both", code: 2) }
+            try runSources(file: sources)
             return
         }
+        guard let from else { throw CLIError(message: "reach needs FROM (or --sources FILE)", code: 2) }
+        let engine = try search.engine(graph: graph, store: store)
+        let r = try runQuery { try engine.reach(from: from, via: via, options: try search.pathOptions(), countOnly: count) }
+        // With --count the limit does not apply to the count.
+        let reason = count && r.reason == .limit ? nil : r.reason
+        if output.json {
+            try printJSON(ReachJSON(r, in: engine.snapshot, countOnly: count))
+            return
+        }
+        let entries = ReachJSON(r, in: engine.snapshot, countOnly: false).endpoints ?? []
         if count { print(r.total) } else { for e in entries { print("\(e.distance)\t\(e.node)") } }
         if let reason { print("… truncated (\(reason.rawValue))") }
+    }
+
+    /// One snapshot, every start node of `file` in turn (for benchmarks: edges scanned per second).
+    func runSources(file: String) throws {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIError(message: "cannot read \(file)") }
+        let options = try search.pathOptions()
+        let engine = try search.engine(graph: graph, store: store)
+        let scratch = SearchScratch()
+        for line in text.split(separator: "\n") where !line.isEmpty {
+            let a = String(line)
+            let start = DispatchTime.now().uptimeNanoseconds
+            do {
+                let r = try engine.reach(from: a, via: via, options: options, scratch: scratch, countOnly: true)
+                let micros = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                let reason = r.reason == .limit ? nil : r.reason
+                try printJSON(SourceOut(from: a, count: r.total, edges_scanned: r.stats.edgesScanned, states_visited: r.stats.statesVisited,
+                                        truncated: reason != nil, reason: reason?.rawValue, micros: timing ? micros : nil))
+            } catch let e as PathError {
+                try printJSON(SourceOut(from: a, count: 0, edges_scanned: 0, states_visited: 0, truncated: false, reason: nil, error: e.description))
+            }
+        }
     }
 }
 
@@ -252,16 +271,12 @@ struct Hop: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    struct Entry: Encodable { var tail: String; var witnesses: [[String]] }
-    struct Out: Encodable { var tails: [Entry]; var count: Int; var truncated: Bool }
-
     func run() throws {
         let engine = try search.engine(graph: graph, store: store)
         let r = try runQuery { try engine.hop(from: head, relations: relations, options: try search.pathOptions()) }
-        let snap = engine.snapshot
-        let entries = r.tails.map { Entry(tail: snap.nodeName($0.tail), witnesses: $0.witnesses.map { $0.map(snap.nodeName) }) }
-        if output.json { try printJSON(Out(tails: entries, count: entries.count, truncated: r.truncated)); return }
-        for e in entries {
+        let out = HopJSON(r, in: engine.snapshot)
+        if output.json { try printJSON(out); return }
+        for e in out.tails {
             let w = e.witnesses.map { $0.isEmpty ? "(direct)" : $0.joined(separator: " → ") }
             print(e.tail + (relations.count > 1 ? "  via " + w.joined(separator: "; ") : ""))
         }

@@ -1,0 +1,35 @@
+import NIOCore
+import QuiverProtocol
+
+/// How `quiver serve` listens, whom it lets in and how much it takes on.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests); see `QuiverServer.boundPort`.
+    public var port = 7379
+    /// nil: no password. Then only loopback clients are served unless `protectedMode` is off.
+    public var password: String?
+    public var protectedMode = true
+    public var limits = ProtocolLimits()
+    public var maxClients = 10_000
+    /// Seconds a client may stay silent before it is disconnected; nil: forever.
+    public var idleTimeout: Int64?
+    /// Threads that run queries and writes off the event loops.
+    public var workerThreads = max(2, System.coreCount)
+    public var eventLoopThreads = max(1, System.coreCount)
+    /// Jobs (big loads) running at once; more wait in a queue of `maxQueuedJobs`.
+    public var maxJobs = 2
+    public var maxQueuedJobs = 16
+    /// LOAD payloads at least this big run as a job (as does `LOAD … ASYNC`).
+    public var jobThresholdBytes = 16 * 1024 * 1024
+    /// Server-side files for `LOAD … PATH p` must lie inside this directory; nil: refused.
+    public var importDirectory: String?
+    /// Commands slower than this are logged as slow queries.
+    public var slowQueryMilliseconds = 100
+    public var hopsCeiling = 16
+    /// Seconds to let in-flight commands finish at shutdown.
+    public var shutdownGracePeriod: Int64 = 10
+    public var version = "0.1.0"
+
+    public init() {}
+}
+

@@ -1,0 +1,50 @@
+import QuiverProtocol
+
+/// The words of a command, read front to back: positionals, then `NAME value` options and flags.
+/// Option names are case-insensitive and may be written as the CLI's (`--max-hops`), or without
+/// dashes (`MAXHOPS`), or with underscores (`MAX_HOPS`).
+struct Arguments {
+    let command: String
+    private let words: [[UInt8]]
+    private(set) var index = 1
+
+    init(_ command: Command) {
+        self.command = command.name
+        self.words = command.arguments
+    }
+
+    var isAtEnd: Bool { index >= words.count }
+    var remaining: Int { words.count - index }
+
+    /// The next word as text, or a WRONGARGS error naming what was expected.
+    mutating func string(_ what: String) throws(CommandError) -> String {
+        guard index < words.count else { throw .wrongArgs("\(command) needs \(what) (see COMMAND DOCS \(command))") }
+        defer { index += 1 }
+        return String(decoding: words[index], as: UTF8.self)
+    }
+
+    mutating func bytes(_ what: String) throws(CommandError) -> [UInt8] {
+        guard index < words.count else { throw .wrongArgs("\(command) needs \(what)") }
+        defer { index += 1 }
+        return words[index]
+    }
+
+    /// The next word without taking it.
+    func peek() -> String? { index < words.count ? String(decoding: words[index], as: UTF8.self) : nil }
+
+    /// The next word's option name (normalized), without taking it.
+    func peekOption() -> String? { peek().map(Self.normalize) }
+
+    mutating func skip() { index += 1 }
+
+    mutating func integer(_ what: String) throws(CommandError) -> Int {
+        let s = try string(what)
+        guard let n = Int(s) else { throw .wrongArgs("\(what) must be an integer, not '\(s)'") }
+        return n
+    }
+
+    /// `MAX-HOPS`, `--max-hops`, `max_hops`, `MAXHOPS` → `maxhops`.
+    static func normalize(_ word: String) -> String {
+        String(word.lowercased().unicodeScalars.filter { $0 != "-" && $0 != "_" })
+    }
+}

@@ -1,0 +1,39 @@
+import QuiverPaths
+import QuiverProtocol
+import QuiverStore
+
+/// A command refused, with the error code clients see first (`-NOGRAPH …`, `-WRONGARGS …`).
+public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public static func wrongArgs(_ message: String) -> CommandError { CommandError("WRONGARGS", message) }
+    public static func noGraph(_ graph: String) -> CommandError {
+        CommandError("NOGRAPH", "graph '\(graph)' does not exist (GRAPHS lists the graphs)")
+    }
+    public static func err(_ message: String) -> CommandError { CommandError("ERR", message) }
+
+    public var description: String { "\(code) \(message)" }
+    public var reply: RESPValue { .error(description) }
+
+    /// The reply for any error a library call threw.
+    static func from(_ error: any Error) -> CommandError {
+        switch error {
+        case let e as CommandError: return e
+        case StoreError.graphNotFound(let g): return .noGraph(g)
+        case let e as StoreError where e.isDatabaseUnavailable: return CommandError("ERR", "store unavailable: \(e)")
+        case let e as StoreError: return .err(e.description)
+        case let e as PathError:
+            switch e {
+            case .invalidArgument, .maxHopsAboveCeiling: return .wrongArgs(e.description)
+            default: return .err(e.description)
+            }
+        default: return .err("\(error)")
+        }
+    }
+}

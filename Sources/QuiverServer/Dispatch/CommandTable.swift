@@ -1,0 +1,47 @@
+/// Every command the daemon answers, for `COMMAND`, `COMMAND DOCS` (which redis-cli's `help`
+/// shows) and the arity check.
+struct CommandSpec: Sendable {
+    var name: String
+    /// As Redis counts it: the words including the name; negative: at least that many.
+    var arity: Int
+    var group: String
+    var summary: String
+    var syntax: String
+    var flags: [String]
+}
+
+enum CommandTable {
+    static let all: [CommandSpec] = [
+        // Connection and server housekeeping.
+        .init(name: "HELLO", arity: -1, group: "connection", summary: "Handshake: choose RESP2 or RESP3, authenticate, name the connection.", syntax: "HELLO [2|3] [AUTH user pass] [SETNAME name]", flags: ["fast", "no-auth"]),
+        .init(name: "AUTH", arity: -2, group: "connection", summary: "Authenticate with the server's password.", syntax: "AUTH [user] password", flags: ["fast", "no-auth"]),
+        .init(name: "PING", arity: -1, group: "connection", summary: "PONG, or the message given.", syntax: "PING [message]", flags: ["fast"]),
+        .init(name: "ECHO", arity: 2, group: "connection", summary: "The message given.", syntax: "ECHO message", flags: ["fast"]),
+        .init(name: "QUIT", arity: -1, group: "connection", summary: "Close the connection.", syntax: "QUIT", flags: ["fast", "no-auth"]),
+        .init(name: "SELECT", arity: 2, group: "connection", summary: "Only database 0 exists.", syntax: "SELECT 0", flags: ["fast"]),
+        .init(name: "CLIENT", arity: -2, group: "connection", summary: "SETNAME, GETNAME, SETINFO, ID.", syntax: "CLIENT SETNAME name | GETNAME | ID | SETINFO LIB-NAME|LIB-VER value", flags: ["fast"]),
+        .init(name: "COMMAND", arity: -1, group: "server", summary: "The commands, their arity and docs.", syntax: "COMMAND [COUNT | DOCS [name ...]]", flags: ["fast"]),
+        .init(name: "INFO", arity: -1, group: "server", summary: "Server, clients, memory, graphs and stats.", syntax: "INFO [server|clients|memory|graphs|stats|all]", flags: ["fast"]),
+        .init(name: "CONFIG", arity: -2, group: "server", summary: "CONFIG GET name: a few settings, for client tools.", syntax: "CONFIG GET name", flags: ["fast"]),
+        // Graphs.
+        .init(name: "GRAPHS", arity: -1, group: "graph", summary: "The graphs in the store with their triple counts.", syntax: "GRAPHS [FORMAT JSON]", flags: ["readonly"]),
+        .init(name: "STATS", arity: -2, group: "graph", summary: "Counts, relations and degree summary of a graph.", syntax: "STATS graph [FORMAT JSON]", flags: ["readonly"]),
+        .init(name: "ADD", arity: -5, group: "graph", summary: "Add a triple (the graph is created if needed); the count of new triples.", syntax: "ADD graph s p o [PROVENANCE p] [SPLIT s]", flags: ["write"]),
+        .init(name: "DEL", arity: 5, group: "graph", summary: "Delete a triple; the count removed.", syntax: "DEL graph s p o", flags: ["write"]),
+        .init(name: "LOAD", arity: -5, group: "graph", summary: "Load a payload (or a file in --import-dir) into a graph, all or nothing; big loads run as a job.", syntax: "LOAD graph FORMAT tsv|nt|ttl|csv|jsonl (payload | PATH file) [SPLIT s] [PROVENANCE p] [BASE iri] [ASYNC]", flags: ["write"]),
+        .init(name: "EXPORT", arity: -2, group: "graph", summary: "Every triple of a graph as N-Triples or TSV.", syntax: "EXPORT graph [FORMAT nt|tsv]", flags: ["readonly"]),
+        .init(name: "DROP", arity: 2, group: "graph", summary: "Delete a graph with its triples, dictionary and ontology.", syntax: "DROP graph", flags: ["write"]),
+        .init(name: "NEIGHBORS", arity: -3, group: "graph", summary: "The edges at a node, with relation and direction.", syntax: "NEIGHBORS graph node [REL r] [DIR out|in|both] [LIMIT n] [TIMEOUT ms] [FORMAT JSON] …", flags: ["readonly"]),
+        .init(name: "PATHS", arity: -4, group: "graph", summary: "Paths between two nodes: shortest, all-shortest, k-shortest, simple, trail, or their count.", syntax: "PATHS graph from to [MODE m | m] [K n] [VIA expr] [COUNT] [DIR d] [MAX-HOPS n] [LIMIT n] [EXCLUDE-REL r] [EXCLUDE-NODE n] [INCLUDE list] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
+        .init(name: "REACH", arity: -3, group: "graph", summary: "The nodes reachable from a node, with their hop distance.", syntax: "REACH graph from [VIA expr] [COUNT] [DIR d] [MAX-HOPS n] [LIMIT n] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
+        .init(name: "HOP", arity: -4, group: "graph", summary: "Composition: the tails of head -r1-> … -rk-> t, with witnesses.", syntax: "HOP graph head r1 [r2 …] [LIMIT n] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
+        // Jobs.
+        .init(name: "JOB", arity: 3, group: "jobs", summary: "JOB STATUS id: progress, rate and ETA; JOB CANCEL id.", syntax: "JOB STATUS|CANCEL id", flags: ["fast"]),
+        .init(name: "JOBS", arity: 1, group: "jobs", summary: "Every job the server knows, newest first.", syntax: "JOBS", flags: ["fast"]),
+    ]
+
+    static let byName: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    /// Commands of the plan that this version does not have yet.
+    static let planned: Set<String> = ["SCORE", "PPR", "TRAIN", "EVAL", "PHI", "AUGMENT"]
+}

@@ -1,0 +1,359 @@
+import Foundation
+import QuiverCore
+import QuiverParsers
+import QuiverPaths
+import QuiverProtocol
+import QuiverService
+import QuiverSnapshot
+import QuiverStore
+
+/// The graph commands: each parses its words on the event loop and returns work for a worker
+/// thread that calls the same library functions as the CLI command of the same name.
+final class GraphBackend: Sendable {
+    let store: Store
+    let cache: SnapshotCache
+    let engines: EngineCache
+    let configuration: ServerConfiguration
+
+    init(store: Store, configuration: ServerConfiguration) {
+        self.store = store
+        self.cache = SnapshotCache(store: store)
+        self.engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)
+        self.configuration = configuration
+    }
+
+    var snapshotBytes: Int { engines.snapshotBytes }
+
+    func outcome(for command: Command, arguments: Arguments, state: ServerState) throws -> Outcome {
+        var args = arguments
+        switch command.name {
+        case "GRAPHS":
+            let q = try QueryOptions.parse(&args, allowed: [])
+            return .work { [store] in try reply(GraphListJSON(store.graphs()), json: q.json) }
+        case "STATS":
+            let graph = try args.string("a graph")
+            let q = try QueryOptions.parse(&args, allowed: [])
+            return .work { [engines] in try reply(GraphStats(engines.engine(graph).snapshot), json: q.json) }
+        case "ADD", "DEL":
+            let graph = try args.string("a graph")
+            let s = try args.string("a subject"), p = try args.string("a predicate"), o = try args.string("an object")
+            var provenance = Provenance.asserted
+            var split: Split?
+            while let option = args.peekOption(), command.name == "ADD" {
+                args.skip()
+                switch option {
+                case "provenance":
+                    let v = try args.string("a provenance")
+                    guard let pv = Provenance(name: v) else { throw CommandError.wrongArgs("unknown PROVENANCE '\(v)'; use asserted, inferred, synthetic or corrupted") }
+                    provenance = pv
+                case "split":
+                    let v = try args.string("a split")
+                    guard let sp = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
+                    split = sp
+                default: throw CommandError.wrongArgs("ADD takes PROVENANCE p and SPLIT s, not '\(args.peek() ?? option)'")
+                }
+            }
+            if !args.isAtEnd { throw CommandError.wrongArgs("\(command.name) graph s p o: unexpected '\(args.peek() ?? "")'") }
+            let triple = Triple(Self.term(s), Self.term(p), Self.term(o))
+            let isAdd = command.name == "ADD"
+            return .work { [store, engines, provenance, split] in
+                let report = isAdd
+                    ? try store.add(graph: graph, triples: [triple], provenance: provenance, split: split)
+                    : try store.delete(graph: graph, triples: [triple])
+                // Read-your-writes on every connection: the next query sees at least this state.
+                engines.wrote(graph)
+                return .integer(Int64(report.changed))
+            }
+        case "LOAD": return try load(&args, state: state)
+        case "EXPORT":
+            let graph = try args.string("a graph")
+            var format = OutputFormat.ntriples
+            while let option = args.peekOption() {
+                args.skip()
+                guard option == "format" else { throw CommandError.wrongArgs("EXPORT takes FORMAT nt|tsv, not '\(option)'") }
+                let f = try args.string("nt or tsv")
+                guard let of = OutputFormat(name: f.lowercased()) else { throw CommandError.wrongArgs("unknown FORMAT '\(f)'; use nt or tsv") }
+                format = of
+            }
+            return .work { [store, format] in
+                var out: [UInt8] = []
+                try store.export(graph: graph, format: format) { out += $0 }
+                return .bulkString(out)
+            }
+        case "DROP":
+            let graph = try args.string("a graph")
+            let q = try QueryOptions.parse(&args, allowed: [])
+            return .work { [store, engines] in
+                guard try store.drop(graph: graph) else { throw CommandError.noGraph(graph) }
+                engines.wrote(graph)
+                return q.json ? try reply(DroppedJSON(graph: graph), json: true) : .ok
+            }
+        case "NEIGHBORS":
+            let graph = try args.string("a graph"), node = try args.string("a node")
+            let q = try QueryOptions.parse(&args, allowed: QueryOptions.search.union(["rel"]))
+            return .work { [engines] in
+                let engine = try engines.engine(graph)
+                let r = try engine.neighbors(of: node, relation: q.relation, options: q.path)
+                return try reply(NeighborsJSON(r, in: engine.snapshot), json: q.json)
+            }
+        case "PATHS":
+            let graph = try args.string("a graph"), from = try args.string("a start node"), to = try args.string("an end node")
+            var q = try QueryOptions.parse(&args, allowed: QueryOptions.search.union(["mode", "k", "via", "count"]))
+            if let bare = q.bareMode {
+                guard let m = PathMode(rawValue: bare) else { throw CommandError.wrongArgs("unknown mode '\(bare)'") }
+                q.mode = m
+            }
+            return .work { [engines, q] in
+                let engine = try engines.engine(graph)
+                if q.count {
+                    return try reply(PathCountJSON(engine.countPaths(from: from, to: to, via: q.via, options: q.path)), json: q.json)
+                }
+                let r = try engine.paths(from: from, to: to, mode: q.mode, k: q.k, via: q.via, options: q.path)
+                return try reply(PathsJSON(r, in: engine.snapshot), json: q.json)
+            }
+        case "REACH":
+            let graph = try args.string("a graph"), from = try args.string("a start node")
+            let q = try QueryOptions.parse(&args, allowed: QueryOptions.search.union(["via", "count"]))
+            return .work { [engines] in
+                let engine = try engines.engine(graph)
+                let r = try engine.reach(from: from, via: q.via, options: q.path, countOnly: q.count)
+                return try reply(ReachJSON(r, in: engine.snapshot, countOnly: q.count), json: q.json)
+            }
+        case "HOP":
+            let graph = try args.string("a graph"), head = try args.string("a head node")
+            var relations: [String] = []
+            while let word = args.peek(), !QueryOptions.search.contains(Arguments.normalize(word)) {
+                relations.append(word)
+                args.skip()
+            }
+            let q = try QueryOptions.parse(&args, allowed: QueryOptions.search)
+            return .work { [engines, relations] in
+                let engine = try engines.engine(graph)
+                let r = try engine.hop(from: head, relations: relations, options: q.path)
+                return try reply(HopJSON(r, in: engine.snapshot), json: q.json)
+            }
+        default:
+            throw CommandError.err("unknown command '\(command.name)'")
+        }
+    }
+
+    /// `<iri>` is an IRI, `_:b` a blank node, anything else a plain name (as in TSV files).
+    static func term(_ word: String) -> Term {
+        if word.count >= 2 && word.hasPrefix("<") && word.hasSuffix(">") { return .iri(String(word.dropFirst().dropLast())) }
+        if word.hasPrefix("_:") && word.count > 2 { return .blank(String(word.dropFirst(2))) }
+        return .name(word)
+    }
+
+    private func load(_ args: inout Arguments, state: ServerState) throws -> Outcome {
+        let graph = try args.string("a graph")
+        var options = LoadOptions()
+        var input: LoadInput?
+        var async = false
+        while let option = args.peekOption() {
+            args.skip()
+            switch option {
+            case "format":
+                let f = try args.string("a format")
+                guard let format = InputFormat(name: f.lowercased()) else {
+                    throw CommandError.wrongArgs("unknown FORMAT '\(f)'; use tsv, nt, ttl, csv or jsonl")
+                }
+                options.format = format
+                if args.peekOption() == "path" {
+                    args.skip()
+                    input = .file(try importPath(try args.string("a file path")))
+                } else {
+                    input = .bytes(name: "payload", try args.bytes("the payload"))
+                }
+            case "split":
+                let v = try args.string("a split")
+                guard let s = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
+                options.split = s
+            case "provenance":
+                let v = try args.string("a provenance")
+                guard let p = Provenance(name: v) else { throw CommandError.wrongArgs("unknown PROVENANCE '\(v)'") }
+                options.provenance = p
+            case "base": options.baseIRI = try args.string("a base IRI")
+            case "async": async = true
+            default: throw CommandError.wrongArgs("LOAD takes FORMAT f payload|PATH file, SPLIT, PROVENANCE, BASE, ASYNC; not '\(args.peek() ?? option)'")
+            }
+        }
+        guard let payload = input else { throw CommandError.wrongArgs("LOAD graph FORMAT tsv|nt|ttl|csv|jsonl payload: the format and payload are missing") }
+        let size: Int
+        switch payload {
+        case .bytes(_, let b): size = b.count
+        case .file(let path): size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        }
+        let loadOptions = options
+        let store = self.store, engines = self.engines
+        if async || size >= configuration.jobThresholdBytes {
+            let job = try state.jobs.submit(kind: "load", graph: graph) { job in
+                let report = try store.load(graph: graph, inputs: [payload], options: loadOptions) { p in
+                    job.report(fraction: p.phase == .reading ? p.totalBytes.map { $0 > 0 ? Double(p.bytesRead) / Double($0) * 0.9 : 0 } : 0.95,
+                               items: p.triplesRead)
+                }
+                engines.wrote(graph)
+                job.report(fraction: 1, items: report.read)
+                return try reply(LoadReportJSON(report), json: false)
+            }
+            return .reply(.map(["job": .bulk(job.id), "state": .bulk(job.state.rawValue)]))
+        }
+        return .work {
+            let report = try store.load(graph: graph, inputs: [payload], options: loadOptions)
+            engines.wrote(graph)
+            return try reply(LoadReportJSON(report), json: false)
+        }
+    }
+
+    /// A server-side file for LOAD: only inside `--import-dir`, after resolving `..` and links.
+    private func importPath(_ path: String) throws(CommandError) -> String {
+        guard let dir = configuration.importDirectory else {
+            throw CommandError.err("LOAD … PATH is off: start quiver serve with --import-dir DIR, or send the payload")
+        }
+        let root = URL(fileURLWithPath: dir).standardizedFileURL.resolvingSymlinksInPath().path
+        let full = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root + "/")).standardizedFileURL.resolvingSymlinksInPath().path
+        guard full.hasPrefix(root + "/") else { throw CommandError.err("'\(path)' is outside the import directory \(dir)") }
+        return full
+    }
+}
+
+/// The options of the read commands, as the CLI's `SearchOptions` and `--json` take them.
+struct QueryOptions: Sendable {
+    var path = PathOptions()
+    var json = false
+    var relation: String?
+    var mode = PathMode.shortest
+    var bareMode: String?
+    var k = 1
+    var via: String?
+    var count = false
+
+    static let search: Set<String> = ["dir", "excluderel", "excludenode", "include", "maxhops", "limit", "timeout", "timeoutms", "format"]
+
+    static func parse(_ args: inout Arguments, allowed: Set<String>) throws(CommandError) -> QueryOptions {
+        var q = QueryOptions()
+        let allowed = allowed.union(["format"])
+        while let word = args.peek() {
+            let option = Arguments.normalize(word)
+            if allowed.contains("mode") && q.bareMode == nil && PathMode(rawValue: word.lowercased()) != nil && !allowed.contains(option) {
+                q.bareMode = word.lowercased()
+                args.skip()
+                continue
+            }
+            guard allowed.contains(option) else {
+                throw .wrongArgs("\(args.command) does not take '\(word)'; options: \(allowed.sorted().map { $0.uppercased() }.joined(separator: ", "))")
+            }
+            args.skip()
+            switch option {
+            case "format":
+                let f = try args.string("JSON or RESP").lowercased()
+                guard f == "json" || f == "resp" || f == "text" else { throw .wrongArgs("FORMAT must be JSON or RESP, not '\(f)'") }
+                q.json = f == "json"
+            case "dir":
+                let d = try args.string("out, in or both")
+                guard let dir = Direction(rawValue: d.lowercased()) else { throw .wrongArgs("DIR must be out, in or both, not '\(d)'") }
+                q.path.direction = dir
+            case "excluderel": q.path.excludedRelations.append(try args.string("a relation"))
+            case "excludenode": q.path.excludedNodes.append(try args.string("a node"))
+            case "include":
+                for name in try args.string("a list of provenances").split(separator: ",") {
+                    guard let p = Provenance(name: String(name)) else { throw .wrongArgs("INCLUDE: unknown provenance '\(name)' (asserted, inferred, synthetic, corrupted)") }
+                    q.path.provenances.insert(p)
+                }
+            case "maxhops": q.path.maxHops = try args.integer("MAX-HOPS")
+            case "limit": q.path.limit = try args.integer("LIMIT")
+            case "timeout", "timeoutms":
+                let ms = try args.integer("TIMEOUT (milliseconds)")
+                guard ms > 0 else { throw .wrongArgs("TIMEOUT must be a positive number of milliseconds") }
+                q.path.timeout = .milliseconds(ms)
+            case "rel": q.relation = try args.string("a relation")
+            case "mode":
+                let m = try args.string("a mode")
+                guard let mode = PathMode(rawValue: m.lowercased()) else {
+                    throw .wrongArgs("MODE must be one of \(PathMode.allCases.map(\.rawValue).joined(separator: ", ")), not '\(m)'")
+                }
+                q.mode = mode
+            case "k": q.k = try args.integer("K")
+            case "via": q.via = try args.string("a path expression")
+            case "count": q.count = true
+            default: throw .wrongArgs("unexpected '\(word)'")
+            }
+        }
+        return q
+    }
+}
+
+/// One path engine per graph for its current snapshot, with the ontology's inverse names.
+final class EngineCache: @unchecked Sendable {
+    let store: Store
+    let cache: SnapshotCache
+    let hopsCeiling: Int
+    private let lock = NSLock()
+    private var engines: [String: PathEngine] = [:]
+
+    init(store: Store, cache: SnapshotCache, hopsCeiling: Int) {
+        self.store = store
+        self.cache = cache
+        self.hopsCeiling = hopsCeiling
+    }
+
+    /// The change sequence each graph had when this server's last write to it committed: a read
+    /// after a write must see a snapshot at least that new (read-your-writes), whatever the
+    /// cache's background rebuilds are doing.
+    private var written: [String: Int64] = [:]
+
+    /// Records that a write by this server committed; the next read waits for a snapshot of it.
+    func wrote(_ graph: String) {
+        cache.invalidate(graph)
+        let seq = (try? store.changeSeq(of: graph)) ?? nil
+        lock.lock()
+        if let seq { written[graph] = max(seq, written[graph] ?? 0) } else { written[graph] = nil }
+        lock.unlock()
+        cache.invalidate(graph)
+    }
+
+    private func currentSnapshot(_ graph: String) throws -> CSRSnapshot {
+        lock.lock()
+        let required = written[graph] ?? 0
+        lock.unlock()
+        var snapshot = try cache.snapshot(of: graph)
+        var attempts = 0
+        while snapshot.changeSeq < required && attempts < 200 {
+            cache.invalidate(graph)
+            if attempts > 0 { Thread.sleep(forTimeInterval: 0.005) }
+            snapshot = try cache.snapshot(of: graph)
+            attempts += 1
+        }
+        return snapshot
+    }
+
+    func engine(_ graph: String) throws -> PathEngine {
+        let snapshot: CSRSnapshot
+        do {
+            snapshot = try currentSnapshot(graph)
+        } catch StoreError.graphNotFound {
+            lock.lock()
+            engines[graph] = nil
+            written[graph] = nil
+            lock.unlock()
+            throw CommandError.noGraph(graph)
+        }
+        lock.lock()
+        if let e = engines[graph], e.snapshot === snapshot {
+            lock.unlock()
+            return e
+        }
+        lock.unlock()
+        let ontology = try store.ontology(graph: graph)
+        let engine = PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
+        lock.lock()
+        engines[graph] = engine
+        lock.unlock()
+        return engine
+    }
+
+    var snapshotBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return engines.values.reduce(0) { $0 + $1.snapshot.adjacencyBytes }
+    }
+}

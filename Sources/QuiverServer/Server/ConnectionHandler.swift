@@ -1,0 +1,224 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import QuiverProtocol
+
+/// Sent down every connection's pipeline at shutdown: finish the command in flight, then close.
+struct DrainEvent: Sendable {}
+
+/// One client connection: bytes in → `CommandDecoder` → `Dispatcher` → replies out, in order.
+/// Commands of one connection run one at a time (replies keep request order when pipelined);
+/// housekeeping is answered on the event loop, graph commands on the worker pool, so a long query
+/// never delays another connection's PING. While a command runs, or while the client is not
+/// reading its replies, no more bytes are read from it (backpressure).
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let state: ServerState
+    private let dispatcher: Dispatcher
+    private let pool: NIOThreadPool
+    private var decoder: CommandDecoder
+    private var session: Session
+    private var encoder = ReplyEncoder()
+    private var output: [UInt8] = []
+    private var busy = false
+    private var closing = false
+    private var draining = false
+    private var readPending = false
+    private var admitted = false
+
+    init(state: ServerState, pool: NIOThreadPool) {
+        self.state = state
+        self.dispatcher = Dispatcher(state: state)
+        self.pool = pool
+        self.decoder = CommandDecoder(limits: state.configuration.limits)
+        self.session = Session(id: 0, authenticated: state.configuration.password == nil)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let remote = context.remoteAddress
+        session.remoteAddress = remote.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        if state.configuration.protectedMode && state.configuration.password == nil, let remote, !Self.isLoopback(remote) {
+            state.reject()
+            state.logger.warning("refused \(session.remoteAddress): protected mode (no password set, client not on loopback)")
+            writeAndClose(context, .error("DENIED quiver is running in protected mode: no password is set and the client is not on the loopback interface. Set one with --requirepass, or bind to loopback only."))
+            return
+        }
+        guard let id = state.admit() else {
+            writeAndClose(context, .error("ERR max number of clients reached"))
+            return
+        }
+        admitted = true
+        session.id = id
+        state.track(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if admitted {
+            state.release()
+            state.untrack(context.channel)
+        }
+        admitted = false
+        context.fireChannelInactive()
+    }
+
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        switch address {
+        case .v4: return address.ipAddress?.hasPrefix("127.") ?? false
+        case .v6:
+            let ip = address.ipAddress ?? ""
+            return ip == "::1" || ip.hasPrefix("::ffff:127.")
+        case .unixDomainSocket: return true
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { decoder.append($0) }
+        processCommands(context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush(context)
+    }
+
+    private func processCommands(_ context: ChannelHandlerContext) {
+        while !busy && !closing {
+            guard let event = decoder.next() else { break }
+            switch event {
+            case .failure(let error):
+                state.logger.info("protocol error from \(session.remoteAddress): \(error.description); closing")
+                writeAndClose(context, .error(error.replyText))
+                return
+            case .command(let command):
+                switch dispatcher.handle(command, session: &session) {
+                case .reply(let value):
+                    encoder.protocolVersion = session.protocolVersion
+                    encoder.encode(value, into: &output)
+                    if output.count > 1 << 20 { flush(context) }
+                case .replyAndClose(let value):
+                    writeAndClose(context, value)
+                    return
+                case .closeSilently:
+                    closing = true
+                    flush(context)
+                    context.close(promise: nil)
+                    return
+                case .work(let work):
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    busy = true
+                    flush(context)
+                    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                    let logger = state.logger, state = self.state
+                    let slowMillis = state.configuration.slowQueryMilliseconds
+                    let words = command.arguments.prefix(6).map { String(decoding: $0.prefix(60), as: UTF8.self) }.joined(separator: " ")
+                    pool.runIfActive(eventLoop: context.eventLoop) { () -> RESPValue in
+                        try work()
+                    }.whenComplete { result in
+                        let elapsed = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+                        if elapsed >= slowMillis {
+                            state.countSlowQuery()
+                            logger.notice("slow query: \(elapsed) ms: \(words)")
+                        }
+                        let (handler, context) = loopBound.value
+                        let value: RESPValue
+                        switch result {
+                        case .success(let v): value = v
+                        case .failure(let e): value = CommandError.from(e).reply
+                        }
+                        handler.finishWork(context, value)
+                    }
+                    return
+                }
+            }
+        }
+    }
+
+    private func finishWork(_ context: ChannelHandlerContext, _ value: RESPValue) {
+        busy = false
+        guard !closing else { return }
+        encoder.protocolVersion = session.protocolVersion
+        encoder.encode(value, into: &output)
+        if draining {
+            closing = true
+            flush(context)
+            context.close(promise: nil)
+            return
+        }
+        processCommands(context)
+        flush(context)
+        resumeReadingIfPossible(context)
+    }
+
+    private func flush(_ context: ChannelHandlerContext) {
+        guard !output.isEmpty else { return }
+        let buffer = context.channel.allocator.buffer(bytes: output)
+        output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func writeAndClose(_ context: ChannelHandlerContext, _ value: RESPValue) {
+        closing = true
+        encoder.protocolVersion = session.protocolVersion
+        encoder.encode(value, into: &output)
+        let buffer = context.channel.allocator.buffer(bytes: output)
+        output = []
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    // MARK: Backpressure
+
+    func read(context: ChannelHandlerContext) {
+        if busy || !context.channel.isWritable {
+            readPending = true
+            return
+        }
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { resumeReadingIfPossible(context) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func resumeReadingIfPossible(_ context: ChannelHandlerContext) {
+        if readPending && !busy && context.channel.isWritable {
+            readPending = false
+            context.read()
+        }
+    }
+
+    // MARK: Idle and shutdown
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is DrainEvent {
+            draining = true
+            if !busy {
+                closing = true
+                flush(context)
+                context.close(promise: nil)
+            }
+            return
+        }
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, !busy {
+            state.logger.info("closing idle connection \(session.remoteAddress)")
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        state.logger.debug("connection \(session.remoteAddress): \(error)")
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import QuiverStore
+import ServiceLifecycle
+
+/// The daemon: listens, serves connections, and shuts down gracefully (stop accepting, let
+/// in-flight commands finish, close). Run it under a `ServiceGroup` to get SIGTERM/SIGINT
+/// handling, or call `start()` / `stop()` directly (tests).
+///
+/// ```swift
+/// let server = QuiverServer(configuration: config, store: try Store.open(location), logger: logger)
+/// let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+/// try await group.run()
+/// ```
+public actor QuiverServer: Service {
+    enum Phase { case idle, running(Channel), stopped }
+
+    public nonisolated let state: ServerState
+    private let group: MultiThreadedEventLoopGroup
+    private let pool: NIOThreadPool
+    private var phase = Phase.idle
+
+    public init(configuration: ServerConfiguration, store: Store?, logger: Logger) {
+        let backend = store.map { GraphBackend(store: $0, configuration: configuration) }
+        self.state = ServerState(configuration: configuration, backend: backend, logger: logger)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+        self.pool = NIOThreadPool(numberOfThreads: configuration.workerThreads)
+    }
+
+    /// Binds and starts serving; returns the port (the chosen one when the configuration says 0).
+    @discardableResult
+    public func start() async throws -> Int {
+        guard case .idle = phase else { throw CommandError.err("server already started") }
+        pool.start()
+        if let backend = state.backend { try backend.cache.startWatching() }
+        let state = self.state, pool = self.pool
+        let configuration = state.configuration
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 511)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let idle = configuration.idleTimeout, idle > 0 {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(idle)))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(state: state, pool: pool))
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        phase = .running(channel)
+        let port = channel.localAddress?.port ?? configuration.port
+        state.logger.info("quiver serve listening on \(configuration.host):\(port)")
+        return port
+    }
+
+    /// Stops accepting, lets each connection finish its command in flight (up to the grace
+    /// period), closes them, and releases the threads.
+    public func stop() async {
+        guard case .running(let listener) = phase else { return }
+        phase = .stopped
+        state.logger.info("shutting down: no new connections; finishing commands in flight")
+        try? await listener.close()
+        let open = state.openChannels
+        for channel in open { channel.pipeline.fireUserInboundEventTriggered(DrainEvent()) }
+        let deadline = ContinuousClock.now + .seconds(state.configuration.shutdownGracePeriod)
+        for channel in open {
+            while channel.isActive && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            if channel.isActive { try? await channel.close() }
+        }
+        state.backend?.cache.stopWatching()
+        try? await pool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+        state.logger.info("stopped")
+    }
+
+    public func run() async throws {
+        try await start()
+        try? await gracefulShutdown()
+        await stop()
+    }
+}

@@ -1,0 +1,184 @@
+import QuiverPaths
+import QuiverSnapshot
+import QuiverStore
+
+// The JSON shapes of the CLI's `--json` and the daemon's `FORMAT JSON`: one definition for both,
+// so a script can switch between them without noticing.
+
+/// `quiver graphs --json` / `GRAPHS`: `{"graphs":[{"name":…,"triples":…,"change_seq":…}]}`.
+public struct GraphListJSON: Encodable, Sendable {
+    public struct Entry: Encodable, Sendable {
+        public var name: String
+        public var triples: Int64
+        public var change_seq: Int64
+        public init(name: String, triples: Int64, change_seq: Int64) {
+            self.name = name
+            self.triples = triples
+            self.change_seq = change_seq
+        }
+    }
+    public var graphs: [Entry]
+    public init(_ graphs: [GraphInfo]) {
+        self.graphs = graphs.map { Entry(name: $0.name, triples: $0.tripleCount, change_seq: $0.changeSeq) }
+    }
+}
+
+/// `quiver stats --timing --json`: the stats plus the snapshot's build time and size.
+public struct TimedStatsJSON: Encodable, Sendable {
+    public var stats: GraphStats
+    public var snapshot_seconds: Double
+    public var snapshot_adjacency_bytes: Int
+    public init(stats: GraphStats, snapshot_seconds: Double, snapshot_adjacency_bytes: Int) {
+        self.stats = stats
+        self.snapshot_seconds = snapshot_seconds
+        self.snapshot_adjacency_bytes = snapshot_adjacency_bytes
+    }
+    public func encode(to encoder: Encoder) throws {
+        try stats.encode(to: encoder)
+        enum Keys: String, CodingKey { case snapshot_seconds, snapshot_adjacency_bytes }
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(snapshot_seconds, forKey: .snapshot_seconds)
+        try c.encode(snapshot_adjacency_bytes, forKey: .snapshot_adjacency_bytes)
+    }
+}
+
+/// `quiver drop --json` / `DROP … FORMAT JSON`.
+public struct DroppedJSON: Encodable, Sendable {
+    public var graph: String
+    public var dropped = true
+    public init(graph: String) { self.graph = graph }
+}
+
+/// `quiver load --json` / `LOAD`: the committed figures of a load.
+public struct LoadReportJSON: Encodable, Sendable {
+    public var graph: String
+    public var read: Int
+    public var new: Int
+    public var duplicates: Int
+    public var new_terms: Int
+    public var seconds: Double
+    public var triples_per_second: Double
+    public init(_ report: LoadReport) {
+        graph = report.graph
+        read = report.read
+        new = report.new
+        duplicates = report.duplicates
+        new_terms = report.newTerms
+        seconds = report.seconds
+        triples_per_second = report.triplesPerSecond
+    }
+}
+
+/// `quiver neighbors --json` / `NEIGHBORS`.
+public struct NeighborsJSON: Encodable, Sendable {
+    public struct Entry: Encodable, Sendable {
+        public var relation: String
+        public var direction: String
+        public var node: String
+    }
+    public var neighbors: [Entry]
+    public var count: Int
+    public var truncated: Bool
+    public var reason: String?
+    public init(_ r: NeighborResult, in snap: CSRSnapshot) {
+        neighbors = r.neighbors.map { Entry(relation: snap.relationName($0.relation), direction: $0.direction.rawValue, node: snap.nodeName($0.node)) }
+        count = neighbors.count
+        truncated = r.truncated
+        reason = r.reason?.rawValue
+    }
+}
+
+/// `quiver paths --json` / `PATHS`: the paths, named; with `--pairs`, also the pair, time and error.
+public struct PathsJSON: Encodable, Sendable {
+    public var paths: [NamedPath]
+    public var count: Int
+    public var truncated: Bool
+    public var reason: String?
+    public var micros: Int?
+    public var from: String?
+    public var to: String?
+    public var error: String?
+
+    public init(paths: [NamedPath], count: Int, truncated: Bool, reason: String?, micros: Int? = nil,
+                from: String? = nil, to: String? = nil, error: String? = nil) {
+        self.paths = paths
+        self.count = count
+        self.truncated = truncated
+        self.reason = reason
+        self.micros = micros
+        self.from = from
+        self.to = to
+        self.error = error
+    }
+
+    public init(_ r: PathResult, in snap: CSRSnapshot) {
+        let named = r.paths.map { NamedPath($0, in: snap) }
+        self.init(paths: named, count: named.count, truncated: r.truncated, reason: r.reason?.rawValue)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(paths, forKey: .paths)
+        try c.encode(count, forKey: .count)
+        try c.encode(truncated, forKey: .truncated)
+        try c.encode(reason, forKey: .reason)  // explicit null
+        try c.encodeIfPresent(micros, forKey: .micros)
+        try c.encodeIfPresent(from, forKey: .from)
+        try c.encodeIfPresent(to, forKey: .to)
+        try c.encodeIfPresent(error, forKey: .error)
+    }
+
+    enum CodingKeys: String, CodingKey { case paths, count, truncated, reason, micros, from, to, error }
+}
+
+/// `quiver paths --count --json` / `PATHS … COUNT`: counts as decimal strings (they may exceed 2^53).
+public struct PathCountJSON: Encodable, Sendable {
+    public var count: String
+    public var per_length: [String]
+    public var saturated: Bool
+    public var truncated: Bool
+    public var reason: String?
+    public init(_ c: PathCount) {
+        count = String(c.total)
+        per_length = c.perLength.map { String($0) }
+        saturated = c.saturated
+        truncated = c.truncated
+        reason = c.reason?.rawValue
+    }
+}
+
+/// `quiver reach --json` / `REACH`. With `count`, the endpoints are left out and a `limit`
+/// truncation is not one (the count is complete).
+public struct ReachJSON: Encodable, Sendable {
+    public struct Entry: Encodable, Sendable {
+        public var node: String
+        public var distance: Int
+    }
+    public var endpoints: [Entry]?
+    public var count: Int
+    public var truncated: Bool
+    public var reason: String?
+    public init(_ r: ReachResult, in snap: CSRSnapshot, countOnly: Bool) {
+        let reason = countOnly && r.reason == .limit ? nil : r.reason
+        endpoints = countOnly ? nil : r.endpoints.map { Entry(node: snap.nodeName($0.node), distance: $0.distance) }
+        count = r.total
+        truncated = reason != nil
+        self.reason = reason?.rawValue
+    }
+}
+
+/// `quiver hop --json` / `HOP`.
+public struct HopJSON: Encodable, Sendable {
+    public struct Entry: Encodable, Sendable {
+        public var tail: String
+        public var witnesses: [[String]]
+    }
+    public var tails: [Entry]
+    public var count: Int
+    public var truncated: Bool
+    public init(_ r: HopResult, in snap: CSRSnapshot) {
+        tails = r.tails.map { Entry(tail: snap.nodeName($0.tail), witnesses: $0.witnesses.map { $0.map(snap.nodeName) }) }
+        count = tails.count
+        truncated = r.truncated
+    }
+}

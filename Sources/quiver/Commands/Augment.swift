@@ -1,0 +1,292 @@
+import ArgumentParser
+import Foundation
+import QuiverAugment
+import QuiverCore
+import QuiverParsers
+import QuiverSnapshot
+import QuiverStore
+
+struct Phi: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "How close a graph is to grokking: atomic facts, k-hop compositions and phi, globally and per relation.",
+        discussion: """
+            \(PhiReport.definitions.map { "  - " + $0 }.joined(separator: "\n"))
+
+            Also printed: the highest Wang phi reachable without augmentation (expected value under --ood-ratio and --iid-test-prob), the out-degree distribution of bridge entities, and ambiguity ((h, r) pairs with several tails).
+
+            Examples:
+              quiver phi nations
+              quiver phi kinships --hops 3 --split train --json
+            """)
+    @Argument(help: "The graph.") var graph: String
+    @Option(help: "Hops per composition (2, 3 or 4).") var hops = 2
+    @Option(help: "Only facts of this split: train, valid or test.") var split: String?
+    @Option(name: .customLong("ood-ratio"), help: "For the expected maximum phi.") var oodRatio = 0.05
+    @Option(name: .customLong("iid-test-prob"), help: "For the expected maximum phi.") var iidTestProb = 0.005
+    @Option(help: "Relations to list in text output.") var top = 20
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let facts = try loadFacts(store: store, graph: graph, split: split)
+        let report: PhiReport
+        do { report = try PhiReport(graph: graph, facts: facts, hops: hops, oodRatio: oodRatio, iidTestProbability: iidTestProb) } catch let e as AugmentError {
+            throw CLIError(message: e.description, code: 2)
+        }
+        if output.json { try printJSON(report); return }
+        print("graph \(graph)\(split.map { " (split \($0))" } ?? ""), \(hops)-hop compositions")
+        print("atomic facts      \(grouped(report.atomic))")
+        print("walks             \(grouped(report.walks))")
+        print("inferred facts    \(grouped(report.inferred))")
+        print(String(format: "phi               %.3f", report.phi))
+        print(String(format: "phi max (Wang)    %.3f expected without augmentation (unambiguous part: %@ atomic, %@ inferred)",
+                     report.phi_maximum_expected, grouped(report.unambiguous_atomic), grouped(report.unambiguous_inferred)))
+        print("ambiguity         \(grouped(report.ambiguous_pairs)) (h, r) pairs with several tails (\(grouped(report.ambiguous_facts)) facts); \(grouped(report.ambiguous_inputs)) ambiguous \(hops)-hop inputs")
+        print(String(format: "bridge out-degree mean %.2f: ", report.bridge_out_degree_mean)
+              + report.bridge_out_degree.map { "\($0.min == $0.max ? "\($0.min)" : "\($0.min)-\($0.max)"): \($0.bridges)" }.joined(separator: ", "))
+        print("per relation (rarest first; phi by first hop / by last hop):")
+        for r in report.per_relation.prefix(top) {
+            print("  \(grouped(r.atomic).leftPad(8))  \(String(format: "%8.2f %8.2f", r.phi_first_hop, r.phi_last_hop))  \(r.relation)")
+        }
+        if report.per_relation.count > top { print("  … \(report.per_relation.count - top) more (--top N, or --json)") }
+        print("definitions:")
+        for d in report.definitions { print("  - " + d) }
+    }
+}
+
+struct Augment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a grokking dataset (Wang et al.'s composition or comparison task) from a graph or a synthetic one.",
+        discussion: """
+            Output (DIR): train.json, valid.json, test.json, vocab.json in Wang et al.'s format (their main.py and eval_qa.py read it unchanged), names.json (token -> entity/relation name) for a stored graph, stats.json with the self-checks, and with --jsonl train/valid/test.jsonl with names, witness paths and provenance.
+
+            Composition: atomic facts are split ID/OOD (exactly round(--ood-ratio x atomic) OOD); inferred facts with all hops OOD are OOD tests, with mixed hops are dropped, all-ID ones become test_inferred_iid with --iid-test-prob and otherwise training candidates. Training holds every atomic fact plus round(phi x |ID atomic|) sampled candidates: phi's denominator is the ID atomic facts, as in their code. Probes: --probe-size per type.
+
+            Augmentation of a stored graph (--target-phi-r X or --target-phi X, 2-hop): corrupted facts (--corrupt-rate) and synthetic bridges are added to the rarest relations first; --into-graph NAME stores the result (original facts plus added ones, with their provenance). An ontology's owl:propertyChainAxiom rules add inferred facts first (--no-chain-rules to skip).
+
+            --seed makes every file byte-for-byte repeatable.
+
+            Examples:
+              quiver augment --synthetic --entities 2000 --relations 200 --out-degree 20 --phi 7.2 --seed 1 --out data/comp
+              quiver augment nations --out data/nations --phi 1 --jsonl --seed 3
+              quiver augment kinships --target-phi-r 9 --into-graph kinships-aug --out data/kin --phi 5 --seed 3
+              quiver augment --synthetic --task comparison --entities 1000 --attributes 20 --phi 7.2 --out data/cmp --seed 1
+            """)
+
+    @Argument(help: "The stored graph (or --synthetic).") var graph: String?
+    @Flag(help: "Generate Wang et al.'s random graph instead of reading one.") var synthetic = false
+    @Option(help: "Synthetic entities.") var entities = 2000
+    @Option(help: "Synthetic relations.") var relations = 200
+    @Option(name: .customLong("out-degree"), help: "Synthetic relations per entity.") var outDegree = 20
+    @Option(help: "Synthetic comparison attributes.") var attributes = 20
+    @Option(help: "Synthetic comparison values per attribute.") var values = 20
+    @Option(help: ArgumentHelp("Output directory.", valueName: "dir")) var out: String
+    @Option(help: "composition or comparison.") var task = "composition"
+    @Option(help: "Hops per inferred fact (2, 3 or 4).") var hops = 2
+    @Option(help: "Inferred training facts per ID atomic fact.") var phi = 7.2
+    @Option(name: .customLong("ood-ratio"), help: "Share of atomic facts (comparison: entities) held out.") var oodRatio: Double?
+    @Option(name: .customLong("iid-test-prob"), help: "Chance an ID inferred fact is a test_inferred_iid item (composition 0.005, comparison 0.1).") var iidTestProb: Double?
+    @Option(name: .customLong("probe-size"), help: "Items per probe type.") var probeSize = 3000
+    @Option(help: "Random seed; without one a seed is drawn and recorded in stats.json.") var seed: UInt64?
+    @Option(name: .customLong("max-items"), help: "Cap on training compositions and on each test pool.") var maxItems: Int?
+    @Option(help: "Only facts of this split of the stored graph.") var split: String?
+    @Option(help: "drop (default) or keep (h, r) pairs with several tails.") var ambiguous = "drop"
+    @Flag(help: "Also write train/valid/test.jsonl with names, witness paths and provenance.") var jsonl = false
+    @Option(name: .customLong("target-phi-r"), help: "Augment until every relation's phi_r (first hop) reaches this.") var targetPhiR: Double?
+    @Option(name: .customLong("target-phi"), help: "Augment rare relations first until the graph's phi reaches this.") var targetPhi: Double?
+    @Option(name: .customLong("augment-relation"), help: "Augment only this relation (repeatable).") var augmentRelation: [String] = []
+    @Option(name: .customLong("corrupt-rate"), help: "Wrong-tail facts per fact of each augmented relation.") var corruptRate = 0.0
+    @Option(name: .customLong("bridge-out-degree"), help: "Out-degree of synthetic bridges (default ceil(target)+2).") var bridgeOutDegree: Int?
+    @Flag(name: .customLong("existing-relations"), help: "Bridges' out-edges use existing relations instead of synthetic ones.") var existingRelations = false
+    @Flag(name: .customLong("no-chain-rules"), help: "Ignore the ontology's property chain axioms.") var noChainRules = false
+    @Option(name: .customLong("into-graph"), help: "Store the augmented graph under this name.") var intoGraph: String?
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if synthetic == (graph != nil) { throw ValidationError("give a GRAPH or --synthetic (exactly one)") }
+        if task != "composition" && task != "comparison" { throw ValidationError("unknown --task '\(task)'; use composition or comparison") }
+        if AmbiguityPolicy(rawValue: ambiguous) == nil { throw ValidationError("unknown --ambiguous '\(ambiguous)'; use drop or keep") }
+        if let split, Split(name: split) == nil { throw ValidationError("unknown --split '\(split)'; use train, valid or test") }
+        if synthetic && (targetPhiR != nil || targetPhi != nil || intoGraph != nil) {
+            throw ValidationError("--target-phi-r, --target-phi and --into-graph need a stored GRAPH")
+        }
+        if intoGraph != nil && targetPhiR == nil && targetPhi == nil && noChainRules {
+            throw ValidationError("--into-graph stores an augmented graph: give --target-phi-r or --target-phi (or allow chain rules)")
+        }
+    }
+
+    func run() throws {
+        let started = Date()
+        let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let bar = ProgressBar()
+        defer { bar.finish() }
+        do {
+            if task == "comparison" { try runComparison(seed: seed, started: started); return }
+            var facts: FactGraph
+            var named = false
+            var extras: [String: String] = [:]
+            var augmentation: AugmentationReport?
+            if synthetic {
+                var rng = SeededRandom.stream(seed: seed, step: 0)
+                facts = try SyntheticGraph.composition(entities: entities, relations: relations, outDegree: outDegree, rng: &rng)
+            } else {
+                let st = try store.open()
+                facts = try loadFacts(store: store, graph: graph!, split: split, opened: st)
+                named = true
+                if !noChainRules {
+                    let onto = try st.ontology(graph: graph!)
+                    if !onto.chains.isEmpty {
+                        let applied = ChainRules.apply(onto, to: facts)
+                        facts = applied.graph
+                        extras["chain_rule_facts"] = String(applied.added)
+                    }
+                }
+                if targetPhiR != nil || targetPhi != nil {
+                    var o = AugmentationOptions()
+                    o.targetPhiR = targetPhiR
+                    o.targetPhi = targetPhi
+                    o.relations = augmentRelation.isEmpty ? nil : augmentRelation
+                    o.corruptRate = corruptRate
+                    o.bridgeOutDegree = bridgeOutDegree
+                    o.syntheticRelations = !existingRelations
+                    o.seed = seed
+                    let result = try Augmenter.augment(facts, options: o)
+                    facts = result.graph
+                    augmentation = result.report
+                }
+                if let intoGraph {
+                    bar.update(label: "storing \(intoGraph)", fraction: nil, count: facts.factCount, unit: "facts", force: true)
+                    try storeGraph(facts, as: intoGraph, store: st)
+                }
+            }
+            var o = CompositionOptions()
+            o.hops = hops
+            o.phi = phi
+            o.oodRatio = oodRatio ?? 0.05
+            o.iidTestProbability = iidTestProb ?? 0.005
+            o.probeSize = probeSize
+            o.seed = seed
+            o.maxItems = maxItems
+            o.ambiguity = AmbiguityPolicy(rawValue: ambiguous) ?? .drop
+            let timing = ProcessInfo.processInfo.environment["QUIVER_AUGMENT_TIMING"] != nil
+            func mark(_ what: String) { if timing { printError("\(what) " + String(format: "%.3f s", Date().timeIntervalSince(started))) } }
+            mark("graph")
+            let ds = try CompositionDataset.build(graph: facts, options: o) { f in
+                bar.update(label: "composing", fraction: f, count: 0, unit: "items")
+            }
+            bar.update(label: "writing \(out)", fraction: nil, count: ds.trainInferred.count, unit: "items", force: true)
+            mark("dataset")
+            try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).write(to: out)
+            mark("written")
+            let checks = SelfChecks(dataset: ds)
+            mark("checked")
+            let summary = AugmentSummary(checks: checks, augmentation: augmentation, extras: extras, seconds: Date().timeIntervalSince(started), out: out)
+            try summary.write(to: out + "/stats.json")
+            bar.finish()
+            if output.json { try printJSON(summary) } else { summary.printText() }
+            if !checks.passed { throw CLIError(message: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
+        } catch let e as AugmentError {
+            if case .io = e { throw CLIError(message: e.description) }
+            throw CLIError(message: e.description, code: 1)
+        }
+    }
+
+    private func runComparison(seed: UInt64, started: Date) throws {
+        var o = ComparisonOptions()
+        o.phi = phi
+        o.idEntityRatio = 1 - (oodRatio ?? 0.1)
+        o.iidTestProbability = iidTestProb ?? 0.1
+        o.probeSize = probeSize
+        o.seed = seed
+        o.maxItems = maxItems
+        let kb: AttributeTable
+        if synthetic {
+            kb = try AttributeTable.synthetic(entities: entities, attributes: attributes, values: values, seed: seed)
+        } else {
+            let st = try store.open()
+            let snapshot = try SnapshotLoader(store: st).build(graph: graph!)
+            kb = try AttributeTable(snapshot: snapshot)
+        }
+        let ds = try ComparisonDataset.build(kb, options: o)
+        try ds.write(to: out, writeNames: !synthetic)
+        let checks = ds.checks
+        let data = try checks.jsonData()
+        try data.write(to: URL(fileURLWithPath: out + "/stats.json"))
+        if output.json { FileHandle.standardOutput.write(data); print() } else {
+            print("comparison: \(grouped(checks.train_items)) train, \(grouped(checks.valid_items)) valid, \(grouped(checks.test_items)) test items in \(out)")
+            print(String(format: "phi %.3f (target %.3f); labels less/equal/greater %@; %@",
+                         checks.phi_realised, checks.phi_target, checks.label_counts.map(String.init).joined(separator: "/"),
+                         checks.passed ? "self-checks passed" : "FAILED: " + checks.failures.joined(separator: "; ")))
+        }
+        if !checks.passed { throw CLIError(message: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
+    }
+}
+
+/// stats.json: the self-checks, what augmentation did, and timing.
+struct AugmentSummary: Encodable {
+    var checks: SelfChecks
+    var augmentation: AugmentationReport?
+    var extras: [String: String]
+    var seconds: Double
+    var out: String
+
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // stats.json leaves out the timing so that a seeded run is byte-for-byte repeatable.
+        struct Stored: Encodable { var checks: SelfChecks; var augmentation: AugmentationReport?; var extras: [String: String] }
+        try encoder.encode(Stored(checks: checks, augmentation: augmentation, extras: extras)).write(to: URL(fileURLWithPath: path))
+    }
+
+    func printText() {
+        let c = checks
+        print("wrote \(out): \(grouped(c.train_items)) train (\(grouped(c.id_atomic)) ID + \(grouped(c.ood_atomic)) OOD atomic, \(grouped(c.train_inferred)) inferred), \(grouped(c.valid_items)) valid, \(grouped(c.test_items)) test items in \(String(format: "%.2f", seconds)) s")
+        print("closure: \(grouped(c.walks)) \(c.hops)-hop walks, \(grouped(c.candidates)) candidates, \(grouped(c.test_inferred_iid_pool)) iid / \(grouped(c.test_inferred_ood_pool)) ood test facts, \(grouped(c.mixed_dropped)) mixed dropped")
+        print(String(format: "phi %.4f realised (target %.4f, max %.4f)", c.phi_realised, c.phi_target, c.phi_maximum))
+        if let a = augmentation {
+            print(String(format: "augmentation: phi %.3f -> %.3f; %d bridges, %d relations, %d synthetic and %d corrupted facts added",
+                         a.phi_before, a.phi_after, a.bridges_added, a.relations_added, a.synthetic_facts, a.corrupted_facts))
+        }
+        for (k, v) in extras.sorted(by: { $0.key < $1.key }) { print("\(k.replacingOccurrences(of: "_", with: " ")): \(v)") }
+        print("self-checks: derivable \(c.underivable == 0 ? "ok" : "\(c.underivable) not"), test∩train \(c.test_train_overlap), two-target inputs \(c.inputs_with_two_targets), ID atomic coverage \(String(format: "%.3f", c.id_atomic_coverage))"
+              + (c.chi_square.map { String(format: ", chi-square %.1f (df %d, p %.3f)", $0.statistic, $0.degrees_of_freedom, $0.p_value) } ?? "")
+              + ", longest sequence \(c.longest_sequence), tokens outside vocab \(c.tokens_outside_vocab): " + (c.passed ? "PASS" : "FAIL"))
+    }
+}
+
+/// The graph's facts from its snapshot, optionally one split.
+func loadFacts(store: StoreOptions, graph: String, split: String?, opened: Store? = nil) throws -> FactGraph {
+    var filter: Split?
+    if let split {
+        guard let s = Split(name: split) else { throw CLIError(message: "unknown --split '\(split)'; use train, valid or test", code: 2) }
+        filter = s
+    }
+    let st = try opened ?? store.open()
+    let snapshot = try SnapshotLoader(store: st).build(graph: graph)
+    return FactGraph(snapshot: snapshot, split: filter)
+}
+
+/// Writes `facts` as a new graph: one load per (provenance, split), so every fact keeps its labels.
+func storeGraph(_ facts: FactGraph, as name: String, store st: Store) throws {
+    if try st.graph(named: name) != nil { throw CLIError(message: "graph '\(name)' exists; drop it first or choose another --into-graph") }
+    let plain = !(facts.entityNames + facts.relationNames).contains { $0.hasPrefix("<") || $0.hasPrefix("\"") || $0.hasPrefix("_:") }
+    let writer = TripleWriter(format: plain ? .tsv : .ntriples)
+    func term(_ s: String) -> Term {
+        if s.hasPrefix("<") && s.hasSuffix(">") { return .iri(String(s.dropFirst().dropLast())) }
+        if s.contains("://") || s.hasPrefix("urn:") { return .iri(s) }
+        return .name(s)
+    }
+    var groups: [String: (Provenance, Split?, [UInt8])] = [:]
+    for f in facts.facts {
+        let key = "\(f.provenance.rawValue)-\(f.split.map { String($0.rawValue) } ?? "none")"
+        var entry = groups[key] ?? (f.provenance, f.split, [])
+        try writer.append(term(facts.entityNames[Int(f.head)]), term(facts.relationNames[Int(f.relation)]), term(facts.entityNames[Int(f.tail)]), to: &entry.2)
+        groups[key] = entry
+    }
+    for key in groups.keys.sorted() {
+        let (p, s, bytes) = groups[key]!
+        _ = try st.load(graph: name, inputs: [.bytes(name: "\(name)-\(p)", bytes)],
+                        options: LoadOptions(format: plain ? .tsv : .ntriples, split: s, provenance: p))
+    }
+}

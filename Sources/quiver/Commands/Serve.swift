@@ -1,0 +1,149 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import QuiverPostgres
+import QuiverProtocol
+import QuiverServer
+import QuiverStore
+import ServiceLifecycle
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the store over TCP, speaking Redis's protocol (redis-cli, redis-py and nc are clients).",
+        discussion: """
+            Commands are the CLI's, with the same names and options: GRAPHS, STATS g, ADD g s p o, DEL g s p o, LOAD g FORMAT tsv <payload>, EXPORT g, DROP g, NEIGHBORS, PATHS, REACH, HOP; FORMAT JSON on a read gives the CLI's --json text. Long loads run as jobs (JOB STATUS id, JOBS).
+
+            Binds 127.0.0.1 by default. Without a password only loopback clients are served (protected mode). SIGTERM or SIGINT stop accepting, finish the commands in flight and stop the embedded PostgreSQL if this process started it.
+
+            A config file holds one `option value` per line (long option names without --, # comments); options on the command line win.
+
+            Examples:
+              quiver serve
+              quiver serve --port 7379 --requirepass-file /etc/quiver/password
+              redis-cli -p 7379 PATHS demo grace france VIA 'born_in/located_in+'
+            """)
+
+    @Option(help: "TCP port (default 7379; 0 picks a free one and prints it).") var port: Int?
+    @Option(help: "Address to listen on (default 127.0.0.1).") var bind: String?
+    @Option(help: ArgumentHelp("Password clients must send with AUTH (env QUIVER_REQUIREPASS).", valueName: "password")) var requirepass: String?
+    @Option(name: .customLong("requirepass-file"), help: ArgumentHelp("Read the password from this file.", valueName: "file")) var requirepassFile: String?
+    @Option(name: .customLong("protected-mode"), help: "yes (default): with no password, serve loopback clients only.") var protectedMode: String?
+    @Option(name: .customLong("import-dir"), help: ArgumentHelp("Directory whose files LOAD … PATH may read.", valueName: "dir")) var importDir: String?
+    @Option(name: .customLong("max-clients"), help: "Most clients connected at once (default 10000).") var maxClients: Int?
+    @Option(name: .customLong("max-args"), help: "Most arguments in one command (default 1048576).") var maxArgs: Int?
+    @Option(name: .customLong("max-bulk-bytes"), help: "Largest bulk string, e.g. a LOAD payload (default 512 MiB).") var maxBulkBytes: Int?
+    @Option(name: .customLong("max-inline-bytes"), help: "Longest inline command line (default 64 KiB).") var maxInlineBytes: Int?
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close clients silent this many seconds (default: never).", valueName: "seconds")) var idleTimeout: Int?
+    @Option(name: .customLong("max-jobs"), help: "Jobs running at once (default 2).") var maxJobs: Int?
+    @Option(name: .customLong("job-threshold-bytes"), help: "LOAD payloads this big run as a job (default 16 MiB).") var jobThresholdBytes: Int?
+    @Option(name: .customLong("slowlog-ms"), help: "Log commands slower than this (default 100).") var slowlogMs: Int?
+    @Option(name: .customLong("threads"), help: "Worker threads for queries and writes (default: cores, at least 2).") var threads: Int?
+    @Option(name: .customLong("io-threads"), help: "Event-loop threads (default: cores).") var ioThreads: Int?
+    @Option(name: .customLong("hops-ceiling"), help: "The highest MAX-HOPS allowed (default 16).") var hopsCeiling: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
+    @Option(name: .customLong("config"), help: ArgumentHelp("A config file of `option value` lines.", valueName: "file")) var configFile: String?
+    @Flag(name: .customLong("keep-database-running"), help: "Leave the embedded PostgreSQL running at shutdown.") var keepDatabase = false
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let file = try configFile.map(Self.readConfig) ?? [:]
+        func int(_ value: Int?, _ key: String) throws -> Int? {
+            if let value { return value }
+            guard let text = file[key] else { return nil }
+            guard let n = Int(text) else { throw CLIError(message: "\(configFile ?? ""): \(key) must be an integer, not '\(text)'", code: 2) }
+            return n
+        }
+        let env = ProcessInfo.processInfo.environment
+        var config = ServerConfiguration()
+        config.version = quiverVersion
+        config.port = try int(port, "port") ?? 7379
+        config.host = bind ?? file["bind"] ?? "127.0.0.1"
+        if let path = requirepassFile ?? file["requirepass-file"] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError(message: "cannot read password file '\(path)'") }
+            config.password = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            config.password = requirepass ?? file["requirepass"] ?? env["QUIVER_REQUIREPASS"]
+        }
+        if config.password?.isEmpty == true { config.password = nil }
+        switch (protectedMode ?? file["protected-mode"] ?? "yes").lowercased() {
+        case "yes", "on", "true": config.protectedMode = true
+        case "no", "off", "false": config.protectedMode = false
+        case let other: throw CLIError(message: "--protected-mode must be yes or no, not '\(other)'", code: 2)
+        }
+        config.importDirectory = importDir ?? file["import-dir"]
+        if let n = try int(maxClients, "max-clients") { config.maxClients = n }
+        if let n = try int(maxArgs, "max-args") { config.limits.maxArguments = n }
+        if let n = try int(maxBulkBytes, "max-bulk-bytes") { config.limits.maxBulkBytes = n }
+        if let n = try int(maxInlineBytes, "max-inline-bytes") { config.limits.maxInlineBytes = n }
+        if let n = try int(idleTimeout, "idle-timeout"), n > 0 { config.idleTimeout = Int64(n) }
+        if let n = try int(maxJobs, "max-jobs") { config.maxJobs = n }
+        if let n = try int(jobThresholdBytes, "job-threshold-bytes") { config.jobThresholdBytes = n }
+        if let n = try int(slowlogMs, "slowlog-ms") { config.slowQueryMilliseconds = n }
+        if let n = try int(threads, "threads") { config.workerThreads = max(1, n) }
+        if let n = try int(ioThreads, "io-threads") { config.eventLoopThreads = max(1, n) }
+        if let n = try int(hopsCeiling, "hops-ceiling") { config.hopsCeiling = n }
+        guard (0...65535).contains(config.port) else { throw CLIError(message: "--port must be 0…65535", code: 2) }
+
+        let level = Logger.Level(rawValue: (logLevel ?? file["log-level"] ?? "info").lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "quiver.serve")
+
+        let location = store.location
+        let embedded = location.databaseURL == nil
+        let cluster = EmbeddedCluster(dataDirectory: location.dataDirectory)
+        var startedDatabase = false
+        if embedded, case .running = cluster.status() {} else if embedded { startedDatabase = true }
+        let st = try store.open()
+        let server = QuiverServer(configuration: config, store: st, logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+
+        let outcome = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await group.run() } catch { outcome.set(error) }
+            done.signal()
+        }
+        done.wait()
+        if embedded && startedDatabase && !keepDatabase {
+            logger.info("stopping the embedded PostgreSQL in \(location.dataDirectory)")
+            try? cluster.stop()
+        }
+        if let error = outcome.error { throw CLIError(message: "serve: \(error)") }
+    }
+
+    /// `option value` lines; `#` starts a comment.
+    static func readConfig(_ path: String) throws -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError(message: "cannot read config file '\(path)'") }
+        var values: [String: String] = [:]
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+            if line.isEmpty { continue }
+            let parts = line.split(separator: " ", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { throw CLIError(message: "\(path):\(number + 1): expected `option value`", code: 2) }
+            values[parts[0].hasPrefix("--") ? String(parts[0].dropFirst(2)) : parts[0]] = parts[1]
+        }
+        return values
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _error: (any Error)?
+    func set(_ e: any Error) {
+        lock.lock()
+        _error = e
+        lock.unlock()
+    }
+    var error: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return _error
+    }
+}

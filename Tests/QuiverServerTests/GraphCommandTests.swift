@@ -1,0 +1,196 @@
+import Foundation
+import QuiverCore
+import QuiverProtocol
+import QuiverServer
+import QuiverStore
+import Testing
+
+/// Graph commands against a real PostgreSQL (embedded, in a temp directory).
+@Suite(.serialized) struct GraphCommandTests {
+    let store: Store
+
+    init() throws { store = try ServerTestCluster.store.get() }
+
+    @Test func addPathsDelete() async throws {
+        let g = uniqueName("srv")
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            #expect(c.command("HELLO", "3")?.dictionary["proto"] == .integer(3))
+            #expect(c.command("ADD", g, "erin", "born_in", "lyon") == .integer(1))
+            #expect(c.command("ADD", g, "erin", "born_in", "lyon") == .integer(0))
+            #expect(c.command("add", g, "lyon", "located_in", "france", "PROVENANCE", "asserted", "SPLIT", "train") == .integer(1))
+            let paths = try #require(c.command("PATHS", g, "erin", "france")).dictionary
+            #expect(paths["count"] == .integer(1))
+            #expect(paths["paths"] == .array([.map([
+                "edges": .array([.map(["direction": .bulk("out"), "relation": .bulk("born_in")]),
+                                 .map(["direction": .bulk("out"), "relation": .bulk("located_in")])]),
+                "nodes": .array([.bulk("erin"), .bulk("lyon"), .bulk("france")]),
+            ])]))
+            // FORMAT JSON is the CLI's --json text.
+            let json = try #require(c.command("PATHS", g, "erin", "france", "FORMAT", "JSON")?.text)
+            #expect(json == #"{"count":1,"paths":[{"edges":[{"direction":"out","relation":"born_in"},{"direction":"out","relation":"located_in"}],"nodes":["erin","lyon","france"]}],"reason":null,"truncated":false}"#)
+            #expect(c.command("NEIGHBORS", g, "lyon", "--dir", "both", "format", "json")?.text
+                    == #"{"count":2,"neighbors":[{"direction":"out","node":"france","relation":"located_in"},{"direction":"in","node":"erin","relation":"born_in"}],"truncated":false}"#)
+            #expect(c.command("REACH", g, "erin", "COUNT", "FORMAT", "JSON")?.text == #"{"count":2,"truncated":false}"#)
+            #expect(c.command("HOP", g, "erin", "born_in", "located_in", "FORMAT", "JSON")?.text
+                    == #"{"count":1,"tails":[{"tail":"france","witnesses":[["lyon"]]}],"truncated":false}"#)
+            #expect(c.command("DEL", g, "erin", "born_in", "lyon") == .integer(1))
+            // Read-your-writes: the very next query sees the delete (erin has no edges left).
+            #expect(c.command("PATHS", g, "erin", "france")?.text?.contains("unknown node 'erin'") == true)
+            #expect(c.command("PATHS", g, "lyon", "france")?.dictionary["count"] == .integer(1))
+            // Durable: another process (here another Store) sees it.
+            #expect(try store.nameTriples(g) == ["lyon\tlocated_in\tfrance"])
+            #expect(c.command("DROP", g) == .ok)
+            #expect(c.command("STATS", g)?.text?.hasPrefix("NOGRAPH graph '\(g)'") == true)
+            #expect(c.command("DROP", g)?.text?.hasPrefix("NOGRAPH") == true)
+        }
+    }
+
+    @Test func errorsNameTheProblem() async throws {
+        let g = uniqueName("srv-err")
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            #expect(c.command("NEIGHBORS", "no-such-graph", "x")?.text == "NOGRAPH graph 'no-such-graph' does not exist (GRAPHS lists the graphs)")
+            #expect(c.command("ADD", g, "a", "r", "b") == .integer(1))
+            #expect(c.command("PATHS", g, "a", "zz")?.text?.hasPrefix("ERR") == true)
+            #expect(c.command("PATHS", g, "a", "b", "MODE", "fastest")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("PATHS", g, "a", "b", "BOGUS")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("PATHS", g, "a", "b", "MAX-HOPS", "99")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("ADD", g, "a", "r")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("LOAD", g, "FORMAT", "xml", "data")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", "PATH", "/etc/passwd")?.text?.contains("--import-dir") == true)
+            _ = try? store.drop(graph: g)
+        }
+    }
+
+    @Test func loadPayloadAllOrNothing() async throws {
+        let g = uniqueName("srv-load")
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            let report = try #require(c.command("LOAD", g, "FORMAT", "tsv", "a\tr\tb\nb\tr\tc\nc\tr\td\n", "SPLIT", "train")).dictionary
+            #expect(report["read"] == .integer(3))
+            #expect(report["new"] == .integer(3))
+            #expect(c.command("PATHS", g, "a", "d")?.dictionary["count"] == .integer(1))
+            let bad = try #require(c.command("LOAD", g, "FORMAT", "nt", "<http://x/a> <http://x/r> <http://x/b> .\n<http://x/a> <http://x/r> oops .\n")?.text)
+            #expect(bad.hasPrefix("ERR payload:2:"), "\(bad)")
+            #expect(c.command("STATS", g)?.dictionary["triples"] == .integer(3))
+            let exported = try #require(c.command("EXPORT", g, "FORMAT", "tsv")?.text)
+            #expect(exported.split(separator: "\n").sorted() == ["a\tr\tb", "b\tr\tc", "c\tr\td"])
+            _ = try? store.drop(graph: g)
+        }
+    }
+
+    @Test func bigLoadRunsAsAJob() async throws {
+        let g = uniqueName("srv-job")
+        try await withServer({ $0.jobThresholdBytes = 1000 }, store: store) { port in
+            let c = try TestClient(port: port)
+            let payload = (0..<20_000).map { "n\($0)\tnext\tn\($0 + 1)\n" }.joined()
+            let started = try #require(c.command("LOAD", g, "FORMAT", "tsv", payload)).dictionary
+            let id = try #require(started["job"]?.text)
+            var status: [String: RESPValue] = [:]
+            for _ in 0..<600 {
+                status = try #require(c.command("JOB", "STATUS", id)).dictionary
+                if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(status["state"] == .bulk("done"), "\(status)")
+            #expect(status["result"]?.dictionary["new"] == .integer(20_000))
+            #expect(c.command("JOB", "STATUS", "999999")?.text?.hasPrefix("NOJOB") == true)
+            guard case .array(let jobs) = try #require(c.command("JOBS")) else { Issue.record("JOBS"); return }
+            #expect(!jobs.isEmpty)
+            #expect(c.command("STATS", g)?.dictionary["triples"] == .integer(20_000))
+            _ = try? store.drop(graph: g)
+        }
+    }
+
+    @Test func writesByAnotherProcessAreSeenWithinASecond() async throws {
+        let g = uniqueName("srv-fresh")
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            #expect(c.command("ADD", g, "a", "r", "b") == .integer(1))
+            #expect(c.command("REACH", g, "a", "COUNT")?.dictionary["count"] == .integer(1))
+            // Another writer (the CLI would be another process; another Store is the same code path).
+            let other = try Store.open(store.location == StoreLocation() ? store.location : store.location)
+            _ = try other.load(graph: g, inputs: [.bytes(name: "x.tsv", Array("b\tr\tc\n".utf8))], options: .init(format: .tsv))
+            var seen = false
+            let deadline = Date().addingTimeInterval(1.0)
+            while Date() < deadline {
+                if c.command("REACH", g, "a", "COUNT")?.dictionary["count"] == .integer(2) { seen = true; break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(seen, "the daemon did not see another process's write within 1 s")
+            _ = try? store.drop(graph: g)
+        }
+    }
+
+    @Test func slowWorkOnOneConnectionDoesNotDelayPingOnAnother() async throws {
+        let g = uniqueName("srv-slow")
+        try await withServer(store: store) { port in
+            let loader = try TestClient(port: port)
+            let payload = (0..<150_000).map { "n\($0)\tr\tn\($0 * 7 % 150_000)\n" }.joined()
+            let done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                _ = loader.command("LOAD", g, "FORMAT", "tsv", payload)
+                done.signal()
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let pinger = try TestClient(port: port)
+            var worst = 0.0
+            for _ in 0..<20 {
+                let t = Date()
+                #expect(pinger.command("PING") == .simpleString("PONG"))
+                worst = max(worst, Date().timeIntervalSince(t))
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(worst < 0.2, "PING took \(worst) s while a LOAD ran")
+            done.wait()
+            _ = try? store.drop(graph: g)
+        }
+    }
+}
+
+extension Store {
+    func nameTriples(_ graph: String) throws -> Set<String> {
+        var bytes: [UInt8] = []
+        try export(graph: graph, format: .tsv) { bytes += $0 }
+        return Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init))
+    }
+}
+
+@Suite struct ImportDirectoryTests {
+    @Test func loadPathOnlyInsideTheImportDirectory() async throws {
+        let store = try ServerTestCluster.store.get()
+        let dir = NSTemporaryDirectory() + "quiver-import-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "a\tr\tb\n".write(toFile: dir + "/sub/g.tsv", atomically: true, encoding: .utf8)
+        let g = uniqueName("srv-import")
+        try await withServer({ $0.importDirectory = dir }, store: store) { port in
+            let c = try TestClient(port: port)
+            let first = c.command("LOAD", g, "FORMAT", "tsv", "PATH", "sub/g.tsv")
+            #expect(first?.dictionary["new"] == .integer(1), "\(String(describing: first))")
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", "PATH", dir + "/sub/g.tsv")?.dictionary["duplicates"] == .integer(1))
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", "PATH", "../../etc/passwd")?.text?.contains("outside the import directory") == true)
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", "PATH", "/etc/passwd")?.text?.contains("outside the import directory") == true)
+        }
+        _ = try? store.drop(graph: g)
+    }
+
+    @Test func perCommandTimeoutStopsAQuery() async throws {
+        let store = try ServerTestCluster.store.get()
+        let g = uniqueName("srv-timeout")
+        // A dense graph where simple paths explode.
+        var lines = ""
+        for i in 0..<30 { for j in 0..<30 where i != j { lines += "n\(i)\tr\tn\(j)\n" } }
+        _ = try store.load(graph: g, inputs: [.bytes(name: "dense.tsv", Array(lines.utf8))], options: .init(format: .tsv))
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            let started = Date()
+            let r = try #require(c.command("PATHS", g, "n0", "n1", "MODE", "simple", "MAX-HOPS", "12", "LIMIT", "100000000", "TIMEOUT", "2")).dictionary
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(r["reason"] == .bulk("timeout"), "\(r["reason"] ?? .null)")
+            #expect(c.command("PING") == .simpleString("PONG"))
+        }
+        _ = try? store.drop(graph: g)
+    }
+}
