@@ -54,8 +54,10 @@ extension Store {
                 }
                 progress?(session.progress(phase: target.isFresh ? .indexing : .merging))
                 let counts = target.isFresh
-                    ? try target.finishFresh(conn, rows: session.rowsWritten, terms: session.newTermCount)
-                    : try target.mergeStaged(conn)
+                    ? try target.finishFresh(
+                        conn, rows: session.rowsWritten, terms: session.newTermCount,
+                        dedupeTriples: session.triplesSpilled, dedupeTerms: session.termsSpilled)
+                    : try target.mergeStaged(conn, checkStagedTerms: session.termsSpilled)
                 try target.recordChange(conn, kind: "load", added: counts.newTriples, removed: 0)
                 return LoadReport(
                     graph: name, read: session.triplesRead, new: counts.newTriples,
@@ -120,9 +122,21 @@ struct GraphTarget {
 
     struct Counts { var newTriples: Int; var newTerms: Int }
 
-    /// Indexes and attaches a fresh graph's partitions and marks the graph ready.
-    func finishFresh(_ conn: PGConnection, rows: Int, terms: Int) throws -> Counts {
+    /// Indexes and attaches a fresh graph's partitions and marks the graph ready. When the load
+    /// outgrew its in-memory sets, the partitions may hold repeats: they are rewritten without
+    /// them first, and the counts are taken from the result.
+    func finishFresh(
+        _ conn: PGConnection, rows: Int, terms: Int, dedupeTriples: Bool = false, dedupeTerms: Bool = false
+    ) throws -> Counts {
         let tt = quoteIdentifier(triplesTable), dt = quoteIdentifier(termsTable)
+        var rows = rows, terms = terms
+        if dedupeTerms {
+            try checkTermCollisions(conn, table: dt)
+            terms = try rewriteDistinct(conn, table: termsTable, key: "id")
+        }
+        if dedupeTriples {
+            rows = try rewriteDistinct(conn, table: triplesTable, key: "s, p, o")
+        }
         // One statement at a time, so that the server log's durations tell the steps apart.
         for statement in [
             "ALTER TABLE \(dt) ADD CONSTRAINT \(quoteIdentifier("\(termsTable)_pkey")) PRIMARY KEY (id)",
@@ -138,9 +152,34 @@ struct GraphTarget {
         return Counts(newTriples: rows, newTerms: terms)
     }
 
+    /// Replaces `table` by its rows without repeats of `key` (the first of each kept), in the same
+    /// transaction; returns the rows kept.
+    private func rewriteDistinct(_ conn: PGConnection, table: String, key: String) throws -> Int {
+        let t = quoteIdentifier(table), d = quoteIdentifier(table + "_distinct")
+        try conn.executeScript("CREATE TABLE \(d) (LIKE \(t) INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+        let kept = try conn.execute("INSERT INTO \(d) SELECT DISTINCT ON (\(key)) * FROM \(t) ORDER BY \(key)").affectedRows
+        try conn.executeScript("DROP TABLE \(t); ALTER TABLE \(d) RENAME TO \(t)")
+        return kept
+    }
+
+    /// Two different terms with one id among rows not checked in memory: refused as a collision.
+    private func checkTermCollisions(_ conn: PGConnection, table: String) throws {
+        let clash = try conn.execute("""
+            SELECT id FROM \(table) GROUP BY id
+            HAVING count(DISTINCT (kind, value, coalesce(datatype, ''), coalesce(lang, ''))) > 1 LIMIT 1
+            """)
+        if clash.rowCount == 1 {
+            let id = clash.int64(0, 0) ?? 0
+            let r = try conn.execute(
+                "SELECT kind, value, datatype, lang FROM \(table) WHERE id = $1 LIMIT 2", [.int64(id)])
+            throw StoreError.termIDCollision(TermID(rawValue: id), Term(row: r, 0, offset: 0), Term(row: r, min(1, r.rowCount - 1), offset: 0))
+        }
+    }
+
     /// Merges the staging tables of a load into an existing graph.
-    func mergeStaged(_ conn: PGConnection) throws -> Counts {
+    func mergeStaged(_ conn: PGConnection, checkStagedTerms: Bool = false) throws -> Counts {
         let dt = quoteIdentifier(termsTable), tt = quoteIdentifier(triplesTable)
+        if checkStagedTerms { try checkTermCollisions(conn, table: "load_terms") }
         // A staged term whose id is taken by a different stored term is a hash collision.
         let clash = try conn.execute("""
             SELECT l.kind, l.value, l.datatype, l.lang, t.kind, t.value, t.datatype, t.lang, l.id

@@ -17,7 +17,13 @@ struct LoadSession {
     private var seen = TripleSet()
     private var tripleEncoder = PGBinaryCopyEncoder()
     private var termEncoder = PGBinaryCopyEncoder()
+    /// The new terms' COPY rows wait here (memory, then a temporary file) until the triples' COPY ends.
+    private let termRows = SpillBuffer()
     private(set) var newTermCount = 0
+    /// Set once the in-memory sets were full and rows went out unchecked: PostgreSQL then removes
+    /// the repeats (and the counts come from it).
+    private(set) var triplesSpilled = false
+    private(set) var termsSpilled = false
     private var currentFile = ""
     private var fileIndex = 0
     private var fileCount = 0
@@ -100,6 +106,9 @@ struct LoadSession {
         if tripleEncoder.bytes.count >= 1 << 20 {
             try writer.push(tripleEncoder.takeBytes())
         }
+        if termEncoder.bytes.count >= 1 << 20 {
+            try termRows.append(termEncoder.takeBytes())
+        }
         bytesRead = counter.count
         progress?(self.progress(phase: .reading))
     }
@@ -112,7 +121,15 @@ struct LoadSession {
 
     @inline(__always)
     private mutating func emit(_ s: Registered, _ p: Registered, _ o: Registered) {
-        guard seen.insert(s.index, p.index, o.index) else { return }
+        if s.index < 0 || p.index < 0 || o.index < 0 {
+            // A term past the in-memory limit: the triple cannot be checked here.
+            triplesSpilled = true
+        } else if seen.count < options.inMemoryTriples {
+            guard seen.insert(s.index, p.index, o.index) else { return }
+        } else {
+            if seen.contains(s.index, p.index, o.index) { return }
+            triplesSpilled = true
+        }
         tripleEncoder.beginRow(fieldCount: 6)
         tripleEncoder.appendInt32(graphID)
         tripleEncoder.appendInt64(s.id)
@@ -123,6 +140,15 @@ struct LoadSession {
         rowsWritten += 1
     }
 
+    /// Registers a term in the table, or only looks it up once the table is full.
+    @inline(__always)
+    private mutating func track(id: Int64, kind: UInt8, rest: UnsafeRawBufferPointer) -> TermTable.Outcome {
+        if terms.count < options.inMemoryTerms { return terms.register(id: id, kind: kind, rest: rest) }
+        let found = terms.lookup(id: id, kind: kind, rest: rest)
+        if case .new = found { termsSpilled = true }
+        return found
+    }
+
     /// The id of a plain name given by its UTF-8 bytes; a new one is queued for the dictionary.
     @inline(__always)
     private mutating func registerName(_ bytes: UnsafeRawBufferPointer) throws -> Registered {
@@ -130,7 +156,7 @@ struct LoadSession {
         h.combine(byte: UInt8(TermKind.name.rawValue))
         h.combine(bytes: bytes)
         let id = Int64(bitPattern: h.finalize())
-        switch terms.register(id: id, kind: UInt8(TermKind.name.rawValue), rest: bytes) {
+        switch track(id: id, kind: UInt8(TermKind.name.rawValue), rest: bytes) {
         case .known(let index):
             return Registered(id: id, index: index)
         case .collision(let existing):
@@ -159,7 +185,7 @@ struct LoadSession {
     private mutating func register(_ term: Term) throws -> Registered {
         let (id, outcome) = term.withCanonicalBytes { bytes -> (Int64, TermTable.Outcome) in
             let id = TermID(hashingCanonical: bytes).rawValue
-            return (id, terms.register(id: id, kind: bytes[0], rest: UnsafeRawBufferPointer(rebasing: bytes[1...])))
+            return (id, track(id: id, kind: bytes[0], rest: UnsafeRawBufferPointer(rebasing: bytes[1...])))
         }
         switch outcome {
         case .known(let index):
@@ -187,7 +213,8 @@ struct LoadSession {
 
     mutating func finishTerms(writer: PGCopyWriter) throws {
         termEncoder.finish()
-        try writer.write(termEncoder.takeBytes())
+        try termRows.append(termEncoder.takeBytes())
+        try termRows.drain { try writer.write($0) }
         terms = TermTable(capacity: 16)
     }
 }

@@ -16,6 +16,8 @@ struct TermTable {
     private var mask: Int
     private var starts: [Int] = [0]
     private var arena: [UInt8] = []
+    /// The canonical bytes are kept (for collision messages) only up to this many bytes.
+    private let arenaLimit = 64 << 20
     private(set) var count = 0
 
     init(capacity: Int = 1 << 16) {
@@ -40,17 +42,38 @@ struct TermTable {
                 if slot.id == id {
                     if slot.check == check { return .known(slot.index) }
                     let k = Int(slot.index)
-                    return .collision(existing: Array(arena[starts[k]..<starts[k + 1]]))
+                    return .collision(existing: k + 1 < starts.count ? Array(arena[starts[k]..<starts[k + 1]]) : [])
                 }
                 i = (i + 1) & mask
             }
             let index = Int32(count)
             table[i] = Slot(id: id, check: check, index: index)
             count += 1
-            arena.append(kind)
-            arena.append(contentsOf: rest)
-            starts.append(arena.count)
+            if arena.count < arenaLimit {
+                arena.append(kind)
+                arena.append(contentsOf: rest)
+                starts.append(arena.count)
+            }
             return .new(index)
+        }
+    }
+
+    /// Looks `id` up without remembering it: `.known`, `.collision`, or `.new(-1)` when absent.
+    @inline(__always)
+    func lookup(id: Int64, kind: UInt8, rest: UnsafeRawBufferPointer) -> Outcome {
+        let check = Self.checkHash(kind: kind, rest)
+        var i = Int(truncatingIfNeeded: UInt64(bitPattern: id) >> 7) & mask
+        return slots.withUnsafeBufferPointer { table -> Outcome in
+            while true {
+                let slot = table[i]
+                if slot.index < 0 { return .new(-1) }
+                if slot.id == id {
+                    if slot.check == check { return .known(slot.index) }
+                    let k = Int(slot.index)
+                    return .collision(existing: k + 1 < starts.count ? Array(arena[starts[k]..<starts[k + 1]]) : [])
+                }
+                i = (i + 1) & mask
+            }
         }
     }
 
@@ -109,6 +132,23 @@ struct TripleSet {
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: Slot(s: -1, p: 0, o: 0), count: size)
         mask = size - 1
+    }
+
+    /// True when the triple is in the set.
+    @inline(__always)
+    func contains(_ s: Int32, _ p: Int32, _ o: Int32) -> Bool {
+        var h = UInt64(UInt32(bitPattern: s)) &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ UInt64(UInt32(bitPattern: p))) &* 0xC2B2_AE3D_27D4_EB4F
+        h = (h ^ UInt64(UInt32(bitPattern: o))) &* 0x1656_67B1_9E37_79F9
+        var i = Int(truncatingIfNeeded: h >> 20) & mask
+        return slots.withUnsafeBufferPointer { table -> Bool in
+            while true {
+                let slot = table[i]
+                if slot.s < 0 { return false }
+                if slot.s == s && slot.p == p && slot.o == o { return true }
+                i = (i + 1) & mask
+            }
+        }
     }
 
     /// Inserts the triple; false if it was already there.

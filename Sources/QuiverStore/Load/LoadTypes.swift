@@ -26,6 +26,11 @@ public struct LoadOptions: Sendable {
     public var baseIRI: String?
     /// Triples parsed per batch; memory for parsing is bounded by this.
     public var batchSize: Int
+    /// How many distinct triples and terms a load tracks in memory to skip repeats early. Past
+    /// these, rows go to PostgreSQL as they come and are de-duplicated there (slower, but memory
+    /// stays bounded whatever the input's size).
+    public var inMemoryTriples: Int = 16_000_000
+    public var inMemoryTerms: Int = 8_000_000
 
     public init(format: InputFormat? = nil, split: Split? = nil, provenance: Provenance = .asserted,
                 baseIRI: String? = nil, batchSize: Int = 50_000) {
