@@ -53,7 +53,9 @@ func cpuNow() -> Double {
 }
 
 func emit(_ fields: [String: Any]) {
-    let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+    guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else {
+        fail("cannot encode the result as JSON: \(fields)")
+    }
     print(String(decoding: data, as: UTF8.self))
 }
 
