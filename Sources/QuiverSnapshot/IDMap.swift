@@ -2,7 +2,7 @@
 /// cache line per lookup), several times faster than `Dictionary` for a snapshot build's millions
 /// of lookups.
 struct IDMap: Sendable {
-    private struct Slot {
+    fileprivate struct Slot {
         var key: Int64
         var value: Int32   // -1: empty
     }
@@ -18,7 +18,7 @@ struct IDMap: Sendable {
         mask = size - 1
     }
 
-    @inline(__always) private static func slot(_ key: Int64, _ mask: Int) -> Int {
+    @inline(__always) fileprivate static func slot(_ key: Int64, _ mask: Int) -> Int {
         var z = UInt64(bitPattern: key)
         z = (z ^ (z >> 33)) &* 0xff51_afd7_ed55_8ccd
         z ^= z >> 33
@@ -57,6 +57,47 @@ struct IDMap: Sendable {
         }
         if added { count += 1 }
         return stored
+    }
+
+    /// Grows the table now so that `additional` more inserts need no growth.
+    mutating func reserve(additional: Int) {
+        while (count + additional) * 2 >= slots.count { grow() }
+    }
+
+    /// Calls `body` with an inserter over the table's storage, for a run of inserts without
+    /// per-call checks. Call `reserve(additional:)` first for as many inserts as `body` makes.
+    mutating func withInserter<R>(_ body: (inout Inserter) -> R) -> R {
+        let mask = self.mask
+        var added = 0
+        let result = slots.withUnsafeMutableBufferPointer { table -> R in
+            var inserter = Inserter(table: table, mask: mask)
+            let r = body(&inserter)
+            added = inserter.added
+            return r
+        }
+        count += added
+        return result
+    }
+
+    struct Inserter {
+        fileprivate let table: UnsafeMutableBufferPointer<Slot>
+        let mask: Int
+        var added = 0
+
+        /// Inserts `key` with `value` unless present; returns the stored value.
+        @inline(__always) mutating func insert(_ key: Int64, _ value: Int32) -> Int32 {
+            var i = IDMap.slot(key, mask)
+            while true {
+                let s = table[i]
+                if s.value < 0 {
+                    table[i] = Slot(key: key, value: value)
+                    added += 1
+                    return value
+                }
+                if s.key == key { return s.value }
+                i = (i + 1) & mask
+            }
+        }
     }
 
     private mutating func grow() {

@@ -47,6 +47,53 @@ public struct SnapshotBuilder: Sendable {
         splits.append(split)
     }
 
+    /// Adds a batch of edges (faster than one `addEdge` call per edge).
+    public mutating func addEdges(s: [Int64], p: [Int64], o: [Int64], provenance: [UInt8], split: [Int8]) {
+        let m = s.count
+        nodeFirstSeen.reserve(additional: 2 * m)
+        relFirstSeen.reserve(additional: m)
+        let base = fs.count
+        fs.append(contentsOf: repeatElement(0, count: m))
+        fo.append(contentsOf: repeatElement(0, count: m))
+        fp.append(contentsOf: repeatElement(0, count: m))
+        prov.append(contentsOf: provenance)
+        splits.append(contentsOf: split)
+        var keys = seenKeys
+        seenKeys = []
+        fs.withUnsafeMutableBufferPointer { fs in
+            fo.withUnsafeMutableBufferPointer { fo in
+                nodeFirstSeen.withInserter { nodes in
+                    for i in 0..<m {
+                        var v = nodes.insert(s[i], Int32(keys.count))
+                        if Int(v) == keys.count { keys.append(s[i]) }
+                        fs[base + i] = v
+                        v = nodes.insert(o[i], Int32(keys.count))
+                        if Int(v) == keys.count { keys.append(o[i]) }
+                        fo[base + i] = v
+                    }
+                }
+            }
+        }
+        seenKeys = keys
+        var rels = relSeen
+        relSeen = []
+        fp.withUnsafeMutableBufferPointer { fp in
+            relFirstSeen.withInserter { relations in
+                var lastKey = Int64.min, lastValue: Int32 = -1
+                for i in 0..<m {
+                    let key = p[i]
+                    if key != lastKey {
+                        lastValue = relations.insert(key, Int32(rels.count))
+                        if Int(lastValue) == rels.count { rels.append(key) }
+                        lastKey = key
+                    }
+                    fp[base + i] = lastValue
+                }
+            }
+        }
+        relSeen = rels
+    }
+
     public mutating func addTerm(id: Int64, _ term: Term) {
         let k = termIndex.insert(id, Int32(termList.count))
         if Int(k) == termList.count { termList.append(term) } else { termList[Int(k)] = term }

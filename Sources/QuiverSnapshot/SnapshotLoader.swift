@@ -81,9 +81,7 @@ final class EdgePipeline: @unchecked Sendable {
             let batch = queue.removeFirst()
             condition.broadcast()
             condition.unlock()
-            for i in 0..<batch.count {
-                builder.addEdge(s: batch.s[i], p: batch.p[i], o: batch.o[i], provenance: batch.provenance[i], split: batch.split[i])
-            }
+            builder.addEdges(s: batch.s, p: batch.p, o: batch.o, provenance: batch.provenance, split: batch.split)
         }
     }
 }
