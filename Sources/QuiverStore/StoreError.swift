@@ -12,6 +12,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case input(String)
     case database(PGError)
     case unsupported(String)
+    /// The load was cancelled (`LoadCancellation`); it rolled back whole.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             "database error: \(e)"
         case .unsupported(let message):
             message
+        case .cancelled:
+            "the load was cancelled; nothing of it was stored"
         }
     }
 

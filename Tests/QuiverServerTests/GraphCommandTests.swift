@@ -80,6 +80,26 @@ import Testing
         }
     }
 
+    @Test func cancellingARunningLoadJobLeavesNothing() async throws {
+        let g = uniqueName("srv-cancel")
+        try await withServer({ $0.jobThresholdBytes = 1000 }, store: store) { port in
+            let c = try TestClient(port: port)
+            let payload = (0..<400_000).map { "n\($0)\tnext\tn\($0 + 1)\n" }.joined()
+            let started = try #require(c.command("LOAD", g, "FORMAT", "tsv", payload)).dictionary
+            let id = try #require(started["job"]?.text)
+            #expect(c.command("JOB", "CANCEL", id) == .ok)
+            var status: [String: RESPValue] = [:]
+            for _ in 0..<600 {
+                status = try #require(c.command("JOB", "STATUS", id)).dictionary
+                if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(status["state"] == .bulk("cancelled"), "\(status)")
+            #expect(c.command("STATS", g)?.text?.hasPrefix("NOGRAPH") == true)
+            #expect(try store.graph(named: g) == nil)
+        }
+    }
+
     @Test func bigLoadRunsAsAJob() async throws {
         let g = uniqueName("srv-job")
         try await withServer({ $0.jobThresholdBytes = 1000 }, store: store) { port in

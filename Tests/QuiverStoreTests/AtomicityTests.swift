@@ -126,4 +126,28 @@ struct AtomicityTests {
         #expect(try store.nameTriples(graph) == [NameTriple("a", "b", "c")])
         #expect(try store.changeSeq(of: graph) == seq)
     }
+
+    @Test("A cancelled load throws cancelled and stores nothing, in a new and in an existing graph")
+    func cancelledLoad() throws {
+        let store = try StoreTestCluster.store()
+        let g = uniqueGraphName("cancel")
+        let lines = (0..<5_000).map { "n\($0)\tr\tn\($0 + 1)" }.joined(separator: "\n") + "\n"
+        for round in 0..<2 {
+            let before = try store.graph(named: g)
+            let token = LoadCancellation()
+            var options = LoadOptions()
+            options.batchSize = 100
+            options.cancellation = token
+            #expect(throws: StoreError.self) {
+                try store.load(graph: g, inputs: [.bytes(name: "big.tsv", Array(lines.utf8))], options: options) { p in
+                    if p.triplesRead >= 300 { token.cancel() }
+                }
+            }
+            #expect(try store.graph(named: g) == before, "round \(round)")
+            if round == 0 {
+                try store.load(graph: g, inputs: [.bytes(name: "one.tsv", Array("a\tr\tb\n".utf8))])
+            }
+        }
+        #expect(try store.exportedLines(g) == ["a\tr\tb"])
+    }
 }

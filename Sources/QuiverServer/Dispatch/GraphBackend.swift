@@ -187,7 +187,9 @@ final class GraphBackend: Sendable {
         let store = self.store, engines = self.engines
         if async || size >= configuration.jobThresholdBytes {
             let job = try state.jobs.submit(kind: "load", graph: graph) { job in
-                let report = try store.load(graph: graph, inputs: [payload], options: loadOptions) { p in
+                var jobOptions = loadOptions
+                jobOptions.cancellation = job.cancellation
+                let report = try store.load(graph: graph, inputs: [payload], options: jobOptions) { p in
                     job.report(fraction: p.phase == .reading ? p.totalBytes.map { $0 > 0 ? Double(p.bytesRead) / Double($0) * 0.9 : 0 } : 0.95,
                                items: p.triplesRead)
                 }

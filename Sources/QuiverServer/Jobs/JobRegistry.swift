@@ -1,8 +1,9 @@
 import Foundation
 import QuiverProtocol
+import QuiverStore
 
 /// Long work (big loads) that runs apart from the request that started it: `JOB STATUS id`
-/// shows its progress, `JOB CANCEL id` stops it while it waits, `JOBS` lists them. At most
+/// shows its progress, `JOB CANCEL id` stops it (a running load rolls back whole), `JOBS` lists them. At most
 /// `maxRunning` run at once, each on a thread of its own so that queries keep their workers;
 /// up to `maxQueued` more wait in line.
 final class JobRegistry: @unchecked Sendable {
@@ -14,6 +15,8 @@ final class JobRegistry: @unchecked Sendable {
         let graph: String
         let created = Date()
         fileprivate let work: @Sendable (Job) throws -> RESPValue
+        /// Work that can stop halfway checks this (a load passes it in its options).
+        let cancellation = LoadCancellation()
         private let lock = NSLock()
         private var _state = State.queued
         private var started: Date?
@@ -130,6 +133,8 @@ final class JobRegistry: @unchecked Sendable {
             do {
                 let result = try job.work(job)
                 job.transition(to: .done, result: result)
+            } catch StoreError.cancelled {
+                job.transition(to: .cancelled, error: StoreError.cancelled.description)
             } catch {
                 job.transition(to: .failed, error: CommandError.from(error).message)
             }
@@ -166,7 +171,9 @@ final class JobRegistry: @unchecked Sendable {
         if job.cancelIfQueued() { return .ok }
         switch job.state {
         case .running:
-            throw CommandError.err("job \(id) is running a LOAD, which lands whole or not at all and cannot be stopped halfway; DROP or DEL afterwards to undo it")
+            // The work stops at its next check and rolls back; JOB STATUS then says cancelled.
+            job.cancellation.cancel()
+            return .ok
         default:
             throw CommandError.err("job \(id) has already ended (\(job.state.rawValue))")
         }

@@ -58,6 +58,8 @@ extension Store {
                         conn, rows: session.rowsWritten, terms: session.newTermCount,
                         dedupeTriples: session.triplesSpilled, dedupeTerms: session.termsSpilled)
                     : try target.mergeStaged(conn, checkStagedTerms: session.termsSpilled)
+                // A cancel that came while the indexes were built still wins: nothing commits.
+                if let token = options.cancellation, token.isCancelled { throw StoreError.cancelled }
                 try target.recordChange(conn, kind: "load", added: counts.newTriples, removed: 0)
                 return LoadReport(
                     graph: name, read: session.triplesRead, new: counts.newTriples,

@@ -103,6 +103,7 @@ struct LoadSession {
         count: Int, counter: ByteCounter, writer: BackgroundCopyWriter, progress: ((LoadProgress) -> Void)?
     ) throws {
         triplesRead += count
+        if let token = options.cancellation, token.isCancelled { throw StoreError.cancelled }
         if tripleEncoder.bytes.count >= 1 << 20 {
             try writer.push(tripleEncoder.takeBytes())
         }

@@ -1,3 +1,4 @@
+import Foundation
 import QuiverCore
 import QuiverParsers
 
@@ -31,6 +32,8 @@ public struct LoadOptions: Sendable {
     /// stays bounded whatever the input's size).
     public var inMemoryTriples: Int = 16_000_000
     public var inMemoryTerms: Int = 8_000_000
+    /// Checked after every batch: once cancelled, the load stops and rolls back whole.
+    public var cancellation: LoadCancellation?
 
     public init(format: InputFormat? = nil, split: Split? = nil, provenance: Provenance = .asserted,
                 baseIRI: String? = nil, batchSize: Int = 50_000) {
@@ -39,6 +42,27 @@ public struct LoadOptions: Sendable {
         self.provenance = provenance
         self.baseIRI = baseIRI
         self.batchSize = batchSize
+    }
+}
+
+/// Stops a running load from another thread; the load then throws `StoreError.cancelled` and
+/// its transaction rolls back, so nothing of it is stored.
+public final class LoadCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    public init() {}
+
+    public func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    public var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
     }
 }
 
