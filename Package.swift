@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "QuiverAugment", dependencies: ["QuiverCore", "QuiverSnapshot"]),
         // What the CLI and the daemon both answer: option parsing shared by both, and the JSON
         // shapes of `--json` / `FORMAT JSON`.
-        .target(name: "QuiverService", dependencies: ["QuiverCore", "QuiverStore", "QuiverSnapshot", "QuiverPaths"]),
+        .target(name: "QuiverService", dependencies: ["QuiverCore", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverKernels"]),
         // The wire protocol (RESP2/RESP3 and inline commands) as pure value types: no I/O.
         .target(name: "QuiverProtocol"),
         // The daemon: SwiftNIO server, command dispatch, jobs.
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "QuiverServerTests",
             dependencies: [
-                "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore",
+                "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore", "QuiverService", "QuiverSnapshot",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

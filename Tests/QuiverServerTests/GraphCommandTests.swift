@@ -2,6 +2,8 @@ import Foundation
 import QuiverCore
 import QuiverProtocol
 import QuiverServer
+import QuiverService
+import QuiverSnapshot
 import QuiverStore
 import Testing
 
@@ -76,6 +78,30 @@ import Testing
             #expect(c.command("STATS", g)?.dictionary["triples"] == .integer(3))
             let exported = try #require(c.command("EXPORT", g, "FORMAT", "tsv")?.text)
             #expect(exported.split(separator: "\n").sorted() == ["a\tr\tb", "b\tr\tc", "c\tr\td"])
+            _ = try? store.drop(graph: g)
+        }
+    }
+
+    /// PPR answers what the library answers (the CLI's `quiver ppr --json` is the same call).
+    @Test func pprMatchesTheLibrary() async throws {
+        let g = uniqueName("srv-ppr")
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            let payload = "a\tr\tb\nb\tr\tc\nc\tr\ta\na\ts\tc\nd\tr\ta\n"
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", payload)?.dictionary["new"] == .integer(5))
+            let json = try #require(c.command("PPR", g, "a", "ALPHA", "0.2", "TOP-K", "3", "ITERATIONS", "30", "FORMAT", "JSON")?.text)
+            var query = PPRQuery(seeds: ["a"])
+            query.alpha = 0.2
+            query.topK = 3
+            query.iterations = 30
+            let snapshot = try SnapshotLoader(store: store).build(graph: g)
+            let expected = try jsonBytes(query.run(on: snapshot))
+            #expect(json == String(decoding: expected, as: UTF8.self))
+            let plain = try #require(c.command("PPR", g, "a", "TOP-K", "2")).dictionary
+            guard case .array(let results) = try #require(plain["results"]) else { Issue.record("results"); return }
+            #expect(results.count == 2)
+            #expect(c.command("PPR", g, "zz")?.text?.contains("unknown seed in graph '\(g)': zz") == true)
+            #expect(c.command("PPR", g, "a", "ALPHA", "2")?.text?.hasPrefix("WRONGARGS") == true)
             _ = try? store.drop(graph: g)
         }
     }
@@ -214,3 +240,4 @@ extension Store {
         _ = try? store.drop(graph: g)
     }
 }
+

@@ -132,6 +132,46 @@ final class GraphBackend: Sendable {
                 let r = try engine.hop(from: head, relations: relations, options: q.path)
                 return try reply(HopJSON(r, in: engine.snapshot), json: q.json)
             }
+        case "PPR":
+            let graph = try args.string("a graph")
+            var seeds: [String] = []
+            let options: Set<String> = ["alpha", "topk", "iterations", "tolerance", "method", "relations", "format"]
+            while let word = args.peek(), !options.contains(Arguments.normalize(word)) {
+                seeds.append(word)
+                args.skip()
+            }
+            var query = PPRQuery(seeds: seeds)
+            var json = false
+            while let option = args.peekOption() {
+                args.skip()
+                switch option {
+                case "alpha":
+                    let v = try args.string("alpha")
+                    guard let a = Double(v) else { throw CommandError.wrongArgs("ALPHA must be a number, not '\(v)'") }
+                    query.alpha = a
+                case "topk": query.topK = try args.integer("TOP-K")
+                case "iterations": query.iterations = try args.integer("ITERATIONS")
+                case "tolerance":
+                    let v = try args.string("tolerance")
+                    guard let t = Double(v) else { throw CommandError.wrongArgs("TOLERANCE must be a number, not '\(v)'") }
+                    query.tolerance = t
+                case "method":
+                    let v = try args.string("power or push")
+                    guard let m = PPRQuery.Method(rawValue: v.lowercased()) else { throw CommandError.wrongArgs("METHOD must be power or push, not '\(v)'") }
+                    query.method = m
+                case "relations": query.relations = try args.string("relations").split(separator: ",").map(String.init)
+                case "format":
+                    let f = try args.string("JSON")
+                    guard f.lowercased() == "json" else { throw CommandError.wrongArgs("FORMAT takes JSON, not '\(f)'") }
+                    json = true
+                default: throw CommandError.wrongArgs("PPR takes ALPHA, TOP-K, ITERATIONS, TOLERANCE, METHOD, RELATIONS and FORMAT JSON, not '\(option)'")
+                }
+            }
+            do { try query.validate() } catch { throw CommandError.wrongArgs(error.description) }
+            return .work { [engines, query, json] in
+                let snapshot = try engines.engine(graph).snapshot
+                do { return try reply(query.run(on: snapshot), json: json) } catch let e as PPRQuery.Invalid { throw CommandError.err(e.description) }
+            }
         default:
             throw CommandError.err("unknown command '\(command.name)'")
         }
