@@ -53,6 +53,7 @@ let package = Package(
             name: "QuiverServer",
             dependencies: [
                 "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverService", "QuiverProtocol",
+                "QuiverAugment",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,6 +86,7 @@ let package = Package(
             name: "QuiverServerTests",
             dependencies: [
                 "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore", "QuiverService", "QuiverSnapshot",
+                "QuiverAugment",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import QuiverAugment
 import QuiverCore
 import QuiverProtocol
 import QuiverServer
@@ -102,6 +103,12 @@ import Testing
             #expect(results.count == 2)
             #expect(c.command("PPR", g, "zz")?.text?.contains("unknown seed in graph '\(g)': zz") == true)
             #expect(c.command("PPR", g, "a", "ALPHA", "2")?.text?.hasPrefix("WRONGARGS") == true)
+            // PHI likewise answers the library's PhiReport, which `quiver phi --json` prints.
+            let phi = try #require(c.command("PHI", g, "FORMAT", "JSON")?.text)
+            let report = try PhiReport(graph: g, facts: FactGraph(snapshot: snapshot, split: nil), hops: 2)
+            #expect(phi == String(decoding: try jsonBytes(report), as: UTF8.self))
+            #expect(c.command("PHI", g)?.dictionary["atomic"] == .integer(5))
+            #expect(c.command("PHI", g, "HOPS", "9")?.text?.hasPrefix("WRONGARGS") == true)
             _ = try? store.drop(graph: g)
         }
     }

@@ -36,6 +36,7 @@ enum CommandTable {
         .init(name: "REACH", arity: -3, group: "graph", summary: "The nodes reachable from a node, with their hop distance.", syntax: "REACH graph from [VIA expr] [COUNT] [DIR d] [MAX-HOPS n] [LIMIT n] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
         .init(name: "HOP", arity: -4, group: "graph", summary: "Composition: the tails of head -r1-> … -rk-> t, with witnesses.", syntax: "HOP graph head r1 [r2 …] [LIMIT n] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
         .init(name: "PPR", arity: -3, group: "graph", summary: "Personalized PageRank from seed nodes: the top-k nodes and their scores.", syntax: "PPR graph seed [seed …] [ALPHA a] [TOP-K k] [ITERATIONS n | TOLERANCE t] [METHOD power|push] [RELATIONS r1,r2] [FORMAT JSON]", flags: ["readonly"]),
+        .init(name: "PHI", arity: -2, group: "graph", summary: "Atomic facts, k-hop compositions and phi, globally and per relation.", syntax: "PHI graph [HOPS k] [SPLIT s] [OOD-RATIO r] [IID-TEST-PROB p] [FORMAT JSON]", flags: ["readonly"]),
         // Jobs.
         .init(name: "JOB", arity: 3, group: "jobs", summary: "JOB STATUS id: progress, rate and ETA; JOB CANCEL id.", syntax: "JOB STATUS|CANCEL id", flags: ["fast"]),
         .init(name: "JOBS", arity: 1, group: "jobs", summary: "Every job the server knows, newest first.", syntax: "JOBS", flags: ["fast"]),
@@ -44,5 +45,5 @@ enum CommandTable {
     static let byName: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     /// Commands of the plan that this version does not have yet.
-    static let planned: Set<String> = ["SCORE", "TRAIN", "EVAL", "PHI", "AUGMENT"]
+    static let planned: Set<String> = ["SCORE", "TRAIN", "EVAL", "AUGMENT"]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QuiverAugment
 import QuiverCore
 import QuiverParsers
 import QuiverPaths
@@ -171,6 +172,37 @@ final class GraphBackend: Sendable {
             return .work { [engines, query, json] in
                 let snapshot = try engines.engine(graph).snapshot
                 do { return try reply(query.run(on: snapshot), json: json) } catch let e as PPRQuery.Invalid { throw CommandError.err(e.description) }
+            }
+        case "PHI":
+            let graph = try args.string("a graph")
+            var hops = 2, split: Split?, oodRatio = 0.05, iidTestProbability = 0.005, json = false
+            while let option = args.peekOption() {
+                args.skip()
+                switch option {
+                case "hops": hops = try args.integer("HOPS")
+                case "split":
+                    let v = try args.string("a split")
+                    guard let s = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
+                    split = s
+                case "oodratio", "iidtestprob":
+                    let v = try args.string(option)
+                    guard let x = Double(v) else { throw CommandError.wrongArgs("\(option.uppercased()) must be a number, not '\(v)'") }
+                    if option == "oodratio" { oodRatio = x } else { iidTestProbability = x }
+                case "format":
+                    let f = try args.string("JSON")
+                    guard f.lowercased() == "json" else { throw CommandError.wrongArgs("FORMAT takes JSON, not '\(f)'") }
+                    json = true
+                default: throw CommandError.wrongArgs("PHI takes HOPS, SPLIT, OOD-RATIO, IID-TEST-PROB and FORMAT JSON, not '\(option)'")
+                }
+            }
+            return .work { [engines, hops, split, oodRatio, iidTestProbability, json] in
+                let facts = FactGraph(snapshot: try engines.engine(graph).snapshot, split: split)
+                do {
+                    let report = try PhiReport(graph: graph, facts: facts, hops: hops, oodRatio: oodRatio, iidTestProbability: iidTestProbability)
+                    return try reply(report, json: json)
+                } catch let e as AugmentError {
+                    throw CommandError.wrongArgs(e.description)
+                }
             }
         default:
             throw CommandError.err("unknown command '\(command.name)'")
