@@ -45,7 +45,9 @@ let package = Package(
         .target(name: "QuiverAugment", dependencies: ["QuiverCore", "QuiverSnapshot"]),
         // What the CLI and the daemon both answer: option parsing shared by both, and the JSON
         // shapes of `--json` / `FORMAT JSON`.
-        .target(name: "QuiverService", dependencies: ["QuiverCore", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverKernels"]),
+        .target(name: "QuiverService", dependencies: [
+            "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverKernels", "QuiverAugment",
+        ]),
         // The wire protocol (RESP2/RESP3 and inline commands) as pure value types: no I/O.
         .target(name: "QuiverProtocol"),
         // The daemon: SwiftNIO server, command dispatch, jobs.

@@ -113,6 +113,47 @@ import Testing
         }
     }
 
+    /// AUGMENT runs the same AugmentRequest as `quiver augment`: the files are byte for byte those
+    /// of a direct run with the same options.
+    @Test func augmentWritesTheLibrarysDataset() async throws {
+        let exportDir = NSTemporaryDirectory() + "/quiver-export-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: exportDir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: exportDir) }
+        try await withServer({ $0.exportDirectory = exportDir }, store: store) { port in
+            let c = try TestClient(port: port)
+            #expect(c.command("AUGMENT", "SYNTHETIC", "OUT", "syn", "BOGUS", "1")?.text?.hasPrefix("WRONGARGS") == true)
+            let startedOK = try #require(c.command(
+                "AUGMENT", "SYNTHETIC", "OUT", "syn", "ENTITIES", "100", "RELATIONS", "10", "OUT-DEGREE", "4",
+                "PHI", "2", "SEED", "7", "PROBE-SIZE", "50")).dictionary
+            let id = try #require(startedOK["job"]?.text)
+            var status: [String: RESPValue] = [:]
+            for _ in 0..<600 {
+                status = try #require(c.command("JOB", "STATUS", id)).dictionary
+                if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(status["state"] == .bulk("done"), "\(status)")
+            var direct = AugmentRequest(graph: nil, out: exportDir + "/direct")
+            direct.synthetic = true
+            direct.entities = 100
+            direct.relations = 10
+            direct.outDegree = 4
+            direct.phi = 2
+            direct.seed = 7
+            direct.probeSize = 50
+            _ = try direct.run(store: nil)
+            for file in ["train.json", "valid.json", "test.json", "vocab.json"] {
+                let served = FileManager.default.contents(atPath: exportDir + "/syn/" + file)
+                #expect(served != nil && served == FileManager.default.contents(atPath: exportDir + "/direct/" + file), "\(file)")
+            }
+            #expect(c.command("AUGMENT", "SYNTHETIC", "OUT", "../escape")?.text?.hasPrefix("WRONGARGS") == true)
+        }
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            #expect(c.command("AUGMENT", "SYNTHETIC", "OUT", "x")?.text?.contains("--export-dir") == true)
+        }
+    }
+
     @Test func cancellingARunningLoadJobLeavesNothing() async throws {
         let g = uniqueName("srv-cancel")
         try await withServer({ $0.jobThresholdBytes = 1000 }, store: store) { port in

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var jobThresholdBytes = 16 * 1024 * 1024
     /// Server-side files for `LOAD … PATH p` must lie inside this directory; nil: refused.
     public var importDirectory: String?
+    /// `AUGMENT … OUT name` writes its dataset to `<exportDirectory>/name`; nil: AUGMENT is refused.
+    public var exportDirectory: String?
     /// Commands slower than this are logged as slow queries.
     public var slowQueryMilliseconds = 100
     public var hopsCeiling = 16

@@ -37,6 +37,7 @@ enum CommandTable {
         .init(name: "HOP", arity: -4, group: "graph", summary: "Composition: the tails of head -r1-> … -rk-> t, with witnesses.", syntax: "HOP graph head r1 [r2 …] [LIMIT n] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
         .init(name: "PPR", arity: -3, group: "graph", summary: "Personalized PageRank from seed nodes: the top-k nodes and their scores.", syntax: "PPR graph seed [seed …] [ALPHA a] [TOP-K k] [ITERATIONS n | TOLERANCE t] [METHOD power|push] [RELATIONS r1,r2] [FORMAT JSON]", flags: ["readonly"]),
         .init(name: "PHI", arity: -2, group: "graph", summary: "Atomic facts, k-hop compositions and phi, globally and per relation.", syntax: "PHI graph [HOPS k] [SPLIT s] [OOD-RATIO r] [IID-TEST-PROB p] [FORMAT JSON]", flags: ["readonly"]),
+        .init(name: "AUGMENT", arity: -4, group: "graph", summary: "Write a grokking dataset (Wang et al.'s format) into --export-dir, as a job.", syntax: "AUGMENT (graph | SYNTHETIC) OUT name [TASK composition|comparison] [PHI x] [HOPS k] [SEED n] [MAX-ITEMS n] [PROBE-SIZE n] [SPLIT s] [JSONL] [TARGET-PHI-R x | TARGET-PHI x] [CORRUPT-RATE r] [INTO-GRAPH g] [ENTITIES n] [RELATIONS n] [OUT-DEGREE n]", flags: ["write"]),
         // Jobs.
         .init(name: "JOB", arity: 3, group: "jobs", summary: "JOB STATUS id: progress, rate and ETA; JOB CANCEL id.", syntax: "JOB STATUS|CANCEL id", flags: ["fast"]),
         .init(name: "JOBS", arity: 1, group: "jobs", summary: "Every job the server knows, newest first.", syntax: "JOBS", flags: ["fast"]),
@@ -45,5 +46,5 @@ enum CommandTable {
     static let byName: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     /// Commands of the plan that this version does not have yet.
-    static let planned: Set<String> = ["SCORE", "TRAIN", "EVAL", "AUGMENT"]
+    static let planned: Set<String> = ["SCORE", "TRAIN", "EVAL"]
 }

@@ -204,6 +204,7 @@ final class GraphBackend: Sendable {
                     throw CommandError.wrongArgs(e.description)
                 }
             }
+        case "AUGMENT": return try augment(&args, state: state)
         default:
             throw CommandError.err("unknown command '\(command.name)'")
         }
@@ -276,6 +277,75 @@ final class GraphBackend: Sendable {
             engines.wrote(graph)
             return try reply(LoadReportJSON(report), json: false)
         }
+    }
+
+    /// AUGMENT: the same `AugmentRequest` as `quiver augment`, always as a job, writing into a
+    /// directory named by OUT inside `--export-dir`.
+    private func augment(_ args: inout Arguments, state: ServerState) throws -> Outcome {
+        guard let exportDirectory = configuration.exportDirectory else {
+            throw CommandError.err("AUGMENT is off: start quiver serve with --export-dir DIR")
+        }
+        let first = try args.string("a graph or SYNTHETIC")
+        let synthetic = Arguments.normalize(first) == "synthetic"
+        var request = AugmentRequest(graph: synthetic ? nil : first, out: "")
+        request.synthetic = synthetic
+        var outName: String?
+        func number(_ what: String) throws(CommandError) -> Double {
+            let v = try args.string(what)
+            guard let x = Double(v) else { throw .wrongArgs("\(what.uppercased()) must be a number, not '\(v)'") }
+            return x
+        }
+        while let option = args.peekOption() {
+            args.skip()
+            switch option {
+            case "out": outName = try args.string("an output name")
+            case "task":
+                let v = try args.string("composition or comparison")
+                guard let t = AugmentRequest.Task(rawValue: v.lowercased()) else { throw CommandError.wrongArgs("TASK must be composition or comparison, not '\(v)'") }
+                request.task = t
+            case "phi": request.phi = try number("phi")
+            case "hops": request.hops = try args.integer("HOPS")
+            case "seed":
+                let v = try args.string("a seed")
+                guard let n = UInt64(v) else { throw CommandError.wrongArgs("SEED must be a non-negative integer, not '\(v)'") }
+                request.seed = n
+            case "maxitems": request.maxItems = try args.integer("MAX-ITEMS")
+            case "probesize": request.probeSize = try args.integer("PROBE-SIZE")
+            case "split":
+                let v = try args.string("a split")
+                guard let sp = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
+                request.split = sp
+            case "jsonl": request.jsonl = true
+            case "targetphir": request.targetPhiR = try number("target-phi-r")
+            case "targetphi": request.targetPhi = try number("target-phi")
+            case "corruptrate": request.corruptRate = try number("corrupt-rate")
+            case "intograph": request.intoGraph = try args.string("a graph name")
+            case "entities": request.entities = try args.integer("ENTITIES")
+            case "relations": request.relations = try args.integer("RELATIONS")
+            case "outdegree": request.outDegree = try args.integer("OUT-DEGREE")
+            default: throw CommandError.wrongArgs("AUGMENT does not take '\(option)' (see COMMAND DOCS AUGMENT)")
+            }
+        }
+        guard let outName, !outName.isEmpty, !outName.contains("/"), outName != ".", outName != ".." else {
+            throw CommandError.wrongArgs("AUGMENT needs OUT name: a directory name (no '/') inside the server's --export-dir")
+        }
+        request.out = URL(fileURLWithPath: exportDirectory).appendingPathComponent(outName).path
+        do { try request.validate() } catch { throw CommandError.wrongArgs(error.description) }
+        let store = self.store, engines = self.engines
+        let job = try state.jobs.submit(kind: "augment", graph: request.graph ?? "synthetic") { [request] job in
+            let outcome: AugmentRequest.Outcome
+            do {
+                outcome = try request.run(store: store) { _, fraction, count in job.report(fraction: fraction, items: count) }
+            } catch let e as AugmentRequest.Failure {
+                throw CommandError.err(e.description)
+            } catch let e as AugmentError {
+                throw CommandError.err(e.description)
+            }
+            if let into = request.intoGraph { engines.wrote(into) }
+            var reader = JSONToRESP(bytes: try outcome.jsonBytes())
+            return try reader.value()
+        }
+        return .reply(.map(["job": .bulk(job.id), "state": .bulk(job.state.rawValue)]))
     }
 
     /// A server-side file for LOAD: only inside `--import-dir`, after resolving `..` and links.

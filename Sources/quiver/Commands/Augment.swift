@@ -3,6 +3,7 @@ import Foundation
 import QuiverAugment
 import QuiverCore
 import QuiverParsers
+import QuiverService
 import QuiverSnapshot
 import QuiverStore
 
@@ -116,142 +117,64 @@ struct Augment: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let started = Date()
-        let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
-        let bar = ProgressBar()
-        defer { bar.finish() }
-        do {
-            if task == "comparison" { try runComparison(seed: seed, started: started); return }
-            var facts: FactGraph
-            var named = false
-            var extras: [String: String] = [:]
-            var augmentation: AugmentationReport?
-            if synthetic {
-                var rng = SeededRandom.stream(seed: seed, step: 0)
-                facts = try SyntheticGraph.composition(entities: entities, relations: relations, outDegree: outDegree, rng: &rng)
-            } else {
-                let st = try store.open()
-                facts = try loadFacts(store: store, graph: graph!, split: split, opened: st)
-                named = true
-                if !noChainRules {
-                    let onto = try st.ontology(graph: graph!)
-                    if !onto.chains.isEmpty {
-                        let applied = ChainRules.apply(onto, to: facts)
-                        facts = applied.graph
-                        extras["chain_rule_facts"] = String(applied.added)
-                    }
-                }
-                if targetPhiR != nil || targetPhi != nil {
-                    var o = AugmentationOptions()
-                    o.targetPhiR = targetPhiR
-                    o.targetPhi = targetPhi
-                    o.relations = augmentRelation.isEmpty ? nil : augmentRelation
-                    o.corruptRate = corruptRate
-                    o.bridgeOutDegree = bridgeOutDegree
-                    o.syntheticRelations = !existingRelations
-                    o.seed = seed
-                    let result = try Augmenter.augment(facts, options: o)
-                    facts = result.graph
-                    augmentation = result.report
-                }
-                if let intoGraph {
-                    bar.update(label: "storing \(intoGraph)", fraction: nil, count: facts.factCount, unit: "facts", force: true)
-                    try storeGraph(facts, as: intoGraph, store: st)
-                }
-            }
-            var o = CompositionOptions()
-            o.hops = hops
-            o.phi = phi
-            o.oodRatio = oodRatio ?? 0.05
-            o.iidTestProbability = iidTestProb ?? 0.005
-            o.probeSize = probeSize
-            o.seed = seed
-            o.maxItems = maxItems
-            o.ambiguity = AmbiguityPolicy(rawValue: ambiguous) ?? .drop
-            let timing = ProcessInfo.processInfo.environment["QUIVER_AUGMENT_TIMING"] != nil
-            func mark(_ what: String) { if timing { printError("\(what) " + String(format: "%.3f s", Date().timeIntervalSince(started))) } }
-            mark("graph")
-            let ds = try CompositionDataset.build(graph: facts, options: o) { f in
-                bar.update(label: "composing", fraction: f, count: 0, unit: "items")
-            }
-            bar.update(label: "writing \(out)", fraction: nil, count: ds.trainInferred.count, unit: "items", force: true)
-            mark("dataset")
-            try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).write(to: out)
-            mark("written")
-            let checks = SelfChecks(dataset: ds)
-            mark("checked")
-            let summary = AugmentSummary(checks: checks, augmentation: augmentation, extras: extras, seconds: Date().timeIntervalSince(started), out: out)
-            try summary.write(to: out + "/stats.json")
-            bar.finish()
-            if output.json { try printJSON(summary) } else { summary.printText() }
-            if !checks.passed { throw CLIError(message: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
-        } catch let e as AugmentError {
-            if case .io = e { throw CLIError(message: e.description) }
-            throw CLIError(message: e.description, code: 1)
-        }
+    var request: AugmentRequest {
+        var r = AugmentRequest(graph: graph, out: out)
+        r.synthetic = synthetic
+        r.entities = entities
+        r.relations = relations
+        r.outDegree = outDegree
+        r.attributes = attributes
+        r.values = values
+        r.task = AugmentRequest.Task(rawValue: task) ?? .composition
+        r.hops = hops
+        r.phi = phi
+        r.oodRatio = oodRatio
+        r.iidTestProbability = iidTestProb
+        r.probeSize = probeSize
+        r.seed = seed
+        r.maxItems = maxItems
+        r.split = split.flatMap(Split.init(name:))
+        r.ambiguity = AmbiguityPolicy(rawValue: ambiguous) ?? .drop
+        r.jsonl = jsonl
+        r.targetPhiR = targetPhiR
+        r.targetPhi = targetPhi
+        r.augmentRelations = augmentRelation
+        r.corruptRate = corruptRate
+        r.bridgeOutDegree = bridgeOutDegree
+        r.existingRelations = existingRelations
+        r.chainRules = !noChainRules
+        r.intoGraph = intoGraph
+        return r
     }
 
-    private func runComparison(seed: UInt64, started: Date) throws {
-        var o = ComparisonOptions()
-        o.phi = phi
-        o.idEntityRatio = 1 - (oodRatio ?? 0.1)
-        o.iidTestProbability = iidTestProb ?? 0.1
-        o.probeSize = probeSize
-        o.seed = seed
-        o.maxItems = maxItems
-        let kb: AttributeTable
-        if synthetic {
-            kb = try AttributeTable.synthetic(entities: entities, attributes: attributes, values: values, seed: seed)
-        } else {
-            let st = try store.open()
-            let snapshot = try SnapshotLoader(store: st).build(graph: graph!)
-            kb = try AttributeTable(snapshot: snapshot)
+    func run() throws {
+        let bar = ProgressBar()
+        defer { bar.finish() }
+        let outcome: AugmentRequest.Outcome
+        do {
+            outcome = try request.run(store: synthetic ? nil : store.open()) { label, fraction, count in
+                bar.update(label: label, fraction: fraction, count: count, unit: "items", force: fraction == nil)
+            }
+        } catch let e as AugmentRequest.Failure {
+            throw CLIError(message: e.description, code: e.isUsage ? 2 : 1)
+        } catch let e as AugmentError {
+            throw CLIError(message: e.description, code: 1)
         }
-        let ds = try ComparisonDataset.build(kb, options: o)
-        try ds.write(to: out, writeNames: !synthetic)
-        let checks = ds.checks
-        let data = try checks.jsonData()
-        try data.write(to: URL(fileURLWithPath: out + "/stats.json"))
-        if output.json { FileHandle.standardOutput.write(data); print() } else {
+        bar.finish()
+        if output.json {
+            FileHandle.standardOutput.write(Data(try outcome.jsonBytes()))
+            print()
+            return
+        }
+        switch outcome {
+        case .composition(let summary):
+            summary.printText()
+        case .comparison(let checks):
             print("comparison: \(grouped(checks.train_items)) train, \(grouped(checks.valid_items)) valid, \(grouped(checks.test_items)) test items in \(out)")
             print(String(format: "phi %.3f (target %.3f); labels less/equal/greater %@; %@",
                          checks.phi_realised, checks.phi_target, checks.label_counts.map(String.init).joined(separator: "/"),
                          checks.passed ? "self-checks passed" : "FAILED: " + checks.failures.joined(separator: "; ")))
         }
-        if !checks.passed { throw CLIError(message: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
-    }
-}
-
-/// stats.json: the self-checks, what augmentation did, and timing.
-struct AugmentSummary: Encodable {
-    var checks: SelfChecks
-    var augmentation: AugmentationReport?
-    var extras: [String: String]
-    var seconds: Double
-    var out: String
-
-    func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        // stats.json leaves out the timing so that a seeded run is byte-for-byte repeatable.
-        struct Stored: Encodable { var checks: SelfChecks; var augmentation: AugmentationReport?; var extras: [String: String] }
-        try encoder.encode(Stored(checks: checks, augmentation: augmentation, extras: extras)).write(to: URL(fileURLWithPath: path))
-    }
-
-    func printText() {
-        let c = checks
-        print("wrote \(out): \(grouped(c.train_items)) train (\(grouped(c.id_atomic)) ID + \(grouped(c.ood_atomic)) OOD atomic, \(grouped(c.train_inferred)) inferred), \(grouped(c.valid_items)) valid, \(grouped(c.test_items)) test items in \(String(format: "%.2f", seconds)) s")
-        print("closure: \(grouped(c.walks)) \(c.hops)-hop walks, \(grouped(c.candidates)) candidates, \(grouped(c.test_inferred_iid_pool)) iid / \(grouped(c.test_inferred_ood_pool)) ood test facts, \(grouped(c.mixed_dropped)) mixed dropped")
-        print(String(format: "phi %.4f realised (target %.4f, max %.4f)", c.phi_realised, c.phi_target, c.phi_maximum))
-        if let a = augmentation {
-            print(String(format: "augmentation: phi %.3f -> %.3f; %d bridges, %d relations, %d synthetic and %d corrupted facts added",
-                         a.phi_before, a.phi_after, a.bridges_added, a.relations_added, a.synthetic_facts, a.corrupted_facts))
-        }
-        for (k, v) in extras.sorted(by: { $0.key < $1.key }) { print("\(k.replacingOccurrences(of: "_", with: " ")): \(v)") }
-        print("self-checks: derivable \(c.underivable == 0 ? "ok" : "\(c.underivable) not"), test∩train \(c.test_train_overlap), two-target inputs \(c.inputs_with_two_targets), ID atomic coverage \(String(format: "%.3f", c.id_atomic_coverage))"
-              + (c.chi_square.map { String(format: ", chi-square %.1f (df %d, p %.3f)", $0.statistic, $0.degrees_of_freedom, $0.p_value) } ?? "")
-              + ", longest sequence \(c.longest_sequence), tokens outside vocab \(c.tokens_outside_vocab): " + (c.passed ? "PASS" : "FAIL"))
     }
 }
 
@@ -265,28 +188,4 @@ func loadFacts(store: StoreOptions, graph: String, split: String?, opened: Store
     let st = try opened ?? store.open()
     let snapshot = try SnapshotLoader(store: st).build(graph: graph)
     return FactGraph(snapshot: snapshot, split: filter)
-}
-
-/// Writes `facts` as a new graph: one load per (provenance, split), so every fact keeps its labels.
-func storeGraph(_ facts: FactGraph, as name: String, store st: Store) throws {
-    if try st.graph(named: name) != nil { throw CLIError(message: "graph '\(name)' exists; drop it first or choose another --into-graph") }
-    let plain = !(facts.entityNames + facts.relationNames).contains { $0.hasPrefix("<") || $0.hasPrefix("\"") || $0.hasPrefix("_:") }
-    let writer = TripleWriter(format: plain ? .tsv : .ntriples)
-    func term(_ s: String) -> Term {
-        if s.hasPrefix("<") && s.hasSuffix(">") { return .iri(String(s.dropFirst().dropLast())) }
-        if s.contains("://") || s.hasPrefix("urn:") { return .iri(s) }
-        return .name(s)
-    }
-    var groups: [String: (Provenance, Split?, [UInt8])] = [:]
-    for f in facts.facts {
-        let key = "\(f.provenance.rawValue)-\(f.split.map { String($0.rawValue) } ?? "none")"
-        var entry = groups[key] ?? (f.provenance, f.split, [])
-        try writer.append(term(facts.entityNames[Int(f.head)]), term(facts.relationNames[Int(f.relation)]), term(facts.entityNames[Int(f.tail)]), to: &entry.2)
-        groups[key] = entry
-    }
-    for key in groups.keys.sorted() {
-        let (p, s, bytes) = groups[key]!
-        _ = try st.load(graph: name, inputs: [.bytes(name: "\(name)-\(p)", bytes)],
-                        options: LoadOptions(format: plain ? .tsv : .ntriples, split: s, provenance: p))
-    }
 }

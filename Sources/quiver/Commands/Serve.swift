@@ -30,6 +30,7 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("requirepass-file"), help: ArgumentHelp("Read the password from this file.", valueName: "file")) var requirepassFile: String?
     @Option(name: .customLong("protected-mode"), help: "yes (default): with no password, serve loopback clients only.") var protectedMode: String?
     @Option(name: .customLong("import-dir"), help: ArgumentHelp("Directory whose files LOAD … PATH may read.", valueName: "dir")) var importDir: String?
+    @Option(name: .customLong("export-dir"), help: ArgumentHelp("Directory AUGMENT … OUT name writes datasets into.", valueName: "dir")) var exportDir: String?
     @Option(name: .customLong("max-clients"), help: "Most clients connected at once (default 10000).") var maxClients: Int?
     @Option(name: .customLong("max-args"), help: "Most arguments in one command (default 1048576).") var maxArgs: Int?
     @Option(name: .customLong("max-bulk-bytes"), help: "Largest bulk string, e.g. a LOAD payload (default 512 MiB).") var maxBulkBytes: Int?
@@ -72,6 +73,7 @@ struct Serve: ParsableCommand {
         case let other: throw CLIError(message: "--protected-mode must be yes or no, not '\(other)'", code: 2)
         }
         config.importDirectory = importDir ?? file["import-dir"]
+        config.exportDirectory = exportDir ?? file["export-dir"]
         if let n = try int(maxClients, "max-clients") { config.maxClients = n }
         if let n = try int(maxArgs, "max-args") { config.limits.maxArguments = n }
         if let n = try int(maxBulkBytes, "max-bulk-bytes") { config.limits.maxBulkBytes = n }

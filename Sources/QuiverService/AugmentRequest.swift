@@ -1,0 +1,229 @@
+import Foundation
+import QuiverAugment
+import QuiverCore
+import QuiverParsers
+import QuiverSnapshot
+import QuiverStore
+
+/// A dataset to generate, as `quiver augment` and the daemon's `AUGMENT` ask for it: from a
+/// stored graph or a synthetic one, written to `out` in Wang et al.'s format.
+public struct AugmentRequest: Sendable {
+    public enum Task: String, Sendable { case composition, comparison }
+
+    public var graph: String?
+    public var synthetic = false
+    public var entities = 2000
+    public var relations = 200
+    public var outDegree = 20
+    public var attributes = 20
+    public var values = 20
+    public var out: String
+    public var task = Task.composition
+    public var hops = 2
+    public var phi = 7.2
+    public var oodRatio: Double?
+    public var iidTestProbability: Double?
+    public var probeSize = 3000
+    public var seed: UInt64?
+    public var maxItems: Int?
+    public var split: Split?
+    public var ambiguity = AmbiguityPolicy.drop
+    public var jsonl = false
+    public var targetPhiR: Double?
+    public var targetPhi: Double?
+    public var augmentRelations: [String] = []
+    public var corruptRate = 0.0
+    public var bridgeOutDegree: Int?
+    public var existingRelations = false
+    public var chainRules = true
+    public var intoGraph: String?
+
+    public init(graph: String?, out: String) {
+        self.graph = graph
+        self.out = out
+    }
+
+    /// A request that cannot run, or a run whose self-checks failed; `isUsage` for bad options.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var description: String
+        public var isUsage = false
+    }
+
+    public func validate() throws(Failure) {
+        if synthetic == (graph != nil) { throw Failure(description: "give a GRAPH or --synthetic (exactly one)", isUsage: true) }
+        if synthetic && (targetPhiR != nil || targetPhi != nil || intoGraph != nil) {
+            throw Failure(description: "--target-phi-r, --target-phi and --into-graph need a stored GRAPH", isUsage: true)
+        }
+        if intoGraph != nil && targetPhiR == nil && targetPhi == nil && !chainRules {
+            throw Failure(description: "--into-graph stores an augmented graph: give --target-phi-r or --target-phi (or allow chain rules)", isUsage: true)
+        }
+    }
+
+    public enum Outcome: Sendable {
+        case composition(AugmentSummary)
+        case comparison(ComparisonChecks)
+
+        /// What `--json` prints and `AUGMENT … FORMAT JSON` answers.
+        public func jsonBytes() throws -> [UInt8] {
+            switch self {
+            case .composition(let s): return try QuiverService.jsonBytes(s)
+            case .comparison(let c): return Array(try c.jsonData())
+            }
+        }
+    }
+
+    /// Builds and writes the dataset. `progress(label, fraction, count)` reports long phases.
+    /// Throws `Failure` when the self-checks fail (after writing the files and stats.json).
+    public func run(store: Store?, progress: ((String, Double?, Int) -> Void)? = nil) throws -> Outcome {
+        try validate()
+        let started = Date()
+        let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        if task == .comparison { return .comparison(try runComparison(store: store, seed: seed)) }
+        var facts: FactGraph
+        var named = false
+        var extras: [String: String] = [:]
+        var augmentation: AugmentationReport?
+        if synthetic {
+            var rng = SeededRandom.stream(seed: seed, step: 0)
+            facts = try SyntheticGraph.composition(entities: entities, relations: relations, outDegree: outDegree, rng: &rng)
+        } else {
+            guard let store, let graph else { throw Failure(description: "a stored graph needs the store") }
+            facts = FactGraph(snapshot: try SnapshotLoader(store: store).build(graph: graph), split: split)
+            named = true
+            if chainRules {
+                let onto = try store.ontology(graph: graph)
+                if !onto.chains.isEmpty {
+                    let applied = ChainRules.apply(onto, to: facts)
+                    facts = applied.graph
+                    extras["chain_rule_facts"] = String(applied.added)
+                }
+            }
+            if targetPhiR != nil || targetPhi != nil {
+                var o = AugmentationOptions()
+                o.targetPhiR = targetPhiR
+                o.targetPhi = targetPhi
+                o.relations = augmentRelations.isEmpty ? nil : augmentRelations
+                o.corruptRate = corruptRate
+                o.bridgeOutDegree = bridgeOutDegree
+                o.syntheticRelations = !existingRelations
+                o.seed = seed
+                let result = try Augmenter.augment(facts, options: o)
+                facts = result.graph
+                augmentation = result.report
+            }
+            if let intoGraph {
+                progress?("storing \(intoGraph)", nil, facts.factCount)
+                try storeGraph(facts, as: intoGraph, store: store)
+            }
+        }
+        var o = CompositionOptions()
+        o.hops = hops
+        o.phi = phi
+        o.oodRatio = oodRatio ?? 0.05
+        o.iidTestProbability = iidTestProbability ?? 0.005
+        o.probeSize = probeSize
+        o.seed = seed
+        o.maxItems = maxItems
+        o.ambiguity = ambiguity
+        let ds = try CompositionDataset.build(graph: facts, options: o) { f in progress?("composing", f, 0) }
+        progress?("writing \(out)", nil, ds.trainInferred.count)
+        try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).write(to: out)
+        let checks = SelfChecks(dataset: ds)
+        let summary = AugmentSummary(checks: checks, augmentation: augmentation, extras: extras,
+                                     seconds: Date().timeIntervalSince(started), out: out)
+        try summary.write(to: out + "/stats.json")
+        if !checks.passed { throw Failure(description: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
+        return .composition(summary)
+    }
+
+    private func runComparison(store: Store?, seed: UInt64) throws -> ComparisonChecks {
+        var o = ComparisonOptions()
+        o.phi = phi
+        o.idEntityRatio = 1 - (oodRatio ?? 0.1)
+        o.iidTestProbability = iidTestProbability ?? 0.1
+        o.probeSize = probeSize
+        o.seed = seed
+        o.maxItems = maxItems
+        let kb: AttributeTable
+        if synthetic {
+            kb = try AttributeTable.synthetic(entities: entities, attributes: attributes, values: values, seed: seed)
+        } else {
+            guard let store, let graph else { throw Failure(description: "a stored graph needs the store") }
+            kb = try AttributeTable(snapshot: try SnapshotLoader(store: store).build(graph: graph))
+        }
+        let ds = try ComparisonDataset.build(kb, options: o)
+        try ds.write(to: out, writeNames: !synthetic)
+        let checks = ds.checks
+        try checks.jsonData().write(to: URL(fileURLWithPath: out + "/stats.json"))
+        if !checks.passed { throw Failure(description: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
+        return checks
+    }
+}
+
+/// stats.json: the self-checks, what augmentation did, and timing.
+public struct AugmentSummary: Encodable, Sendable {
+    public var checks: SelfChecks
+    public var augmentation: AugmentationReport?
+    public var extras: [String: String]
+    public var seconds: Double
+    public var out: String
+
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // stats.json leaves out the timing so that a seeded run is byte-for-byte repeatable.
+        struct Stored: Encodable { var checks: SelfChecks; var augmentation: AugmentationReport?; var extras: [String: String] }
+        try encoder.encode(Stored(checks: checks, augmentation: augmentation, extras: extras)).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The summary a person reads after `quiver augment`.
+    public func printText() {
+        let c = checks
+        print("wrote \(out): \(groupedCount(c.train_items)) train (\(groupedCount(c.id_atomic)) ID + \(groupedCount(c.ood_atomic)) OOD atomic, \(groupedCount(c.train_inferred)) inferred), \(groupedCount(c.valid_items)) valid, \(groupedCount(c.test_items)) test items in \(String(format: "%.2f", seconds)) s")
+        print("closure: \(groupedCount(c.walks)) \(c.hops)-hop walks, \(groupedCount(c.candidates)) candidates, \(groupedCount(c.test_inferred_iid_pool)) iid / \(groupedCount(c.test_inferred_ood_pool)) ood test facts, \(groupedCount(c.mixed_dropped)) mixed dropped")
+        print(String(format: "phi %.4f realised (target %.4f, max %.4f)", c.phi_realised, c.phi_target, c.phi_maximum))
+        if let a = augmentation {
+            print(String(format: "augmentation: phi %.3f -> %.3f; %d bridges, %d relations, %d synthetic and %d corrupted facts added",
+                         a.phi_before, a.phi_after, a.bridges_added, a.relations_added, a.synthetic_facts, a.corrupted_facts))
+        }
+        for (k, v) in extras.sorted(by: { $0.key < $1.key }) { print("\(k.replacingOccurrences(of: "_", with: " ")): \(v)") }
+        print("self-checks: derivable \(c.underivable == 0 ? "ok" : "\(c.underivable) not"), test∩train \(c.test_train_overlap), two-target inputs \(c.inputs_with_two_targets), ID atomic coverage \(String(format: "%.3f", c.id_atomic_coverage))"
+              + (c.chi_square.map { String(format: ", chi-square %.1f (df %d, p %.3f)", $0.statistic, $0.degrees_of_freedom, $0.p_value) } ?? "")
+              + ", longest sequence \(c.longest_sequence), tokens outside vocab \(c.tokens_outside_vocab): " + (c.passed ? "PASS" : "FAIL"))
+    }
+}
+
+/// Writes `facts` as a new graph: one load per (provenance, split), so every fact keeps its labels.
+func storeGraph(_ facts: FactGraph, as name: String, store st: Store) throws {
+    if try st.graph(named: name) != nil { throw AugmentRequest.Failure(description: "graph '\(name)' exists; drop it first or choose another --into-graph") }
+    let plain = !(facts.entityNames + facts.relationNames).contains { $0.hasPrefix("<") || $0.hasPrefix("\"") || $0.hasPrefix("_:") }
+    let writer = TripleWriter(format: plain ? .tsv : .ntriples)
+    func term(_ s: String) -> Term {
+        if s.hasPrefix("<") && s.hasSuffix(">") { return .iri(String(s.dropFirst().dropLast())) }
+        if s.contains("://") || s.hasPrefix("urn:") { return .iri(s) }
+        return .name(s)
+    }
+    var groups: [String: (Provenance, Split?, [UInt8])] = [:]
+    for f in facts.facts {
+        let key = "\(f.provenance.rawValue)-\(f.split.map { String($0.rawValue) } ?? "none")"
+        var entry = groups[key] ?? (f.provenance, f.split, [])
+        try writer.append(term(facts.entityNames[Int(f.head)]), term(facts.relationNames[Int(f.relation)]), term(facts.entityNames[Int(f.tail)]), to: &entry.2)
+        groups[key] = entry
+    }
+    for key in groups.keys.sorted() {
+        let (p, s, bytes) = groups[key]!
+        _ = try st.load(graph: name, inputs: [.bytes(name: "\(name)-\(p)", bytes)],
+                        options: LoadOptions(format: plain ? .tsv : .ntriples, split: s, provenance: p))
+    }
+}
+
+/// 1234567 -> "1,234,567".
+func groupedCount(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return n < 0 ? "-" + out : out
+}
