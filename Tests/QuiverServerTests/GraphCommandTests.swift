@@ -154,6 +154,35 @@ import Testing
         }
     }
 
+    /// While a big load into a graph runs, every read sees the graph before it or after it,
+    /// never part of it: a load commits whole and a snapshot is swapped in whole.
+    @Test func readsSeeWholeStatesDuringALoad() async throws {
+        let g = uniqueName("srv-consistent")
+        try await withServer({ $0.jobThresholdBytes = 1000 }, store: store) { port in
+            let c = try TestClient(port: port)
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", "a\tr\tb\nb\tr\tc\n", "ASYNC") != nil)
+            for _ in 0..<200 {
+                if c.command("STATS", g)?.dictionary["triples"] == .integer(2) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let payload = (0..<200_000).map { "x\($0)\tnext\tx\($0 + 1)\n" }.joined()
+            let id = try #require(c.command("LOAD", g, "FORMAT", "tsv", payload)?.dictionary["job"]?.text)
+            var seen: Set<Int64> = []
+            var finished = false
+            for _ in 0..<2000 {
+                if case .integer(let n) = try #require(c.command("STATS", g)?.dictionary["triples"]) { seen.insert(n) }
+                let paths = c.command("PATHS", g, "a", "c")?.dictionary
+                #expect(paths?["count"] == .integer(1))
+                if finished && seen.contains(200_002) { break }
+                finished = c.command("JOB", "STATUS", id)?.dictionary["state"] == .bulk("done")
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(seen.isSubset(of: [2, 200_002]), "\(seen.sorted())")
+            #expect(seen.contains(200_002))
+            _ = try? store.drop(graph: g)
+        }
+    }
+
     @Test func cancellingARunningLoadJobLeavesNothing() async throws {
         let g = uniqueName("srv-cancel")
         try await withServer({ $0.jobThresholdBytes = 1000 }, store: store) { port in
