@@ -112,21 +112,23 @@ public struct SnapshotBuilder: Sendable {
         let m = fs.count
         // Renumber nodes and relations in term-id order.
         let n = seenKeys.count
-        // Sort (term id, first-seen number) pairs: one comparison of plain integers each.
-        var pairs = seenKeys.enumerated().map { Pair(key: $0.element, index: Int32($0.offset)) }
-        pairs.sort { $0.key < $1.key }
-        let sortedOrder = pairs.map { Int($0.index) }
-        pairs = []
+        let sortedOrder = orderOfKeys(seenKeys)
         var remap = [Int32](repeating: 0, count: n)
-        for (dense, first) in sortedOrder.enumerated() { remap[first] = Int32(dense) }
-        let nodeKeys = sortedOrder.map { seenKeys[$0] }
+        for (dense, first) in sortedOrder.enumerated() { remap[Int(first)] = Int32(dense) }
+        let nodeKeys = sortedOrder.map { seenKeys[Int($0)] }
         let relOrder = (0..<relSeen.count).sorted { relSeen[$0] < relSeen[$1] }
         var relRemap = [Int32](repeating: 0, count: relSeen.count)
         for (dense, first) in relOrder.enumerated() { relRemap[first] = Int32(dense) }
         let relKeys = relOrder.map { relSeen[$0] }
 
-        let ds = remap.withUnsafeBufferPointer { remap in fs.map { remap[Int($0)] } }
-        let dobj = remap.withUnsafeBufferPointer { remap in fo.map { remap[Int($0)] } }
+        // Subjects and objects renumbered on two threads.
+        nonisolated(unsafe) var ds: [Int32] = [], dobj: [Int32] = []
+        let fs = self.fs, fo = self.fo, finalRemap = remap
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            let source = k == 0 ? fs : fo
+            let mapped = finalRemap.withUnsafeBufferPointer { remap in source.map { remap[Int($0)] } }
+            if k == 0 { ds = mapped } else { dobj = mapped }
+        }
         let dp = fp.map { relRemap[Int($0)] }
 
         let termIndex = self.termIndex, termList = self.termList, edgeProvenance = self.prov, edgeSplits = self.splits
@@ -191,9 +193,43 @@ public struct SnapshotBuilder: Sendable {
     }
 }
 
-private struct Pair {
-    var key: Int64
-    var index: Int32
+/// The positions of `keys` in ascending key order. Term ids are uniform hashes, so a bucket pass
+/// on the top 16 bits leaves a handful of keys per bucket, finished by insertion sort.
+func orderOfKeys(_ keys: [Int64]) -> [Int32] {
+    let n = keys.count
+    let buckets = 1 << 16
+    var counts = [Int](repeating: 0, count: buckets + 1)
+    var order = [Int32](repeating: 0, count: n)
+    @inline(__always) func bucket(_ k: Int64) -> Int { Int(UInt64(bitPattern: k ^ Int64.min) >> 48) }
+    keys.withUnsafeBufferPointer { keys in
+        counts.withUnsafeMutableBufferPointer { counts in
+            for k in keys { counts[bucket(k) + 1] += 1 }
+            for b in 0..<buckets { counts[b + 1] += counts[b] }
+            var next = Array(counts[0..<buckets])
+            order.withUnsafeMutableBufferPointer { order in
+                for i in 0..<n {
+                    let b = bucket(keys[i])
+                    order[next[b]] = Int32(i)
+                    next[b] += 1
+                }
+                for b in 0..<buckets {
+                    let lo = counts[b], hi = counts[b + 1]
+                    if hi - lo < 2 { continue }
+                    for i in (lo + 1)..<hi {
+                        let e = order[i]
+                        let k = keys[Int(e)]
+                        var j = i - 1
+                        while j >= lo && keys[Int(order[j])] > k {
+                            order[j + 1] = order[j]
+                            j -= 1
+                        }
+                        order[j + 1] = e
+                    }
+                }
+            }
+        }
+    }
+    return order
 }
 
 /// Orders edges by (row, relation, column) with three stable counting sorts (column, then relation,
