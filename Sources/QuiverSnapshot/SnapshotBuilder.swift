@@ -18,6 +18,9 @@ public struct SnapshotBuilder: Sendable {
     var relSeen: [Int64] = []
     var termIndex = IDMap(capacity: 1024)
     var termList: [Term] = []
+    /// A whole dictionary handed over at once (`setDictionary`), indexed during `build`.
+    var bulkIDs: [Int64] = []
+    var bulkTerms: [Term] = []
 
     public init(graph: String, changeSeq: Int64 = 0, expectedEdges: Int = 0) {
         self.graph = graph
@@ -94,6 +97,15 @@ public struct SnapshotBuilder: Sendable {
         relSeen = rels
     }
 
+    /// Hands over a graph's whole dictionary (ids and terms, in any order); it is indexed during
+    /// `build`, on the thread that does not order the forward edges. Replaces earlier `addTerm`s.
+    public mutating func setDictionary(ids: [Int64], terms: [Term]) {
+        bulkIDs = ids
+        bulkTerms = terms
+        termIndex = IDMap(capacity: 16)
+        termList = []
+    }
+
     public mutating func addTerm(id: Int64, _ term: Term) {
         let k = termIndex.insert(id, Int32(termList.count))
         if Int(k) == termList.count { termList.append(term) } else { termList[Int(k)] = term }
@@ -131,10 +143,25 @@ public struct SnapshotBuilder: Sendable {
         }
         let dp = fp.map { relRemap[Int($0)] }
 
-        let termIndex = self.termIndex, termList = self.termList, edgeProvenance = self.prov, edgeSplits = self.splits
-        @Sendable func term(_ id: Int64) -> Term {
-            let k = termIndex.get(id)
-            return k >= 0 ? termList[Int(k)] : .name("#\(id)")
+        let smallIndex = self.termIndex, smallList = self.termList, bulkIDs = self.bulkIDs, bulkTerms = self.bulkTerms
+        let edgeProvenance = self.prov, edgeSplits = self.splits
+        /// The names of dense ids, looked up in whichever dictionary was given.
+        @Sendable func names(_ keys: [Int64], _ relationKeys: [Int64]) -> ([Term], [Term]) {
+            var index = smallIndex
+            var list = smallList
+            if !bulkIDs.isEmpty {
+                index = IDMap(capacity: bulkIDs.count)
+                index.reserve(additional: bulkIDs.count)
+                index.withInserter { ins in
+                    for (k, id) in bulkIDs.enumerated() { _ = ins.insert(id, Int32(k)) }
+                }
+                list = bulkTerms
+            }
+            func term(_ id: Int64) -> Term {
+                let k = index.get(id)
+                return k >= 0 ? list[Int(k)] : .name("#\(id)")
+            }
+            return (keys.map(term), relationKeys.map(term))
         }
         // Two threads: the forward order and arrays on one; the reverse order and the names on the
         // other. The reverse arrays need the forward positions, so they are filled after both.
@@ -168,8 +195,7 @@ public struct SnapshotBuilder: Sendable {
                 forwardPosition = position
             } else {
                 reverse = adjacencyOrder(rows: dobj, relations: dp, columns: ds, nodeCount: n)
-                nodeTerms = nodeKeys.map(term)
-                relationTerms = relKeys.map(term)
+                (nodeTerms, relationTerms) = names(nodeKeys, relKeys)
             }
         }
         var inSources = [Int32](repeating: 0, count: m), inRelations = [Int32](repeating: 0, count: m)

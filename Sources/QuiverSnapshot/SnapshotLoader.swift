@@ -25,7 +25,7 @@ public struct SnapshotLoader: Sendable {
             throw error
         }
         var builder = pipeline.finish()
-        for (id, term) in zip(read.termIDs, read.terms) { builder.addTerm(id: id, term) }
+        builder.setDictionary(ids: read.termIDs, terms: read.terms)
         builder.changeSeq = read.graph.changeSeq
         if ProcessInfo.processInfo.environment["QUIVER_TRACE"] != nil {
             FileHandle.standardError.write(Data("snapshot read: \(Date().timeIntervalSince(started)) s\n".utf8))
