@@ -23,6 +23,9 @@ extension Store {
                 let target = try GraphTarget.prepare(name: name, conn)
                 var session = LoadSession(graphID: target.id, options: options)
                 let copyTable = target.isFresh ? target.triplesTable : "load_triples"
+                // Rows of a partition created by this transaction go in frozen: no reader has to
+                // set their hint bits later, and no vacuum has to freeze them.
+                let freeze = target.isFresh ? ", FREEZE" : ""
                 if !target.isFresh {
                     try conn.executeScript("""
                         CREATE TEMP TABLE load_triples (LIKE triples) ON COMMIT DROP;
@@ -32,7 +35,7 @@ extension Store {
                 // Triples stream straight into PostgreSQL; the (much smaller) new terms are buffered
                 // and copied after, since a connection runs one COPY at a time.
                 _ = try conn.copyIn(
-                    "COPY \(quoteIdentifier(copyTable)) (graph_id, s, p, o, provenance, split) FROM STDIN (FORMAT binary)"
+                    "COPY \(quoteIdentifier(copyTable)) (graph_id, s, p, o, provenance, split) FROM STDIN (FORMAT binary\(freeze))"
                 ) { writer in
                     let background = BackgroundCopyWriter(writer: writer)
                     do {
@@ -48,7 +51,7 @@ extension Store {
                 }
                 let termsTable = target.isFresh ? target.termsTable : "load_terms"
                 _ = try conn.copyIn(
-                    "COPY \(quoteIdentifier(termsTable)) (graph_id, id, kind, value, datatype, lang) FROM STDIN (FORMAT binary)"
+                    "COPY \(quoteIdentifier(termsTable)) (graph_id, id, kind, value, datatype, lang) FROM STDIN (FORMAT binary\(freeze))"
                 ) { writer in
                     try session.finishTerms(writer: writer)
                 }
