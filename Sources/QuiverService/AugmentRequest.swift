@@ -217,8 +217,8 @@ func storeGraph(_ facts: FactGraph, as name: String, store st: Store) throws {
     }
 }
 
-/// 1234567 -> "1,234,567".
-func groupedCount(_ n: Int) -> String {
+/// Formats a count with thousands separators: 1234567 -> "1,234,567".
+public func groupedCount(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""
     for (i, ch) in digits.enumerated() {

@@ -1,4 +1,5 @@
 import Foundation
+import QuiverService
 
 /// Prints a value as one line of JSON with sorted keys.
 func printJSON<T: Encodable>(_ value: T) throws {
@@ -10,12 +11,4 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 /// Formats a count with thousands separators: 5000000 -> "5,000,000".
-func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return n < 0 ? "-" + out : out
-}
+func grouped(_ n: Int) -> String { groupedCount(n) }
