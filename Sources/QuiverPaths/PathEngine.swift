@@ -227,12 +227,12 @@ public struct PathEngine: Sendable {
         return plan.withProductGraph { g in
             var searcher = Searcher(
                 g: g, order: PathOrder(snapshot), budget: Budget(timeout: options.timeout, token: options.cancellation),
-                arrays: scratch.take(3), bits: scratch.takeBits(2), links: scratch.takeLinks(2),
+                arrays: scratch.arrays.take(3), bits: scratch.bits.take(2), links: scratch.links.take(2),
                 maxFrontier: options.maxFrontier)
             let result = body(&searcher)
-            scratch.give(searcher.arrays)
-            scratch.giveBits(searcher.bitSets)
-            scratch.giveLinks(searcher.linkSets)
+            scratch.arrays.give(searcher.arrays)
+            scratch.bits.give(searcher.bitSets)
+            scratch.links.give(searcher.linkSets)
             return result
         }
     }

@@ -43,11 +43,25 @@ struct ProductGraph {
     /// Returns the number of adjacency entries scanned.
     @inline(__always)
     func forEachStep(_ u: Int32, _ q: Int32, _ body: (Int32, Int32, Int32, Bool, Int32) -> Void) -> Int {
+        scanSteps(u, q, until: { v, q2, r, isIn, e in body(v, q2, r, isIn, e); return false })
+    }
+
+    /// Calls `body(u, p, relation, isIn, edge)` for each step (u, p) → (v, q): the reverse of
+    /// `forEachStep`. Returns the number of adjacency entries scanned.
+    @inline(__always)
+    func forEachPredecessor(_ v: Int32, _ q: Int32, _ body: (Int32, Int32, Int32, Bool, Int32) -> Void) -> Int {
+        scanPredecessors(v, q, until: { u, p, r, isIn, e in body(u, p, r, isIn, e); return false })
+    }
+}
+
+extension ProductGraph {
+    /// The steps out of (u, q) in adjacency order, until `body` returns true. Returns the entries scanned.
+    @inline(__always)
+    func scanSteps(_ u: Int32, _ q: Int32, until body: (Int32, Int32, Int32, Bool, Int32) -> Bool) -> Int {
         var scanned = 0
         let row = Int(q) * classCount
         if scanOut {
             let lo = outOffsets[Int(u)], hi = outOffsets[Int(u) + 1]
-            scanned += hi - lo
             var i = lo
             while i < hi {
                 let r = outRelations[i]
@@ -56,15 +70,15 @@ struct ProductGraph {
                     let q2 = delta[row + Int(c)]
                     if q2 >= 0 {
                         let v = outTargets[i]
-                        if allowed(edge: i, node: v) { body(v, q2, r, false, Int32(i)) }
+                        if allowed(edge: i, node: v) && body(v, q2, r, false, Int32(i)) { return scanned + i - lo + 1 }
                     }
                 }
                 i += 1
             }
+            scanned += hi - lo
         }
         if scanIn {
             let lo = inOffsets[Int(u)], hi = inOffsets[Int(u) + 1]
-            scanned += hi - lo
             var i = lo
             while i < hi {
                 let r = inRelations[i]
@@ -73,52 +87,56 @@ struct ProductGraph {
                     let q2 = delta[row + Int(c)]
                     if q2 >= 0 {
                         let v = inSources[i]
-                        let e = Int(inEdges[i])
-                        if !(skipSelfLoopIn && v == u) && allowed(edge: e, node: v) { body(v, q2, r, true, Int32(e)) }
+                        let e = inEdges[i]
+                        if !(skipSelfLoopIn && v == u) && allowed(edge: Int(e), node: v) && body(v, q2, r, true, e) {
+                            return scanned + i - lo + 1
+                        }
                     }
                 }
                 i += 1
             }
+            scanned += hi - lo
         }
         return scanned
     }
 
-    /// Calls `body(u, p, relation, isIn, edge)` for each step (u, p) → (v, q): the reverse of
-    /// `forEachStep`. Returns the number of adjacency entries scanned.
+    /// The steps into (v, q), until `body` returns true. Returns the entries scanned.
     @inline(__always)
-    func forEachPredecessor(_ v: Int32, _ q: Int32, _ body: (Int32, Int32, Int32, Bool, Int32) -> Void) -> Int {
+    func scanPredecessors(_ v: Int32, _ q: Int32, until body: (Int32, Int32, Int32, Bool, Int32) -> Bool) -> Int {
         var scanned = 0
         if scanOut {
-            // Step u -r-> v crossed forwards: a stored edge u → v, an in-edge of v.
             let lo = inOffsets[Int(v)], hi = inOffsets[Int(v) + 1]
-            scanned += hi - lo
             for i in lo..<hi {
                 let r = inRelations[i]
                 let c = classOf[Int(r) &* 2]
                 if c < 0 { continue }
                 let e = Int(inEdges[i])
-                if !(checkProvenance && provenanceMask & (1 << UInt32(provenance[e])) == 0) {
-                    let k = Int(q) * classCount + Int(c)
-                    let u = inSources[i]
-                    for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1]) { body(u, reverseStates[j], r, false, Int32(e)) }
+                if checkProvenance && provenanceMask & (1 << UInt32(provenance[e])) == 0 { continue }
+                let k = Int(q) * classCount + Int(c)
+                let u = inSources[i]
+                if !excludedNodes.isEmpty && excludedNodes[Int(u)] { continue }
+                for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1]) where body(u, reverseStates[j], r, false, Int32(e)) {
+                    return scanned + i - lo + 1
                 }
             }
+            scanned += hi - lo
         }
         if scanIn {
-            // Step u -r-> v crossed backwards: a stored edge v → u, an out-edge of v.
             let lo = outOffsets[Int(v)], hi = outOffsets[Int(v) + 1]
-            scanned += hi - lo
             for i in lo..<hi {
                 let r = outRelations[i]
                 let c = classOf[Int(r) &* 2 &+ 1]
                 if c < 0 { continue }
                 let u = outTargets[i]
                 if skipSelfLoopIn && u == v { continue }
-                if !(checkProvenance && provenanceMask & (1 << UInt32(provenance[i])) == 0) {
-                    let k = Int(q) * classCount + Int(c)
-                    for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1]) { body(u, reverseStates[j], r, true, Int32(i)) }
+                if checkProvenance && provenanceMask & (1 << UInt32(provenance[i])) == 0 { continue }
+                if !excludedNodes.isEmpty && excludedNodes[Int(u)] { continue }
+                let k = Int(q) * classCount + Int(c)
+                for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1]) where body(u, reverseStates[j], r, true, Int32(i)) {
+                    return scanned + i - lo + 1
                 }
             }
+            scanned += hi - lo
         }
         return scanned
     }

@@ -114,36 +114,30 @@ struct VisitedBits {
 /// for (a, b) in pairs { _ = try engine.paths(from: a, to: b, scratch: scratch) }
 /// ```
 public final class SearchScratch {
-    var arrays: [StampedArray] = []
-    var bits: [VisitedBits] = []
-    var links: [ParentLinks] = []
+    var arrays = Pool<StampedArray>()
+    var bits = Pool<VisitedBits>()
+    var links = Pool<ParentLinks>()
 
     public init() {}
-
-    func take(_ count: Int) -> [StampedArray] {
-        while arrays.count < count { arrays.append(StampedArray()) }
-        let out = Array(arrays.prefix(count))
-        arrays.removeFirst(count)
-        return out
-    }
-
-    func give(_ back: [StampedArray]) { arrays.append(contentsOf: back) }
-
-    func takeBits(_ count: Int) -> [VisitedBits] {
-        while bits.count < count { bits.append(VisitedBits()) }
-        let out = Array(bits.prefix(count))
-        bits.removeFirst(count)
-        return out
-    }
-
-    func giveBits(_ back: [VisitedBits]) { bits.append(contentsOf: back) }
-
-    func takeLinks(_ count: Int) -> [ParentLinks] {
-        while links.count < count { links.append(ParentLinks()) }
-        let out = Array(links.prefix(count))
-        links.removeFirst(count)
-        return out
-    }
-
-    func giveLinks(_ back: [ParentLinks]) { links.append(contentsOf: back) }
 }
+
+/// Buffers kept between queries: `take` hands out `count` of them (making new ones as needed),
+/// `give` puts them back.
+struct Pool<Buffer: ScratchBuffer> {
+    private var items: [Buffer] = []
+
+    mutating func take(_ count: Int) -> [Buffer] {
+        while items.count < count { items.append(Buffer()) }
+        let out = Array(items.prefix(count))
+        items.removeFirst(count)
+        return out
+    }
+
+    mutating func give(_ back: [Buffer]) { items.append(contentsOf: back) }
+}
+
+/// A per-query buffer a `Pool` can make.
+protocol ScratchBuffer { init() }
+extension StampedArray: ScratchBuffer {}
+extension VisitedBits: ScratchBuffer {}
+extension ParentLinks: ScratchBuffer {}

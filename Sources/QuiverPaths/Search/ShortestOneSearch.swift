@@ -1,92 +1,5 @@
 import QuiverSnapshot
 
-extension ProductGraph {
-    /// `forEachStep` that stops as soon as `body` returns true. Returns the entries scanned.
-    @inline(__always)
-    func forEachStep(_ u: Int32, _ q: Int32, until body: (Int32, Int32, Int32, Bool) -> Bool) -> Int {
-        var scanned = 0
-        let row = Int(q) * classCount
-        if scanOut {
-            let lo = outOffsets[Int(u)], hi = outOffsets[Int(u) + 1]
-            var i = lo
-            while i < hi {
-                let r = outRelations[i]
-                let c = classOf[Int(r) &* 2]
-                if c >= 0 {
-                    let q2 = delta[row + Int(c)]
-                    if q2 >= 0 {
-                        let v = outTargets[i]
-                        if allowed(edge: i, node: v) && body(v, q2, r, false) { return scanned + i - lo + 1 }
-                    }
-                }
-                i += 1
-            }
-            scanned += hi - lo
-        }
-        if scanIn {
-            let lo = inOffsets[Int(u)], hi = inOffsets[Int(u) + 1]
-            var i = lo
-            while i < hi {
-                let r = inRelations[i]
-                let c = classOf[Int(r) &* 2 &+ 1]
-                if c >= 0 {
-                    let q2 = delta[row + Int(c)]
-                    if q2 >= 0 {
-                        let v = inSources[i]
-                        if !(skipSelfLoopIn && v == u) && allowed(edge: Int(inEdges[i]), node: v) && body(v, q2, r, true) {
-                            return scanned + i - lo + 1
-                        }
-                    }
-                }
-                i += 1
-            }
-            scanned += hi - lo
-        }
-        return scanned
-    }
-
-    /// `forEachPredecessor` that stops as soon as `body` returns true. Returns the entries scanned.
-    @inline(__always)
-    func forEachPredecessor(_ v: Int32, _ q: Int32, until body: (Int32, Int32, Int32, Bool) -> Bool) -> Int {
-        var scanned = 0
-        if scanOut {
-            let lo = inOffsets[Int(v)], hi = inOffsets[Int(v) + 1]
-            for i in lo..<hi {
-                let r = inRelations[i]
-                let c = classOf[Int(r) &* 2]
-                if c < 0 { continue }
-                let e = Int(inEdges[i])
-                if checkProvenance && provenanceMask & (1 << UInt32(provenance[e])) == 0 { continue }
-                let k = Int(q) * classCount + Int(c)
-                let u = inSources[i]
-                if !excludedNodes.isEmpty && excludedNodes[Int(u)] { continue }
-                for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1]) where body(u, reverseStates[j], r, false) {
-                    return scanned + i - lo + 1
-                }
-            }
-            scanned += hi - lo
-        }
-        if scanIn {
-            let lo = outOffsets[Int(v)], hi = outOffsets[Int(v) + 1]
-            for i in lo..<hi {
-                let r = outRelations[i]
-                let c = classOf[Int(r) &* 2 &+ 1]
-                if c < 0 { continue }
-                let u = outTargets[i]
-                if skipSelfLoopIn && u == v { continue }
-                if checkProvenance && provenanceMask & (1 << UInt32(provenance[i])) == 0 { continue }
-                if !excludedNodes.isEmpty && excludedNodes[Int(u)] { continue }
-                let k = Int(q) * classCount + Int(c)
-                for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1]) where body(u, reverseStates[j], r, true) {
-                    return scanned + i - lo + 1
-                }
-            }
-            scanned += hi - lo
-        }
-        return scanned
-    }
-}
-
 extension Searcher {
     /// One shortest walk by level-synchronous bidirectional BFS that stops at the first meeting.
     ///
@@ -123,7 +36,7 @@ extension Searcher {
             if fFront.count <= bFront.count {
                 for x in fFront {
                     if budget.exhausted() { break }
-                    stats.edgesScanned += g.forEachStep(node(of: x), automatonState(of: x)) { v, q2, r, isIn in
+                    stats.edgesScanned += g.scanSteps(node(of: x), automatonState(of: x)) { v, q2, r, isIn, _ in
                         let y = state(v, q2)
                         if !fBits.insert(y) { return false }
                         fLinks.set(y, parent: x, step: r << 1 | (isIn ? 1 : 0))
@@ -137,7 +50,7 @@ extension Searcher {
             } else {
                 for y in bFront {
                     if budget.exhausted() { break }
-                    stats.edgesScanned += g.forEachPredecessor(node(of: y), automatonState(of: y)) { u, p, r, isIn in
+                    stats.edgesScanned += g.scanPredecessors(node(of: y), automatonState(of: y)) { u, p, r, isIn, _ in
                         let x = state(u, p)
                         if !bBits.insert(x) { return false }
                         bLinks.set(x, parent: y, step: r << 1 | (isIn ? 1 : 0))
