@@ -1,5 +1,6 @@
 /// xoshiro256** seeded through SplitMix64: the same seed gives the same stream on every platform,
-/// which `SystemRandomNumberGenerator` cannot.
+/// which `SystemRandomNumberGenerator` cannot. Augmentation's samplers and the models' initialisation
+/// and batch order draw from it, so `--seed` makes both repeatable.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
@@ -56,13 +57,6 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     return z ^ (z >> 31)
 }
 
-/// A uniform double in [0, 1) fixed by the seed and the item's key.
-@inline(__always) func coin(_ seed: UInt64, _ key: SIMD4<Int32>, _ head: Int32) -> Double {
-    var h = mix64(seed ^ UInt64(UInt32(bitPattern: head)))
-    for i in 0..<4 { h = mix64(h ^ UInt64(UInt32(bitPattern: key[i]))) }
-    return Double(h >> 11) * 0x1p-53
-}
-
 extension SeededRandom {
     /// `k` distinct integers of `0 ..< n`, ascending (Floyd's algorithm: memory for `k`, not `n`).
     public mutating func sortedSample(_ k: Int, of n: Int) -> [Int] {
@@ -102,5 +96,3 @@ extension SeededRandom {
     }
 }
 
-/// Python's `round()`: halves to even, as in Wang et al.'s `round(phi * len(id_atomic))`.
-public func pythonRound(_ x: Double) -> Int { Int(x.rounded(.toNearestOrEven)) }
