@@ -57,7 +57,7 @@ public enum KGEScores {
 
     /// The per-query vector every entity is compared with: h + r (TransE), h∘r (DistMult), the
     /// complex product h·r (ComplEx, RotatE).
-    static func queries(model: KGEModel, entities e: Matrix, relations r: Matrix, heads: [Int32], relationIDs: [Int32]) -> Matrix {
+    public static func queries(model: KGEModel, entities e: Matrix, relations r: Matrix, heads: [Int32], relationIDs: [Int32]) -> Matrix {
         let dim = e.cols
         switch model {
         case .transE, .distMult: precondition(r.cols == dim, "relations must have the entities' width")

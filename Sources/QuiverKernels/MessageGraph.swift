@@ -34,6 +34,37 @@ public struct MessageGraph: Sendable {
     /// The number of edges kept.
     public var edgeCount: Int { inSources.count }
 
+    /// Explicit edges `sources[i] --relations[i]--> targets[i]`, such as a training split plus its
+    /// inverse edges; edge `i` is slot `i` of per-edge weights. Within a node, edges keep their order
+    /// in the arrays.
+    public init(nodeCount: Int, relationCount: Int, sources: [Int32], relations: [Int32], targets: [Int32]) {
+        precondition(sources.count == relations.count && sources.count == targets.count, "one relation and target per source")
+        precondition(sources.allSatisfy { $0 >= 0 && Int($0) < nodeCount } && targets.allSatisfy { $0 >= 0 && Int($0) < nodeCount },
+                     "edge endpoints must be nodes below \(nodeCount)")
+        precondition(relations.allSatisfy { $0 >= 0 && Int($0) < relationCount }, "relations must be below \(relationCount)")
+        self.nodeCount = nodeCount
+        self.relationCount = relationCount
+        edgeSlots = sources.count
+        func bucket(by key: [Int32]) -> (offsets: [Int], order: [Int32]) {
+            var off = [Int](repeating: 0, count: nodeCount + 1)
+            for k in key { off[Int(k) + 1] += 1 }
+            for v in 0 ..< nodeCount { off[v + 1] += off[v] }
+            var next = off, order = [Int32](repeating: 0, count: key.count)
+            for (e, k) in key.enumerated() { order[next[Int(k)]] = Int32(e); next[Int(k)] += 1 }
+            return (off, order)
+        }
+        let (inOff, inOrder) = bucket(by: targets)
+        inOffsets = inOff
+        inSources = inOrder.map { sources[Int($0)] }
+        inRelations = inOrder.map { relations[Int($0)] }
+        inEdgeIDs = inOrder
+        let (outOff, outOrder) = bucket(by: sources)
+        outOffsets = outOff
+        outTargets = outOrder.map { targets[Int($0)] }
+        outRelations = outOrder.map { relations[Int($0)] }
+        outEdgeIDs = outOrder
+    }
+
     /// All edges of `snapshot`, or those whose provenance is in `provenances`, whose relation is in
     /// `relations`, and whose `edgeMask` entry (forward order) is true.
     public init(snapshot s: CSRSnapshot, provenances: Set<Provenance>? = nil, relations: Set<Int32>? = nil, edgeMask: [Bool]? = nil) {
