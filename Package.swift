@@ -40,13 +40,16 @@ let package = Package(
         // Scoring kernels over a snapshot: relational SpMM (+ backward), personalized PageRank,
         // KGE score functions, dense layers. SIMD over the feature width, threaded over rows.
         .target(name: "QuiverKernels", dependencies: ["QuiverCore", "QuiverSnapshot"]),
+        // Trained reasoners on the kernels: DistMult, ComplEx, RotatE and an NBFNet-style path GNN,
+        // the training loop, filtered evaluation and the stored-model format.
+        .target(name: "QuiverModels", dependencies: ["QuiverCore", "QuiverSnapshot", "QuiverKernels"]),
         // Grokking-style datasets from a graph: phi analysis, Wang et al.'s composition/comparison
         // tasks, synthetic augmentation to a target phi, ontology chain rules.
         .target(name: "QuiverAugment", dependencies: ["QuiverCore", "QuiverSnapshot"]),
         // What the CLI and the daemon both answer: option parsing shared by both, and the JSON
         // shapes of `--json` / `FORMAT JSON`.
         .target(name: "QuiverService", dependencies: [
-            "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverKernels", "QuiverAugment",
+            "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverKernels", "QuiverModels", "QuiverAugment",
         ]),
         // The wire protocol (RESP2/RESP3 and inline commands) as pure value types: no I/O.
         .target(name: "QuiverProtocol"),
@@ -67,7 +70,7 @@ let package = Package(
             name: "quiver",
             dependencies: [
                 "QuiverCore", "QuiverParsers", "QuiverPostgres", "QuiverStore", "QuiverSnapshot", "QuiverPaths",
-                "QuiverService", "QuiverServer", "QuiverAugment", "QuiverKernels",
+                "QuiverService", "QuiverServer", "QuiverAugment", "QuiverKernels", "QuiverModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,6 +85,7 @@ let package = Package(
         .testTarget(name: "QuiverPostgresTests", dependencies: ["QuiverPostgres"]),
         .testTarget(name: "QuiverPathsTests", dependencies: ["QuiverPaths", "QuiverSnapshot", "QuiverCore"]),
         .testTarget(name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "QuiverSnapshot", "QuiverCore"]),
+        .testTarget(name: "QuiverModelsTests", dependencies: ["QuiverModels", "QuiverKernels", "QuiverCore"]),
         .testTarget(name: "QuiverProtocolTests", dependencies: ["QuiverProtocol"]),
         .testTarget(name: "QuiverAugmentTests", dependencies: ["QuiverAugment", "QuiverSnapshot", "QuiverCore"]),
         .testTarget(

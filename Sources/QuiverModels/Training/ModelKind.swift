@@ -1,0 +1,75 @@
+import QuiverKernels
+
+/// The models `quiver train` knows.
+public enum ModelKind: String, Sendable, CaseIterable, Codable {
+    case nbf, distmult, complex, rotate
+
+    public var isEmbedding: Bool { self != .nbf }
+}
+
+/// Everything that shapes a training run. Defaults are per model kind (`defaults(for:)`) and are
+/// what a user who gives no options gets; each field maps to one `quiver train` option.
+public struct Hyperparameters: Sendable, Codable, Equatable {
+    public var model: ModelKind
+    /// Embedding width (KGE: real width for DistMult, complex rank for ComplEx and RotatE), or the
+    /// hidden width of the path GNN.
+    public var dim: Int
+    /// Message-passing layers (path GNN only).
+    public var layers: Int
+    public var epochs: Int
+    public var learningRate: Double
+    public var batch: Int
+    /// Negative samples per positive; 0 scores every entity (1-N) with a softmax cross-entropy.
+    public var negatives: Int
+    public var optimizer: Optimizer.Kind
+    /// N3 weight for DistMult and ComplEx (Lacroix et al. 2018); L2 weight for RotatE; weight decay
+    /// for the path GNN.
+    public var regularization: Double
+    public var labelSmoothing: Double
+    /// Stop after this many validations without a better validation MRR.
+    public var patience: Int
+    /// Validate every this many epochs.
+    public var validateEvery: Int
+    public var seed: UInt64
+    public var threads: Int
+
+    enum CodingKeys: String, CodingKey {
+        case model, dim, layers, epochs, batch, negatives, optimizer, regularization, patience, seed, threads
+        case learningRate = "lr", labelSmoothing = "label_smoothing", validateEvery = "validate_every"
+    }
+
+    public static func defaults(for model: ModelKind) -> Hyperparameters {
+        switch model {
+        case .distmult, .complex:
+            Hyperparameters(model: model, dim: 500, layers: 0, epochs: 100, learningRate: 0.1, batch: 256, negatives: 0,
+                            optimizer: .adagrad, regularization: 0.01, labelSmoothing: 0, patience: 5, validateEvery: 5,
+                            seed: 1, threads: defaultKernelThreads)
+        case .rotate:
+            Hyperparameters(model: model, dim: 250, layers: 0, epochs: 100, learningRate: 0.01, batch: 256, negatives: 0,
+                            optimizer: .adam, regularization: 0, labelSmoothing: 0, patience: 5, validateEvery: 5,
+                            seed: 1, threads: defaultKernelThreads)
+        case .nbf:
+            Hyperparameters(model: model, dim: 32, layers: 6, epochs: 20, learningRate: 0.005, batch: 32, negatives: 0,
+                            optimizer: .adam, regularization: 0, labelSmoothing: 0, patience: 3, validateEvery: 1,
+                            seed: 1, threads: defaultKernelThreads)
+        }
+    }
+
+    /// A setting that cannot train, worded for the user.
+    public func problems() -> [String] {
+        var p: [String] = []
+        if dim < 1 { p.append("dim must be at least 1") }
+        if model == .nbf && layers < 1 { p.append("layers must be at least 1 for the path GNN") }
+        if epochs < 1 { p.append("epochs must be at least 1") }
+        if !(learningRate > 0) { p.append("lr must be positive") }
+        if batch < 1 { p.append("batch must be at least 1") }
+        if negatives < 0 { p.append("negatives must be 0 (score all entities) or more") }
+        if model == .nbf && negatives > 0 { p.append("the path GNN scores every node; negatives must be 0") }
+        if regularization < 0 { p.append("regularization must be at least 0") }
+        if !(labelSmoothing >= 0 && labelSmoothing < 1) { p.append("label smoothing must be in [0, 1)") }
+        if patience < 1 { p.append("patience must be at least 1") }
+        if validateEvery < 1 { p.append("validate-every must be at least 1") }
+        if threads < 1 { p.append("threads must be at least 1") }
+        return p
+    }
+}

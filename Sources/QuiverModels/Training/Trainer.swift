@@ -1,0 +1,138 @@
+import Dispatch
+import QuiverCore
+import QuiverKernels
+
+/// Where a training run stands, reported after every batch and every validation.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var batch: Int
+    public var batches: Int
+    /// The mean loss of the epoch so far.
+    public var loss: Double
+    /// Positive training queries (one per triple and direction) per second, this epoch.
+    public var triplesPerSecond: Double
+    public var seconds: Double
+    /// Set on the report that follows a validation.
+    public var validationMRR: Double?
+}
+
+/// One epoch's record, kept with the model.
+public struct EpochRecord: Sendable, Codable, Equatable {
+    public var epoch: Int
+    public var loss: Double
+    public var seconds: Double
+    public var triplesPerSecond: Double
+    public var validMRR: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, loss, seconds
+        case triplesPerSecond = "triples_per_second", validMRR = "valid_mrr"
+    }
+}
+
+/// A trained model with how it got there.
+public struct TrainingOutcome: Sendable {
+    public var model: any LinkPredictor
+    public var history: [EpochRecord]
+    /// The epoch whose parameters were kept (best validation MRR), and that MRR.
+    public var bestEpoch: Int
+    public var bestValidMRR: Double?
+    public var seconds: Double
+    public var stoppedEarly: Bool
+    public var cancelled: Bool
+}
+
+/// Trains a model on a graph's `split=train` facts, validating on `split=valid` by filtered MRR
+/// (both directions), keeping the best parameters and stopping after `patience` validations
+/// without improvement. With a fixed seed and one thread, a run repeats bit for bit.
+public enum Trainer {
+    public static func makeModel(_ hyper: Hyperparameters, data: TrainingData, random: inout SeededRandom) -> any LinkPredictor {
+        switch hyper.model {
+        case .nbf:
+            PathGNN(entityCount: data.entityCount, relationCount: data.relationCount * 2, facts: data.train, hyper: hyper, random: &random)
+        default:
+            EmbeddingModel(entityCount: data.entityCount, relationCount: data.relationCount * 2, hyper: hyper, random: &random)
+        }
+    }
+
+    /// The examples of one epoch: per triple and direction for embedding models; per
+    /// `(head, relation)` with all its training answers for the path GNN.
+    public static func examples(_ hyper: Hyperparameters, data: TrainingData) -> [TrainingExample] {
+        let queries = data.queries(data.train)
+        if hyper.model.isEmbedding {
+            return queries.map { TrainingExample(head: $0.head, relation: $0.relation, answers: [$0.answer]) }
+        }
+        var grouped: [Int64: Int] = [:]
+        var out: [TrainingExample] = []
+        for q in queries {
+            let key = Int64(q.head) << 32 | Int64(q.relation)
+            if let i = grouped[key] { out[i].answers.append(q.answer) } else {
+                grouped[key] = out.count
+                out.append(TrainingExample(head: q.head, relation: q.relation, answers: [q.answer]))
+            }
+        }
+        return out
+    }
+
+    public static func train(data: TrainingData, hyper: Hyperparameters, progress: (TrainingProgress) -> Void = { _ in },
+                             shouldStop: () -> Bool = { false }) -> TrainingOutcome {
+        let started = DispatchTime.now().uptimeNanoseconds
+        func since(_ t: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9 }
+        var initRandom = SeededRandom.stream(seed: hyper.seed, step: 0)
+        var model = makeModel(hyper, data: data, random: &initRandom)
+        var optimizer = Optimizer(hyper.optimizer, learningRate: Float(hyper.learningRate), for: model.parameters)
+        let examples = self.examples(hyper, data: data)
+        let known = data.knownAnswers()
+        let batches = (examples.count + hyper.batch - 1) / hyper.batch
+        var history: [EpochRecord] = []
+        var best: (epoch: Int, mrr: Double, parameters: Parameters)?
+        var sinceBest = 0
+        var stoppedEarly = false, cancelled = false
+        let evalBatch = hyper.model == .nbf ? hyper.batch : 1024
+        epochs: for epoch in 1 ... hyper.epochs {
+            var order = Array(examples.indices)
+            var shuffle = SeededRandom.stream(seed: hyper.seed, step: UInt64(1000 + epoch))
+            shuffle.shuffle(&order)
+            var negatives = SeededRandom.stream(seed: hyper.seed, step: UInt64(1_000_000 + epoch))
+            let epochStart = DispatchTime.now().uptimeNanoseconds
+            var lossSum = 0.0, seen = 0
+            for b in 0 ..< batches {
+                if shouldStop() { cancelled = true; break epochs }
+                let batch = order[b * hyper.batch ..< min(order.count, (b + 1) * hyper.batch)].map { examples[$0] }
+                let (loss, grads) = model.lossAndGradients(batch, random: &negatives, threads: hyper.threads)
+                var params = model.parameters
+                optimizer.apply(grads, to: &params)
+                model.parameters = params
+                let positives = batch.reduce(0) { $0 + $1.answers.count }
+                lossSum += Double(loss) * Double(positives)
+                seen += positives
+                let secs = since(epochStart)
+                progress(TrainingProgress(epoch: epoch, epochs: hyper.epochs, batch: b + 1, batches: batches, loss: lossSum / Double(max(seen, 1)),
+                                          triplesPerSecond: Double(seen) / max(secs, 1e-9), seconds: since(started), validationMRR: nil))
+            }
+            let secs = since(epochStart)
+            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(seen, 1)), seconds: secs,
+                                     triplesPerSecond: Double(seen) / max(secs, 1e-9), validMRR: nil)
+            let validate = !data.valid.isEmpty && (epoch % hyper.validateEvery == 0 || epoch == hyper.epochs)
+            if validate {
+                let eval = FilteredEvaluation.run(model: model, data: data, triples: data.valid, known: known, batch: evalBatch,
+                                                  threads: hyper.threads, shouldStop: shouldStop)
+                record.validMRR = eval.both.mrr
+                if best == nil || eval.both.mrr > best!.mrr {
+                    best = (epoch, eval.both.mrr, model.parameters)
+                    sinceBest = 0
+                } else {
+                    sinceBest += 1
+                }
+                progress(TrainingProgress(epoch: epoch, epochs: hyper.epochs, batch: batches, batches: batches, loss: record.loss,
+                                          triplesPerSecond: record.triplesPerSecond, seconds: since(started), validationMRR: eval.both.mrr))
+            }
+            history.append(record)
+            if sinceBest >= hyper.patience { stoppedEarly = true; break }
+        }
+        if let best { model.parameters = best.parameters }
+        return TrainingOutcome(model: model, history: history, bestEpoch: best?.epoch ?? history.count, bestValidMRR: best?.mrr,
+                               seconds: since(started), stoppedEarly: stoppedEarly, cancelled: cancelled)
+    }
+}
