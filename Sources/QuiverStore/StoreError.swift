@@ -4,6 +4,7 @@ import QuiverPostgres
 /// Everything the store can refuse, worded for the person who gave the input.
 public enum StoreError: Error, CustomStringConvertible, Sendable {
     case graphNotFound(String)
+    case modelNotFound(graph: String, name: String)
     case invalidGraphName(String, reason: String)
     case schemaTooNew(databaseVersion: Int, supportedVersion: Int)
     /// Two different terms hash to the same 64-bit id (astronomically rare; the load is refused whole).
@@ -19,6 +20,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .graphNotFound(let g):
             "graph '\(g)' does not exist (see `quiver graphs`)"
+        case .modelNotFound(let g, let name):
+            "graph '\(g)' has no model named '\(name)' (see `quiver models \(g)`; train one with `quiver train \(g)`)"
         case .invalidGraphName(let g, let reason):
             "invalid graph name '\(g)': \(reason)"
         case .schemaTooNew(let db, let ours):
