@@ -22,7 +22,7 @@ struct Quiver: ParsableCommand {
         subcommands: [
             DB.self, Load.self, Convert.self, Graphs.self, Stats.self, Export.self, Drop.self, OntologyCommand.self,
             Neighbors.self, PathsCommand.self, Reach.self, Hop.self, Serve.self, Phi.self, Augment.self,
-            PPR.self,
+            PPR.self, Train.self, Eval.self, Score.self, ModelsCommand.self,
         ]
     )
 

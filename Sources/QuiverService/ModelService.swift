@@ -1,0 +1,251 @@
+import Dispatch
+import Foundation
+import QuiverCore
+import QuiverKernels
+import QuiverModels
+import QuiverPaths
+import QuiverSnapshot
+import QuiverStore
+
+/// What `quiver train` / `TRAIN` report.
+public struct TrainJSON: Encodable, Sendable {
+    public var graph: String
+    public var model: String
+    public var kind: String
+    public var seconds: Double
+    public var epochs: Int
+    public var bestEpoch: Int
+    public var stoppedEarly: Bool
+    public var cancelled: Bool
+    public var triplesPerSecond: Double
+    public var parameters: Int
+    public var trainTriples: Int
+    public var valid: RankingMetrics?
+    public var test: RankingMetrics?
+    public var hyperparameters: Hyperparameters
+    public var history: [EpochRecord]
+
+    enum CodingKeys: String, CodingKey {
+        case graph, model, kind, seconds, epochs, cancelled, parameters, valid, test, hyperparameters, history
+        case bestEpoch = "best_epoch", stoppedEarly = "stopped_early", triplesPerSecond = "triples_per_second"
+        case trainTriples = "train_triples"
+    }
+}
+
+/// What `quiver eval` / `EVAL` report: the averaged metrics at the top level, each direction below.
+public struct EvalJSON: Encodable, Sendable {
+    public var graph: String
+    public var model: String
+    public var split: String
+    public var both: RankingMetrics
+    public var tail: RankingMetrics
+    public var head: RankingMetrics
+    public var seconds: Double
+
+    public func encode(to encoder: Encoder) throws {
+        try both.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(graph, forKey: .graph)
+        try c.encode(model, forKey: .model)
+        try c.encode(split, forKey: .split)
+        try c.encode(tail, forKey: .tail)
+        try c.encode(head, forKey: .head)
+        try c.encode(seconds, forKey: .seconds)
+    }
+
+    enum Keys: String, CodingKey { case graph, model, split, tail, head, seconds }
+}
+
+/// What `quiver score` / `SCORE` report.
+public struct ScoreJSON: Encodable, Sendable {
+    public struct Explanation: Encodable, Sendable {
+        public var importance: Float
+        public var nodes: [String]
+        public var edges: [NamedPath.Edge]
+    }
+
+    public struct Answer: Encodable, Sendable {
+        public var entity: String
+        public var score: Float
+        public var rank: Int
+        /// True when `(head, relation, entity)` is a stored fact.
+        public var known: Bool
+        public var explanations: [Explanation]?
+    }
+
+    public struct Expanded: Encodable, Sendable {
+        public var entity: String
+        public var ppr: Double
+        public var score: Float
+        public var rank: Int
+    }
+
+    public var graph: String
+    public var model: String
+    public var head: String
+    public var relation: String
+    public var answers: [Answer]
+    public var expanded: [Expanded]?
+}
+
+/// A stored model made ready for the snapshot at hand.
+public struct LoadedModel: @unchecked Sendable {
+    public var name: String
+    public var stored: StoredModel
+    public var hyper: Hyperparameters
+    public var data: TrainingData
+    public var model: any LinkPredictor
+    public var snapshotSeq: Int64
+}
+
+/// Training, evaluation and scoring as the CLI and the daemon both run them.
+public enum ModelService {
+    /// A request that cannot be served, worded for the person who made it.
+    public struct Invalid: Error, CustomStringConvertible, Sendable {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// Trains on the snapshot's `split=train` facts, evaluates the kept parameters on valid and
+    /// test, and saves everything under `name`.
+    public static func train(store: Store, snapshot: CSRSnapshot, name: String, hyper: Hyperparameters,
+                             progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> TrainJSON {
+        let problems = hyper.problems()
+        if !problems.isEmpty { throw Invalid(problems.joined(separator: "; ")) }
+        let data = TrainingData(snapshot: snapshot)
+        do { try data.checkTrainable() } catch { throw Invalid(error.description) }
+        let outcome = Trainer.train(data: data, hyper: hyper, progress: progress, shouldStop: shouldStop)
+        if outcome.cancelled { throw Invalid("training of '\(name)' on '\(snapshot.graph)' was cancelled; nothing was saved") }
+        let known = data.knownAnswers()
+        let batch = evaluationBatch(hyper)
+        let valid = data.valid.isEmpty ? nil
+            : FilteredEvaluation.run(model: outcome.model, data: data, triples: data.valid, known: known, batch: batch, threads: hyper.threads).both
+        let test = data.test.isEmpty ? nil
+            : FilteredEvaluation.run(model: outcome.model, data: data, triples: data.test, known: known, batch: batch, threads: hyper.threads).both
+        let total = outcome.history.reduce(0.0) { $0 + $1.seconds }
+        let seen = outcome.history.reduce(0.0) { $0 + $1.triplesPerSecond * $1.seconds }
+        let report = TrainJSON(graph: snapshot.graph, model: name, kind: hyper.model.rawValue, seconds: outcome.seconds,
+                               epochs: outcome.history.count, bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly,
+                               cancelled: false, triplesPerSecond: total > 0 ? seen / total : 0, parameters: outcome.model.parameters.count,
+                               trainTriples: data.train.count, valid: valid, test: test, hyperparameters: hyper, history: outcome.history)
+        let archive = ModelArchive(model: outcome.model, hyper: hyper, data: data)
+        let metrics = String(decoding: try jsonBytes(report.storedMetrics), as: UTF8.self)
+        let hyperJSON = String(decoding: try jsonBytes(hyper), as: UTF8.self)
+        try store.saveModel(StoredModel(graph: snapshot.graph, name: name, kind: hyper.model.rawValue, hyperparameters: hyperJSON,
+                                        metrics: metrics, weights: archive.encoded(), weightBytes: 0,
+                                        trainedOnSeq: snapshot.changeSeq, trainedAt: ""))
+        return report
+    }
+
+    static func evaluationBatch(_ hyper: Hyperparameters) -> Int { hyper.model == .nbf ? max(hyper.batch, 16) : 1024 }
+
+    /// Reads model `name` of the snapshot's graph and maps it onto the snapshot's numbering.
+    public static func load(store: Store, snapshot: CSRSnapshot, name: String) throws -> LoadedModel {
+        let stored = try store.model(graph: snapshot.graph, name: name)
+        let archive: ModelArchive
+        do { archive = try ModelArchive(decoding: stored.weights) } catch { throw Invalid("model '\(name)': \(error.description)") }
+        let data = TrainingData(snapshot: snapshot)
+        return LoadedModel(name: name, stored: stored, hyper: archive.hyper, data: data, model: archive.model(for: data),
+                           snapshotSeq: snapshot.changeSeq)
+    }
+
+    public static func evaluate(_ m: LoadedModel, split: Split, threads: Int? = nil) throws -> EvalJSON {
+        let triples = m.data.triples(of: split)
+        if triples.isEmpty { throw Invalid("graph '\(m.data.graph)' has no facts labelled split=\(split)") }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let e = FilteredEvaluation.run(model: m.model, data: m.data, triples: triples, known: m.data.knownAnswers(),
+                                       batch: evaluationBatch(m.hyper), threads: threads ?? defaultKernelThreads)
+        return EvalJSON(graph: m.data.graph, model: m.name, split: split.description, both: e.both, tail: e.tail, head: e.head,
+                        seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+
+    /// Ranked answers of `(head, relation, ?)`; `relation` may be `^name` to ask for heads.
+    /// `explain` paths per answer; `expand` more candidates from a personalized PageRank seeded
+    /// with the answers (G-CRS-style candidate generation).
+    public static func score(_ m: LoadedModel, snapshot: CSRSnapshot, head: String, relation: String, topK: Int, explain: Int = 0,
+                             expand: Int = 0, threads: Int? = nil) throws -> ScoreJSON {
+        guard topK >= 0, explain >= 0, expand >= 0 else { throw Invalid("top-k, explain and expand must be at least 0") }
+        guard let h = snapshot.node(named: head) else { throw Invalid("unknown node '\(head)' in graph '\(snapshot.graph)'") }
+        let inverse = relation.hasPrefix("^")
+        let relName = inverse ? String(relation.dropFirst()) : relation
+        guard let r = snapshot.relation(named: relName) else {
+            throw Invalid("unknown relation '\(relName)' in graph '\(snapshot.graph)' (prefix ^ asks for heads: ^\(snapshot.relationNames.first ?? "r"))")
+        }
+        let q = inverse ? r + Int32(m.data.relationCount) : r
+        let threads = threads ?? defaultKernelThreads
+        let scores = m.model.scores(heads: [h], relations: [q], threads: threads)
+        let order = (0 ..< m.data.entityCount).sorted { a, b in
+            scores.values[a] != scores.values[b] ? scores.values[a] > scores.values[b] : a < b
+        }
+        var rankOf = [Int](repeating: 0, count: order.count)
+        for (i, e) in order.enumerated() { rankOf[e] = i + 1 }
+        let stored = Set(storedTails(snapshot, head: h, relation: r, inverse: inverse))
+        var answers: [ScoreJSON.Answer] = []
+        for e in order.prefix(topK) {
+            var a = ScoreJSON.Answer(entity: snapshot.nodeName(Int32(e)), score: scores.values[e], rank: rankOf[e],
+                                     known: stored.contains(Int32(e)), explanations: nil)
+            if explain > 0 {
+                let paths: [ExplainedPath]
+                if let gnn = m.model as? PathGNN {
+                    paths = gnn.explain(head: h, relation: q, answer: Int32(e), paths: explain, facts: m.data.train, threads: threads)
+                } else if let kge = m.model as? EmbeddingModel {
+                    paths = kge.explain(head: h, relation: q, answer: Int32(e), paths: explain, facts: m.data.train)
+                } else {
+                    paths = []
+                }
+                a.explanations = paths.map { named($0, snapshot: snapshot, relationCount: m.data.relationCount) }
+            }
+            answers.append(a)
+        }
+        var expanded: [ScoreJSON.Expanded]?
+        if expand > 0 {
+            let seeds = order.prefix(max(topK, 1)).map { Int32($0) }
+            let ppr = PersonalizedPageRank(snapshot: snapshot).power(seeds: seeds, alpha: 0.15, stop: .tolerance(1e-7), threads: threads)
+            let taken = Set(seeds)
+            expanded = ppr.top(expand + taken.count).filter { !taken.contains($0.node) && $0.node != h }.prefix(expand).map {
+                ScoreJSON.Expanded(entity: snapshot.nodeName($0.node), ppr: Double($0.score), score: scores.values[Int($0.node)],
+                                   rank: rankOf[Int($0.node)])
+            }
+        }
+        return ScoreJSON(graph: snapshot.graph, model: m.name, head: head, relation: relation, answers: answers, expanded: expanded)
+    }
+
+    static func storedTails(_ s: CSRSnapshot, head: Int32, relation: Int32, inverse: Bool) -> [Int32] {
+        if inverse {
+            return s.inEdgeRange(of: head).filter { s.inRelations[$0] == relation }.map { s.inSources[$0] }
+        }
+        return s.outEdges(of: head).filter { s.outRelations[$0] == relation }.map { s.outTargets[$0] }
+    }
+
+    static func named(_ p: ExplainedPath, snapshot: CSRSnapshot, relationCount: Int) -> ScoreJSON.Explanation {
+        let base = Int32(relationCount)
+        return ScoreJSON.Explanation(
+            importance: p.importance, nodes: p.nodes.map(snapshot.nodeName),
+            edges: p.relations.map { r in
+                r < base ? NamedPath.Edge(relation: snapshot.relationName(r), direction: .out)
+                    : NamedPath.Edge(relation: snapshot.relationName(r - base), direction: .in)
+            })
+    }
+}
+
+extension TrainJSON {
+    /// What is kept in the models table's `metrics` column.
+    struct Stored: Encodable {
+        var valid: RankingMetrics?
+        var test: RankingMetrics?
+        var seconds: Double
+        var epochs: Int
+        var bestEpoch: Int
+        var triplesPerSecond: Double
+        var history: [EpochRecord]
+        enum CodingKeys: String, CodingKey {
+            case valid, test, seconds, epochs, history
+            case bestEpoch = "best_epoch", triplesPerSecond = "triples_per_second"
+        }
+    }
+
+    var storedMetrics: Stored {
+        Stored(valid: valid, test: test, seconds: seconds, epochs: epochs, bestEpoch: bestEpoch, triplesPerSecond: triplesPerSecond,
+               history: history)
+    }
+}
