@@ -92,7 +92,7 @@ let package = Package(
             name: "QuiverServerTests",
             dependencies: [
                 "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore", "QuiverService", "QuiverSnapshot",
-                "QuiverAugment",
+                "QuiverAugment", "QuiverModels",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -249,3 +249,43 @@ extension TrainJSON {
                history: history)
     }
 }
+
+extension ModelService {
+    /// The training options by name, as the daemon's TRAIN takes them (`DIM 64`, `LR 0.01`, …;
+    /// names normalised: lower case, no dashes or underscores). The CLI has the same options as
+    /// `--dim`, `--lr`, …
+    public static let trainingOptions = ["dim", "layers", "epochs", "lr", "batch", "negatives", "optimizer", "regularization",
+                                         "labelsmoothing", "patience", "validateevery", "seed", "threads"]
+
+    /// Sets one training option from its text; throws naming the option when the value is not one.
+    public static func set(_ option: String, to value: String, in h: inout Hyperparameters) throws(Invalid) {
+        func int() throws(Invalid) -> Int {
+            guard let n = Int(value) else { throw Invalid("\(option.uppercased()) must be an integer, not '\(value)'") }
+            return n
+        }
+        func number() throws(Invalid) -> Double {
+            guard let x = Double(value), x.isFinite else { throw Invalid("\(option.uppercased()) must be a number, not '\(value)'") }
+            return x
+        }
+        switch option {
+        case "dim": h.dim = try int()
+        case "layers": h.layers = try int()
+        case "epochs": h.epochs = try int()
+        case "lr": h.learningRate = try number()
+        case "batch": h.batch = try int()
+        case "negatives": h.negatives = try int()
+        case "optimizer":
+            guard let o = Optimizer.Kind(rawValue: value.lowercased()) else { throw Invalid("OPTIMIZER must be adam or adagrad, not '\(value)'") }
+            h.optimizer = o
+        case "regularization": h.regularization = try number()
+        case "labelsmoothing": h.labelSmoothing = try number()
+        case "patience": h.patience = try int()
+        case "validateevery": h.validateEvery = try int()
+        case "seed":
+            guard let s = UInt64(value) else { throw Invalid("SEED must be a non-negative integer, not '\(value)'") }
+            h.seed = s
+        case "threads": h.threads = try int()
+        default: throw Invalid("unknown training option '\(option)'")
+        }
+    }
+}

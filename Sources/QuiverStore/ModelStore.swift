@@ -71,6 +71,16 @@ extension Store {
         }
     }
 
+    /// When model `name` of `graph` was last saved (nil when there is none): a cheap check that a
+    /// cached copy is current.
+    public func modelStamp(graph: String, name: String) throws -> String? {
+        try withConnection { conn in
+            guard let g = try Store.graph(named: graph, conn) else { throw StoreError.graphNotFound(graph) }
+            let r = try conn.execute("SELECT trained_at::text FROM models WHERE graph_id = $1 AND name = $2", [.int32(g.id), .text(name)])
+            return r.rowCount == 1 ? r.string(0, 0) : nil
+        }
+    }
+
     /// The models of a graph, by name, without their weights.
     public func models(graph: String) throws -> [StoredModel] {
         try withConnection { conn in

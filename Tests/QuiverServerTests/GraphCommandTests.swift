@@ -1,6 +1,7 @@
 import Foundation
 import QuiverAugment
 import QuiverCore
+import QuiverModels
 import QuiverProtocol
 import QuiverServer
 import QuiverService
@@ -109,6 +110,57 @@ import Testing
             #expect(phi == String(decoding: try jsonBytes(report), as: UTF8.self))
             #expect(c.command("PHI", g)?.dictionary["atomic"] == .integer(5))
             #expect(c.command("PHI", g, "HOPS", "9")?.text?.hasPrefix("WRONGARGS") == true)
+            _ = try? store.drop(graph: g)
+        }
+    }
+
+    /// TRAIN (a job), EVAL and SCORE answer what ModelService answers for `quiver train`, `eval`
+    /// and `score`.
+    @Test func trainEvalScoreMatchTheLibrary() async throws {
+        let g = uniqueName("srv-models")
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            // A ring: r0 to the next node, r1 back, r2 two ahead.
+            var lines: [[String]] = [[], [], []]
+            for i in 0 ..< 16 {
+                for (k, line) in ["n\(i)\tr0\tn\((i + 1) % 16)", "n\((i + 1) % 16)\tr1\tn\(i)", "n\(i)\tr2\tn\((i + 2) % 16)"].enumerated() {
+                    lines[(i * 3 + k) % 10 == 0 ? 1 : (i * 3 + k) % 10 == 1 ? 2 : 0].append(line)
+                }
+            }
+            for (split, part) in zip(["train", "valid", "test"], lines) {
+                #expect(c.command("LOAD", g, "FORMAT", "tsv", part.joined(separator: "\n") + "\n", "SPLIT", split)?.dictionary["new"] == .integer(Int64(part.count)))
+            }
+            #expect(c.command("TRAIN", g, "MODEL", "bogus")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("TRAIN", g, "DIM", "x")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("EVAL", g, "SPLIT", "test")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("SCORE", g, "n0", "r0", "MODEL", "nosuch")?.text?.contains("no model named 'nosuch'") == true)
+            let started = try #require(c.command("TRAIN", g, "MODEL", "complex", "NAME", "ring", "DIM", "8", "EPOCHS", "20",
+                                                 "VALIDATE-EVERY", "5", "SEED", "3", "THREADS", "1")).dictionary
+            let id = try #require(started["job"]?.text)
+            var status: [String: RESPValue] = [:]
+            for _ in 0 ..< 1200 {
+                status = try #require(c.command("JOB", "STATUS", id)).dictionary
+                if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(status["state"] == .bulk("done"), "\(status)")
+            let snapshot = try SnapshotLoader(store: store).build(graph: g)
+            let loaded = try ModelService.load(store: store, snapshot: snapshot, name: "ring")
+            #expect(loaded.hyper.dim == 8 && loaded.hyper.seed == 3)
+            let served = try #require(c.command("EVAL", g, "MODEL", "ring", "FORMAT", "JSON")?.text)
+            var expected = try JSONSerialization.jsonObject(with: Data(jsonBytes(ModelService.evaluate(loaded, split: .test)))) as! [String: Any]
+            var got = try JSONSerialization.jsonObject(with: Data(served.utf8)) as! [String: Any]
+            expected["seconds"] = nil
+            got["seconds"] = nil
+            #expect(NSDictionary(dictionary: got) == NSDictionary(dictionary: expected))
+            #expect(got["mrr"] is Double && got["hits@10"] is Double)
+            let score = try #require(c.command("SCORE", g, "n0", "r2", "MODEL", "ring", "TOP-K", "3", "EXPLAIN", "2", "FORMAT", "JSON")?.text)
+            let direct = try ModelService.score(loaded, snapshot: snapshot, head: "n0", relation: "r2", topK: 3, explain: 2)
+            #expect(score == String(decoding: try jsonBytes(direct), as: UTF8.self))
+            let plain = try #require(c.command("SCORE", g, "n0", "^r0", "MODEL", "ring")).dictionary
+            guard case .array(let answers) = try #require(plain["answers"]) else { Issue.record("answers"); return }
+            #expect(answers.count == 10)
+            #expect(c.command("SCORE", g, "nosuchnode", "r0", "MODEL", "ring")?.text?.contains("unknown node 'nosuchnode'") == true)
             _ = try? store.drop(graph: g)
         }
     }

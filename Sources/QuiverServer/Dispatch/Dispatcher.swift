@@ -35,9 +35,6 @@ public struct Dispatcher: Sendable {
             return .reply(.error("NOAUTH Authentication required."))
         }
         guard let spec = CommandTable.byName[name] else {
-            if CommandTable.planned.contains(name) {
-                return .reply(.error("ERR \(name) is planned but not available in this version of quiver"))
-            }
             let shown = String(decoding: command.arguments.first?.prefix(64) ?? [], as: UTF8.self)
             return .reply(.error("ERR unknown command '\(shown)' (COMMAND lists the commands)"))
         }

@@ -14,6 +14,7 @@ final class GraphBackend: Sendable {
     let store: Store
     let cache: SnapshotCache
     let engines: EngineCache
+    let models = ModelCache()
     let configuration: ServerConfiguration
 
     init(store: Store, configuration: ServerConfiguration) {
@@ -205,6 +206,9 @@ final class GraphBackend: Sendable {
                 }
             }
         case "AUGMENT": return try augment(&args, state: state)
+        case "TRAIN": return try train(&args, state: state)
+        case "EVAL": return try eval(&args)
+        case "SCORE": return try score(&args)
         default:
             throw CommandError.err("unknown command '\(command.name)'")
         }

@@ -1,0 +1,137 @@
+import Foundation
+import QuiverCore
+import QuiverModels
+import QuiverProtocol
+import QuiverService
+import QuiverSnapshot
+import QuiverStore
+
+/// Loaded models, one per graph and name, kept while both the graph's snapshot and the stored
+/// model are the ones they were built from.
+final class ModelCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var models: [String: (stamp: String, model: LoadedModel)] = [:]
+
+    func model(store: Store, snapshot: CSRSnapshot, name: String) throws -> LoadedModel {
+        let key = snapshot.graph + "\u{0}" + name
+        guard let stamp = try store.modelStamp(graph: snapshot.graph, name: name) else {
+            throw StoreError.modelNotFound(graph: snapshot.graph, name: name)
+        }
+        lock.lock()
+        if let cached = models[key], cached.stamp == stamp, cached.model.snapshotSeq == snapshot.changeSeq {
+            lock.unlock()
+            return cached.model
+        }
+        lock.unlock()
+        let loaded = try ModelService.load(store: store, snapshot: snapshot, name: name)
+        lock.lock()
+        models[key] = (stamp, loaded)
+        lock.unlock()
+        return loaded
+    }
+}
+
+extension GraphBackend {
+    /// TRAIN graph [MODEL kind] [NAME n] [DIM d] … : a job, like AUGMENT.
+    func train(_ args: inout Arguments, state: ServerState) throws -> Outcome {
+        let graph = try args.string("a graph")
+        var kind = ModelKind.complex, name: String?
+        var settings: [(String, String)] = []
+        while let option = args.peekOption() {
+            args.skip()
+            switch option {
+            case "model":
+                let v = try args.string("a model kind")
+                guard let k = ModelKind(rawValue: v.lowercased()) else {
+                    throw CommandError.wrongArgs("MODEL must be one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(v)'")
+                }
+                kind = k
+            case "name": name = try args.string("a model name")
+            case let o where ModelService.trainingOptions.contains(o): settings.append((o, try args.string(o.uppercased())))
+            default: throw CommandError.wrongArgs("TRAIN does not take '\(option)' (see COMMAND DOCS TRAIN)")
+            }
+        }
+        var hyper = Hyperparameters.defaults(for: kind)
+        do {
+            for (o, v) in settings { try ModelService.set(o, to: v, in: &hyper) }
+        } catch { throw CommandError.wrongArgs(error.description) }
+        let problems = hyper.problems()
+        if !problems.isEmpty { throw CommandError.wrongArgs(problems.joined(separator: "; ")) }
+        let modelName = name ?? kind.rawValue
+        let store = self.store, engines = self.engines
+        let job = try state.jobs.submit(kind: "train", graph: graph) { [hyper] job in
+            let snapshot = try engines.engine(graph).snapshot
+            let report: TrainJSON
+            do {
+                report = try ModelService.train(store: store, snapshot: snapshot, name: modelName, hyper: hyper, progress: { p in
+                    let done = Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))
+                    job.report(fraction: done / Double(p.epochs), items: Int(p.triplesPerSecond * p.seconds))
+                }, shouldStop: { job.cancellation.isCancelled })
+            } catch let e as ModelService.Invalid {
+                throw CommandError.err(e.description)
+            }
+            return try reply(report, json: false)
+        }
+        return .reply(.map(["job": .bulk(job.id), "state": .bulk(job.state.rawValue)]))
+    }
+
+    /// EVAL graph MODEL name [SPLIT s] [FORMAT JSON]
+    func eval(_ args: inout Arguments) throws -> Outcome {
+        let graph = try args.string("a graph")
+        var name: String?, split = Split.test, json = false
+        while let option = args.peekOption() {
+            args.skip()
+            switch option {
+            case "model": name = try args.string("a model name")
+            case "split":
+                let v = try args.string("a split")
+                guard let s = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
+                split = s
+            case "format": json = try Self.formatJSON(&args)
+            default: throw CommandError.wrongArgs("EVAL takes MODEL, SPLIT and FORMAT JSON, not '\(option)'")
+            }
+        }
+        guard let name else { throw CommandError.wrongArgs("EVAL needs MODEL name (the name given to TRAIN)") }
+        return .work { [engines, models, store, name, split, json] in
+            let snapshot = try engines.engine(graph).snapshot
+            do {
+                let m = try models.model(store: store, snapshot: snapshot, name: name)
+                return try reply(ModelService.evaluate(m, split: split), json: json)
+            } catch let e as ModelService.Invalid { throw CommandError.err(e.description) }
+        }
+    }
+
+    /// SCORE graph head relation [MODEL name] [TOP-K k] [EXPLAIN n] [EXPAND n] [FORMAT JSON]
+    func score(_ args: inout Arguments) throws -> Outcome {
+        let graph = try args.string("a graph")
+        let head = try args.string("a head entity")
+        let relation = try args.string("a relation (^name for heads)")
+        var name = ModelKind.complex.rawValue, topK = 10, explain = 0, expand = 0, json = false
+        while let option = args.peekOption() {
+            args.skip()
+            switch option {
+            case "model": name = try args.string("a model name")
+            case "topk": topK = try args.integer("TOP-K")
+            case "explain": explain = try args.integer("EXPLAIN")
+            case "expand": expand = try args.integer("EXPAND")
+            case "format": json = try Self.formatJSON(&args)
+            default: throw CommandError.wrongArgs("SCORE takes MODEL, TOP-K, EXPLAIN, EXPAND and FORMAT JSON, not '\(option)'")
+            }
+        }
+        guard topK >= 0, explain >= 0, expand >= 0 else { throw CommandError.wrongArgs("TOP-K, EXPLAIN and EXPAND must be at least 0") }
+        return .work { [engines, models, store, name, topK, explain, expand, json] in
+            let snapshot = try engines.engine(graph).snapshot
+            do {
+                let m = try models.model(store: store, snapshot: snapshot, name: name)
+                return try reply(ModelService.score(m, snapshot: snapshot, head: head, relation: relation, topK: topK, explain: explain,
+                                                    expand: expand), json: json)
+            } catch let e as ModelService.Invalid { throw CommandError.err(e.description) }
+        }
+    }
+
+    static func formatJSON(_ args: inout Arguments) throws(CommandError) -> Bool {
+        let f = try args.string("JSON")
+        guard f.lowercased() == "json" else { throw CommandError.wrongArgs("FORMAT takes JSON, not '\(f)'") }
+        return true
+    }
+}
