@@ -42,11 +42,11 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
         switch model {
         case .distmult, .complex:
             Hyperparameters(model: model, dim: 500, layers: 0, epochs: 100, learningRate: 0.1, batch: 256, negatives: 0,
-                            optimizer: .adagrad, regularization: 0.01, labelSmoothing: 0, patience: 5, validateEvery: 5,
+                            optimizer: .adagrad, regularization: 0.01, labelSmoothing: 0, patience: 10, validateEvery: 1,
                             seed: 1, threads: defaultKernelThreads)
         case .rotate:
             Hyperparameters(model: model, dim: 250, layers: 0, epochs: 100, learningRate: 0.01, batch: 256, negatives: 0,
-                            optimizer: .adam, regularization: 0, labelSmoothing: 0, patience: 5, validateEvery: 5,
+                            optimizer: .adam, regularization: 0, labelSmoothing: 0, patience: 10, validateEvery: 1,
                             seed: 1, threads: defaultKernelThreads)
         case .nbf:
             Hyperparameters(model: model, dim: 32, layers: 6, epochs: 20, learningRate: 0.005, batch: 32, negatives: 0,
