@@ -202,7 +202,7 @@ public enum ModelService {
             let seeds = order.prefix(max(topK, 1)).map { Int32($0) }
             let ppr = PersonalizedPageRank(snapshot: snapshot).power(seeds: seeds, alpha: 0.15, stop: .tolerance(1e-7), threads: threads)
             let taken = Set(seeds)
-            expanded = ppr.top(expand + taken.count).filter { !taken.contains($0.node) && $0.node != h }.prefix(expand).map {
+            expanded = ppr.top(expand + taken.count + 1).filter { !taken.contains($0.node) && $0.node != h && $0.score > 0 }.prefix(expand).map {
                 ScoreJSON.Expanded(entity: snapshot.nodeName($0.node), ppr: Double($0.score), score: scores.values[Int($0.node)],
                                    rank: rankOf[Int($0.node)])
             }

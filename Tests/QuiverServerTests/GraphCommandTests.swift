@@ -160,6 +160,10 @@ import Testing
             let plain = try #require(c.command("SCORE", g, "n0", "^r0", "MODEL", "ring")).dictionary
             guard case .array(let answers) = try #require(plain["answers"]) else { Issue.record("answers"); return }
             #expect(answers.count == 10)
+            let expandedReply = try #require(c.command("SCORE", g, "n0", "r0", "MODEL", "ring", "TOP-K", "2", "EXPAND", "ppr", "EXPAND-K", "3")).dictionary
+            guard case .array(let expanded) = try #require(expandedReply["expanded"]) else { Issue.record("expanded"); return }
+            #expect(expanded.count == 3)
+            #expect(c.command("SCORE", g, "n0", "r0", "MODEL", "ring", "EXPAND", "bfs")?.text?.hasPrefix("WRONGARGS") == true)
             #expect(c.command("SCORE", g, "nosuchnode", "r0", "MODEL", "ring")?.text?.contains("unknown node 'nosuchnode'") == true)
             _ = try? store.drop(graph: g)
         }

@@ -36,13 +36,14 @@ struct ModelCLITests {
         #expect(e["hits@1"] as? Double == test["hits@1"] as? Double && e["hits@10"] as? Double == test["hits@10"] as? Double)
         #expect((e["tail"] as? [String: Any])?["count"] as? Int == 201)
 
-        let score = try CLI.run(["score", g, "usa", "embassy", "--model", "small", "--top-k", "3", "--explain", "2", "--expand", "2", "--json"])
+        let score = try CLI.run(["score", g, "usa", "embassy", "--model", "small", "--top-k", "3", "--explain", "2", "--expand", "ppr", "--expand-k", "2", "--json"])
         #expect(score.status == 0, "\(score.stderr)")
         let s = try #require(score.json)
         let answers = try #require(s["answers"] as? [[String: Any]])
         #expect(answers.count == 3 && answers.map { $0["rank"] as? Int } == [1, 2, 3])
         let expanded = try #require(s["expanded"] as? [[String: Any]])
         #expect(expanded.count == 2)
+        #expect(try CLI.run(["score", g, "usa", "embassy", "--model", "small", "--expand", "bfs"]).status == 2)
         let unknown = try CLI.run(["score", g, "atlantis", "embassy", "--model", "small"])
         #expect(unknown.status == 1 && unknown.stderr.contains("unknown node 'atlantis'"), "\(unknown.stderr)")
 

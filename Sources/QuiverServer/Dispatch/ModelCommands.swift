@@ -101,24 +101,29 @@ extension GraphBackend {
         }
     }
 
-    /// SCORE graph head relation [MODEL name] [TOP-K k] [EXPLAIN n] [EXPAND n] [FORMAT JSON]
+    /// SCORE graph head relation [MODEL name] [TOP-K k] [EXPLAIN n] [EXPAND ppr [EXPAND-K n]] [FORMAT JSON]
     func score(_ args: inout Arguments) throws -> Outcome {
         let graph = try args.string("a graph")
         let head = try args.string("a head entity")
         let relation = try args.string("a relation (^name for heads)")
-        var name = ModelKind.complex.rawValue, topK = 10, explain = 0, expand = 0, json = false
+        var name = ModelKind.complex.rawValue, topK = 10, explain = 0, expandK = 10, expandPPR = false, json = false
         while let option = args.peekOption() {
             args.skip()
             switch option {
             case "model": name = try args.string("a model name")
             case "topk": topK = try args.integer("TOP-K")
             case "explain": explain = try args.integer("EXPLAIN")
-            case "expand": expand = try args.integer("EXPAND")
+            case "expand":
+                let method = try args.string("ppr")
+                guard method.lowercased() == "ppr" else { throw CommandError.wrongArgs("EXPAND takes ppr, not '\(method)'") }
+                expandPPR = true
+            case "expandk": expandK = try args.integer("EXPAND-K")
             case "format": json = try Self.formatJSON(&args)
-            default: throw CommandError.wrongArgs("SCORE takes MODEL, TOP-K, EXPLAIN, EXPAND and FORMAT JSON, not '\(option)'")
+            default: throw CommandError.wrongArgs("SCORE takes MODEL, TOP-K, EXPLAIN, EXPAND ppr, EXPAND-K and FORMAT JSON, not '\(option)'")
             }
         }
-        guard topK >= 0, explain >= 0, expand >= 0 else { throw CommandError.wrongArgs("TOP-K, EXPLAIN and EXPAND must be at least 0") }
+        guard topK >= 0, explain >= 0, expandK >= 0 else { throw CommandError.wrongArgs("TOP-K, EXPLAIN and EXPAND-K must be at least 0") }
+        let expand = expandPPR ? expandK : 0
         return .work { [engines, models, store, name, topK, explain, expand, json] in
             let snapshot = try engines.engine(graph).snapshot
             do {

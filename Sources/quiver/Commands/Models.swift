@@ -161,13 +161,14 @@ struct Score: ParsableCommand {
             RELATION may be written ^name to ask for heads: (?, name, HEAD). --explain N adds, per
             answer, the N paths from HEAD that contribute most to its score: for nbf by the gradient
             of the score w.r.t. each edge's weight (NBFNet's interpretation); for KGE models by how
-            well each path's composed relation embeddings match the query relation. --expand N adds
-            N more candidates from a personalized PageRank seeded with the top answers.
+            well each path's composed relation embeddings match the query relation. --expand ppr adds
+            --expand-k more candidates (G-CRS-style) from a personalized PageRank seeded with the
+            top answers.
 
             Examples:
               quiver score kinships person0 term7 --model complex --top-k 5
               quiver score kinships person0 term7 --model nbf --explain 3 --json
-              quiver score nations usa ^embassy --model complex --expand 5
+              quiver score nations usa ^embassy --model complex --expand ppr --expand-k 5
             """)
     @Argument(help: "The graph.") var graph: String
     @Argument(help: "The head entity.") var head: String
@@ -175,13 +176,15 @@ struct Score: ParsableCommand {
     @Option(name: .customLong("model"), help: "The saved model's name.") var model = "complex"
     @Option(name: .customLong("top-k"), help: "How many answers.") var topK = 10
     @Option(name: .customLong("explain"), help: "Supporting paths per answer.") var explain = 0
-    @Option(name: .customLong("expand"), help: "Extra candidates from personalized PageRank (method ppr).") var expand = 0
+    @Option(name: .customLong("expand"), help: "ppr: propose more candidates by personalized PageRank from the answers.") var expand: String?
+    @Option(name: .customLong("expand-k"), help: "How many candidates --expand proposes.") var expandK = 10
     @Option(name: .customLong("threads"), help: "Worker threads (default: all cores).") var threads: Int?
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if topK < 0 || explain < 0 || expand < 0 { throw ValidationError("--top-k, --explain and --expand must be at least 0") }
+        if topK < 0 || explain < 0 || expandK < 0 { throw ValidationError("--top-k, --explain and --expand-k must be at least 0") }
+        if let expand, expand != "ppr" { throw ValidationError("--expand takes ppr (the one candidate generator), not '\(expand)'") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -192,7 +195,7 @@ struct Score: ParsableCommand {
         do {
             let m = try ModelService.load(store: opened, snapshot: snapshot, name: model)
             out = try ModelService.score(m, snapshot: snapshot, head: head, relation: relation, topK: topK, explain: explain,
-                                         expand: expand, threads: threads)
+                                         expand: expand == nil ? 0 : expandK, threads: threads)
         } catch let e as ModelService.Invalid { throw CLIError(message: e.description) }
         if output.json { try printJSON(out); return }
         let width = max(6, out.answers.map(\.entity.count).max() ?? 0)
