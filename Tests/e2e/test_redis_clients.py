@@ -9,6 +9,8 @@ import time
 import pytest
 import redis
 
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 
 def raw(port, payload, read_until_close=False, timeout=10):
     """Sends bytes on a fresh socket and returns what comes back (until close, or the first read)."""
@@ -178,6 +180,36 @@ def test_load_job_reports_progress(daemon, graph):
     assert status["state"] == "done", status
     assert status["percent"] == 100 and status["result"]["new"] == 50_000
     assert any(j["id"] == job for j in r.execute_command("JOBS"))
+
+
+def test_train_eval_score_with_redis_py_and_redis_cli(daemon, graph):
+    """TRAIN as a job on Nations (loaded by split), then EVAL and SCORE from both clients."""
+    r = redis.Redis(port=daemon.port, protocol=3, decode_responses=True)
+    datasets = os.path.join(os.path.dirname(REPO_ROOT), "shared", "datasets", "nations")
+    for split in ("train", "valid", "test"):
+        with open(os.path.join(datasets, f"{split}.txt")) as f:
+            r.execute_command("LOAD", graph, "FORMAT", "tsv", f.read(), "SPLIT", split)
+    with pytest.raises(redis.ResponseError, match="WRONGARGS"):
+        r.execute_command("TRAIN", graph, "MODEL", "transformer")
+    job = r.execute_command("TRAIN", graph, "MODEL", "complex", "NAME", "e2e", "DIM", "32", "EPOCHS", "15",
+                            "SEED", "1", "THREADS", "1")["job"]
+    for _ in range(1200):
+        status = r.execute_command("JOB", "STATUS", job)
+        if status["state"] not in ("queued", "running"):
+            break
+        time.sleep(0.05)
+    assert status["state"] == "done", status
+    assert status["result"]["model"] == "e2e" and status["result"]["train_triples"] == 1592
+    ev = r.execute_command("EVAL", graph, "MODEL", "e2e")
+    assert ev["mrr"] == status["result"]["test"]["mrr"] and ev["mrr"] > 0.5
+    assert ev["tail"]["count"] == ev["head"]["count"] == 201
+    scored = json.loads(r.execute_command("SCORE", graph, "usa", "embassy", "MODEL", "e2e", "TOP-K", "3", "EXPLAIN", "1",
+                                          "FORMAT", "JSON"))
+    assert [a["rank"] for a in scored["answers"]] == [1, 2, 3]
+    out = daemon.redis_cli("SCORE", graph, "usa", "embassy", "MODEL", "e2e", "TOP-K", "2").stdout
+    assert scored["answers"][0]["entity"] in out
+    with pytest.raises(redis.ResponseError, match="no model named 'nope'"):
+        r.execute_command("SCORE", graph, "usa", "embassy", "MODEL", "nope")
 
 
 def test_sigterm_finishes_in_flight_work_and_stops_the_database():

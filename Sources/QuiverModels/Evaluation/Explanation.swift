@@ -85,7 +85,8 @@ extension PathGNN {
 extension EmbeddingModel {
     /// Paths of at most 3 facts from `head` to `answer`, ranked by how well the composition of
     /// their relation embeddings matches the query relation's (cosine similarity; for RotatE the
-    /// mean cosine of the phase differences).
+    /// mean cosine of the phase differences). At most `candidateCap` paths are scored, shortest
+    /// first.
     public func explain(head: Int32, relation: Int32, answer: Int32, paths: Int, facts: [IndexedTriple]) -> [ExplainedPath] {
         let a = FactAdjacency(entityCount: entityCount, relationCount: Int32(relationCount / 2), facts: facts)
         // Edges into `answer`, by source: the last hop of every path.
@@ -93,23 +94,26 @@ extension EmbeddingModel {
         for u in 0 ..< entityCount {
             for e in a.offsets[u] ..< a.offsets[u + 1] where a.targets[e] == answer { intoAnswer[Int32(u), default: []].append((a.relations[e], e)) }
         }
+        // Shortest paths first, at most `candidateCap` of them: dense graphs have millions of 3-hop paths.
         var candidates: [ExplainedPath] = []
-        let cap = 200_000
         func close(_ nodes: [Int32], _ rels: [Int32]) {
             guard let last = intoAnswer[nodes.last!] else { return }
-            for (r, _) in last where candidates.count < cap {
+            for (r, _) in last where candidates.count < EmbeddingModel.candidateCap {
                 candidates.append(ExplainedPath(importance: compositionSimilarity(rels + [r], relation), nodes: nodes + [answer], relations: rels + [r]))
             }
         }
+        func firstHops(_ body: (Int32, Int32) -> Void) {
+            for e1 in a.offsets[Int(head)] ..< a.offsets[Int(head) + 1] where a.targets[e1] != answer && a.targets[e1] != head {
+                body(a.targets[e1], a.relations[e1])
+            }
+        }
         close([head], [])
-        for e1 in a.offsets[Int(head)] ..< a.offsets[Int(head) + 1] {
-            let m1 = a.targets[e1]
-            guard m1 != answer, m1 != head else { continue }
-            close([head, m1], [a.relations[e1]])
-            for e2 in a.offsets[Int(m1)] ..< a.offsets[Int(m1) + 1] {
+        firstHops { m1, r1 in close([head, m1], [r1]) }
+        firstHops { m1, r1 in
+            for e2 in a.offsets[Int(m1)] ..< a.offsets[Int(m1) + 1] where candidates.count < EmbeddingModel.candidateCap {
                 let m2 = a.targets[e2]
                 guard m2 != answer, m2 != head, m2 != m1 else { continue }
-                close([head, m1, m2], [a.relations[e1], a.relations[e2]])
+                close([head, m1, m2], [r1, a.relations[e2]])
             }
         }
         candidates.sort { a, b in
@@ -119,6 +123,8 @@ extension EmbeddingModel {
         }
         return Array(candidates.prefix(paths))
     }
+
+    static let candidateCap = 20_000
 
     func compositionSimilarity(_ path: [Int32], _ query: Int32) -> Float {
         let R = relations
