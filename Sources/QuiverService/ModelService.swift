@@ -114,10 +114,16 @@ public enum ModelService {
         if !problems.isEmpty { throw Invalid(problems.joined(separator: "; ")) }
         let data = TrainingData(snapshot: snapshot)
         do { try data.checkTrainable() } catch { throw Invalid(error.description) }
+        let bytes = hyper.batchBytes(entities: data.entityCount, relations: data.relationCount * 2)
+        if bytes > memoryBudget {
+            throw Invalid(String(format: "a batch of %d would need about %.1f GiB for %d entities; lower --batch%@ (the limit is %.0f GiB, "
+                                 + "QUIVER_TRAIN_MEMORY_GIB)", hyper.batch, Double(bytes) / 1_073_741_824, data.entityCount,
+                                 hyper.model == .nbf ? " or --dim" : ", or use --negatives", Double(memoryBudget) / 1_073_741_824))
+        }
         let outcome = Trainer.train(data: data, hyper: hyper, progress: progress, shouldStop: shouldStop)
         if outcome.cancelled { throw Invalid("training of '\(name)' on '\(snapshot.graph)' was cancelled; nothing was saved") }
         let known = data.knownAnswers()
-        let batch = evaluationBatch(hyper)
+        let batch = hyper.evaluationBatch(entities: data.entityCount)
         let valid = data.valid.isEmpty ? nil
             : FilteredEvaluation.run(model: outcome.model, data: data, triples: data.valid, known: known, batch: batch, threads: hyper.threads).both
         let test = data.test.isEmpty ? nil
@@ -137,7 +143,11 @@ public enum ModelService {
         return report
     }
 
-    static func evaluationBatch(_ hyper: Hyperparameters) -> Int { hyper.model == .nbf ? max(hyper.batch, 16) : 1024 }
+    /// What one training batch may hold: QUIVER_TRAIN_MEMORY_GIB, default 8 GiB.
+    static var memoryBudget: Int {
+        let gib = ProcessInfo.processInfo.environment["QUIVER_TRAIN_MEMORY_GIB"].flatMap(Double.init) ?? 8
+        return Int(gib * 1_073_741_824)
+    }
 
     /// Reads model `name` of the snapshot's graph and maps it onto the snapshot's numbering.
     public static func load(store: Store, snapshot: CSRSnapshot, name: String) throws -> LoadedModel {
@@ -154,7 +164,7 @@ public enum ModelService {
         if triples.isEmpty { throw Invalid("graph '\(m.data.graph)' has no facts labelled split=\(split)") }
         let started = DispatchTime.now().uptimeNanoseconds
         let e = FilteredEvaluation.run(model: m.model, data: m.data, triples: triples, known: m.data.knownAnswers(),
-                                       batch: evaluationBatch(m.hyper), threads: threads ?? defaultKernelThreads)
+                                       batch: m.hyper.evaluationBatch(entities: m.data.entityCount), threads: threads ?? defaultKernelThreads)
         return EvalJSON(graph: m.data.graph, model: m.name, split: split.description, both: e.both, tail: e.tail, head: e.head,
                         seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
     }

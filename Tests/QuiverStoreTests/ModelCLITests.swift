@@ -15,6 +15,8 @@ struct ModelCLITests {
         }
         let bad = try CLI.run(["train", g, "--model", "transformer"])
         #expect(bad.status == 2 && bad.stderr.contains("transformer"), "\(bad.stderr)")
+        let huge = try CLI.run(["train", g, "--model", "nbf", "--batch", "100000", "--dim", "512"])
+        #expect(huge.status == 1 && huge.stderr.contains("lower --batch"), "\(huge.stderr)")
         let none = try CLI.run(["eval", g, "--model", "complex"])
         #expect(none.status == 1 && none.stderr.contains("has no model named 'complex'"), "\(none.stderr)")
 

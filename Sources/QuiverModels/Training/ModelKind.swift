@@ -55,6 +55,22 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
         }
     }
 
+    /// Roughly how many bytes one training batch holds at once: the path GNN keeps about eight
+    /// `entities × batch × dim` tensors per layer for its backward pass; 1-N scoring keeps a few
+    /// `batch × entities` score matrices.
+    public func batchBytes(entities: Int, relations: Int) -> Int {
+        switch model {
+        case .nbf: return 4 * entities * batch * dim * (8 * layers + 6) + 4 * 2 * relations * batch * dim * layers
+        default: return negatives > 0 ? 4 * batch * (negatives + 1) * dim * 4 : 4 * batch * entities * 4
+        }
+    }
+
+    /// Queries scored at once when evaluating: the training batch for the path GNN; for KGE
+    /// models as many as keep the score matrix near 256 MiB (at most 1024).
+    public func evaluationBatch(entities: Int) -> Int {
+        model == .nbf ? batch : max(1, min(1024, (64 << 20) / max(entities, 1)))
+    }
+
     /// A setting that cannot train, worded for the user.
     public func problems() -> [String] {
         var p: [String] = []

@@ -89,7 +89,7 @@ public enum Trainer {
         var best: (epoch: Int, mrr: Double, parameters: Parameters)?
         var sinceBest = 0
         var stoppedEarly = false, cancelled = false
-        let evalBatch = hyper.model == .nbf ? hyper.batch : 1024
+        let evalBatch = hyper.evaluationBatch(entities: data.entityCount)
         epochs: for epoch in 1 ... hyper.epochs {
             var order = Array(examples.indices)
             var shuffle = SeededRandom.stream(seed: hyper.seed, step: UInt64(1000 + epoch))
