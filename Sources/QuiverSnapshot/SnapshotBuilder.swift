@@ -26,8 +26,10 @@ public struct SnapshotBuilder: Sendable {
         self.graph = graph
         self.changeSeq = changeSeq
         if expectedEdges > 0 {
-            nodeFirstSeen = IDMap(capacity: min(expectedEdges, 1 << 26) / 2 + 16)
-            seenKeys.reserveCapacity(min(expectedEdges, 1 << 26) / 2)
+            // Sized for about 8 edges per node (it grows if there are more nodes): an oversized
+            // table costs more in page faults and cache misses than a rehash or two.
+            nodeFirstSeen = IDMap(capacity: min(expectedEdges, 1 << 28) / 8 + 16)
+            seenKeys.reserveCapacity(min(expectedEdges, 1 << 28) / 4)
         }
         fs.reserveCapacity(expectedEdges)
         fp.reserveCapacity(expectedEdges)
@@ -121,6 +123,7 @@ public struct SnapshotBuilder: Sendable {
     /// Dense ids are given in ascending term-id order, so a graph gets the same ids in every build.
     /// Out-edges are ordered by (relation, target) and in-edges by (relation, source).
     public func build() -> CSRSnapshot {
+        let clock = PhaseClock()
         let m = fs.count
         // Renumber nodes and relations in term-id order.
         let n = seenKeys.count
@@ -142,80 +145,66 @@ public struct SnapshotBuilder: Sendable {
             if k == 0 { ds = mapped } else { dobj = mapped }
         }
         let dp = fp.map { relRemap[Int($0)] }
+        clock.mark("renumber")
 
         let smallIndex = self.termIndex, smallList = self.termList, bulkIDs = self.bulkIDs, bulkTerms = self.bulkTerms
         let edgeProvenance = self.prov, edgeSplits = self.splits
-        /// The names of dense ids, looked up in whichever dictionary was given.
+        /// The names of dense ids (ascending term ids), looked up in whichever dictionary was given:
+        /// a whole dictionary is sorted by id and merged with them, with no hash table to build.
         @Sendable func names(_ keys: [Int64], _ relationKeys: [Int64]) -> ([Term], [Term]) {
-            var index = smallIndex
-            var list = smallList
-            if !bulkIDs.isEmpty {
-                index = IDMap(capacity: bulkIDs.count)
-                index.reserve(additional: bulkIDs.count)
-                index.withInserter { ins in
-                    for (k, id) in bulkIDs.enumerated() { _ = ins.insert(id, Int32(k)) }
+            guard !bulkIDs.isEmpty else {
+                func term(_ id: Int64) -> Term {
+                    let k = smallIndex.get(id)
+                    return k >= 0 ? smallList[Int(k)] : .name("#\(id)")
                 }
-                list = bulkTerms
+                return (keys.map(term), relationKeys.map(term))
             }
-            func term(_ id: Int64) -> Term {
-                let k = index.get(id)
-                return k >= 0 ? list[Int(k)] : .name("#\(id)")
+            let byID = orderOfKeys(bulkIDs)
+            func merge(_ keys: [Int64]) -> [Term] {
+                var j = 0
+                return keys.map { id in
+                    while j < byID.count && bulkIDs[Int(byID[j])] < id { j += 1 }
+                    return j < byID.count && bulkIDs[Int(byID[j])] == id ? bulkTerms[Int(byID[j])] : .name("#\(id)")
+                }
             }
-            return (keys.map(term), relationKeys.map(term))
+            return (merge(keys), merge(relationKeys))
         }
-        // Two threads: the forward order and arrays on one; the reverse order and the names on the
-        // other. The reverse arrays need the forward positions, so they are filled after both.
-        nonisolated(unsafe) var forwardOffsets: [Int] = []
-        nonisolated(unsafe) var outTargets: [Int32] = [], outRelations: [Int32] = []
+        // Three tasks: the forward adjacency and the per-edge labels, the reverse adjacency, the
+        // names. `inEdges` needs both orders, so it is filled after them.
+        let relationCount = relKeys.count
+        nonisolated(unsafe) var forward = Adjacency.empty, reverse = Adjacency.empty
         nonisolated(unsafe) var provenance: [UInt8] = [], split: [Int8] = []
         nonisolated(unsafe) var forwardPosition: [Int32] = []
-        nonisolated(unsafe) var reverse: (offsets: [Int], order: [Int32]) = ([], [])
         nonisolated(unsafe) var nodeTerms: [Term] = [], relationTerms: [Term] = []
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
+        DispatchQueue.concurrentPerform(iterations: 3) { k in
             if k == 0 {
-                let forward = adjacencyOrder(rows: ds, relations: dp, columns: dobj, nodeCount: n)
-                forwardOffsets = forward.offsets
-                var targets = [Int32](repeating: 0, count: m), relations = [Int32](repeating: 0, count: m)
-                var prov = [UInt8](repeating: 0, count: m), spl = [Int8](repeating: -1, count: m)
-                var position = [Int32](repeating: 0, count: m)
-                forward.order.withUnsafeBufferPointer { order in
-                    for pos in 0..<m {
-                        let e = Int(order[pos])
-                        targets[pos] = dobj[e]
-                        relations[pos] = dp[e]
-                        prov[pos] = edgeProvenance[e]
-                        spl[pos] = edgeSplits[e]
-                        position[e] = Int32(pos)
+                forward = Adjacency(rows: ds, relations: dp, columns: dobj, nodeCount: n, relationCount: relationCount)
+                clock.mark("forward order")
+                let order = forward.edges
+                provenance = order.gather(edgeProvenance)
+                split = order.gather(edgeSplits)
+                forwardPosition = [Int32](unsafeUninitializedCapacity: m) { position, count in
+                    order.withUnsafeBufferPointer { order in
+                        for pos in 0..<m { position[Int(order[pos])] = Int32(pos) }
                     }
+                    count = m
                 }
-                outTargets = targets
-                outRelations = relations
-                provenance = prov
-                split = spl
-                forwardPosition = position
+                clock.mark("forward arrays")
+            } else if k == 1 {
+                reverse = Adjacency(rows: dobj, relations: dp, columns: ds, nodeCount: n, relationCount: relationCount)
+                clock.mark("reverse order")
             } else {
-                reverse = adjacencyOrder(rows: dobj, relations: dp, columns: ds, nodeCount: n)
                 (nodeTerms, relationTerms) = names(nodeKeys, relKeys)
+                clock.mark("names")
             }
         }
-        var inSources = [Int32](repeating: 0, count: m), inRelations = [Int32](repeating: 0, count: m)
-        var inEdges = [Int32](repeating: 0, count: m)
-        reverse.order.withUnsafeBufferPointer { order in
-            forwardPosition.withUnsafeBufferPointer { position in
-                for pos in 0..<m {
-                    let e = Int(order[pos])
-                    inSources[pos] = ds[e]
-                    inRelations[pos] = dp[e]
-                    inEdges[pos] = position[e]
-                }
-            }
-        }
-
+        let inEdges = reverse.edges.gather(forwardPosition)
+        clock.mark("reverse arrays")
         return CSRSnapshot(
             graph: graph, changeSeq: changeSeq, nodeTerms: nodeTerms, relationTerms: relationTerms,
-            nodeTermIDs: nodeKeys, relationTermIDs: relKeys, outOffsets: forwardOffsets, outTargets: outTargets,
-            outRelations: outRelations, provenance: provenance, split: split, inOffsets: reverse.offsets,
-            inSources: inSources, inRelations: inRelations, inEdges: inEdges)
+            nodeTermIDs: nodeKeys, relationTermIDs: relKeys, outOffsets: forward.offsets, outTargets: forward.columns,
+            outRelations: forward.relations, provenance: provenance, split: split, inOffsets: reverse.offsets,
+            inSources: reverse.columns, inRelations: reverse.relations, inEdges: inEdges)
     }
 }
 
@@ -258,53 +247,3 @@ func orderOfKeys(_ keys: [Int64]) -> [Int32] {
     return order
 }
 
-/// Orders edges by (row, relation, column) with three stable counting sorts (column, then relation,
-/// then row). Returns the row offsets and the edge order.
-func adjacencyOrder(rows: [Int32], relations: [Int32], columns: [Int32], nodeCount n: Int) -> (offsets: [Int], order: [Int32]) {
-    let m = rows.count
-    let relationCount = (relations.max() ?? -1) + 1
-    var a = [Int32](repeating: 0, count: m)
-    var b = [Int32](repeating: 0, count: m)
-    // Pass 1 takes the identity order, so it reads keys directly.
-    countingPass(keys: columns, keyCount: n, from: nil, to: &a)
-    countingPass(keys: relations, keyCount: Int(relationCount), from: a, to: &b)
-    countingPass(keys: rows, keyCount: n, from: b, to: &a)
-    var offsets = [Int](repeating: 0, count: n + 1)
-    rows.withUnsafeBufferPointer { rows in
-        offsets.withUnsafeMutableBufferPointer { off in
-            for i in 0..<m { off[Int(rows[i]) + 1] += 1 }
-            for u in 0..<n { off[u + 1] += off[u] }
-        }
-    }
-    return (offsets, a)
-}
-
-/// One stable counting-sort pass: orders `from` (or 0..<m when nil) by `keys[edge]` into `to`.
-private func countingPass(keys: [Int32], keyCount: Int, from: [Int32]?, to: inout [Int32]) {
-    let m = keys.count
-    var next = [Int](repeating: 0, count: keyCount + 1)
-    keys.withUnsafeBufferPointer { keys in
-        next.withUnsafeMutableBufferPointer { next in
-            for i in 0..<m { next[Int(keys[i]) + 1] += 1 }
-            for k in 0..<keyCount { next[k + 1] += next[k] }
-            to.withUnsafeMutableBufferPointer { out in
-                if let from {
-                    from.withUnsafeBufferPointer { from in
-                        for i in 0..<m {
-                            let e = from[i]
-                            let k = Int(keys[Int(e)])
-                            out[next[k]] = e
-                            next[k] += 1
-                        }
-                    }
-                } else {
-                    for i in 0..<m {
-                        let k = Int(keys[i])
-                        out[next[k]] = Int32(i)
-                        next[k] += 1
-                    }
-                }
-            }
-        }
-    }
-}

@@ -121,21 +121,10 @@ extension Store {
                 let sql = parts == 1
                     ? "COPY (SELECT s, p, o, \(labels) FROM \(table)) TO STDOUT (FORMAT binary)"
                     : "COPY (SELECT s, p, o, \(labels) FROM \(table) WHERE \(filter)) TO STDOUT (FORMAT binary)"
-                var decoder = PGBinaryCopyDecoder()
+                var decoder = TripleCopyDecoder()
                 var rows = TripleRows()
                 _ = try c.copyOut(sql) { chunk in
-                    try decoder.feed(chunk) { row in
-                        rows.s.append(row.int64(0) ?? 0)
-                        rows.p.append(row.int64(1) ?? 0)
-                        rows.o.append(row.int64(2) ?? 0)
-                        let labels = row.int16(3) ?? 0
-                        rows.provenance.append(UInt8(truncatingIfNeeded: labels >> 2))
-                        rows.split.append(Int8(truncatingIfNeeded: (labels & 3) - 1))
-                        if rows.count == TripleRows.capacity {
-                            onRows(rows)
-                            rows = TripleRows()
-                        }
-                    }
+                    try decoder.feed(chunk, into: &rows, onFull: onRows)
                 }
                 try decoder.finish()
                 if rows.count > 0 { onRows(rows) }
@@ -180,6 +169,87 @@ extension Store {
         }
         thread.start()
         return thread
+    }
+}
+
+/// Decodes the binary COPY stream of `(s, p, o, labels)` rows that `readGraphForSnapshot` asks for:
+/// every row has the same 44-byte layout (four non-null fields of 8, 8, 8 and 2 bytes), so rows
+/// are read at fixed offsets straight from each chunk, without the general decoder's per-field
+/// bookkeeping. A row split across chunks waits in `pending`.
+struct TripleCopyDecoder {
+    static let rowSize = 2 + 3 * (4 + 8) + (4 + 2)
+    private var pending: [UInt8] = []
+    private var headerDone = false
+    private(set) var isFinished = false
+
+    /// Decodes `chunk` into `rows`, handing `rows` to `onFull` whenever it reaches capacity.
+    mutating func feed(
+        _ chunk: UnsafeRawBufferPointer, into rows: inout TripleRows, onFull: (TripleRows) -> Void
+    ) throws {
+        if pending.isEmpty {
+            let consumed = try decode(chunk, into: &rows, onFull: onFull)
+            if consumed < chunk.count { pending.append(contentsOf: chunk[consumed...]) }
+        } else {
+            pending.append(contentsOf: chunk)
+            let buffered = pending
+            let consumed = try buffered.withUnsafeBytes { try decode($0, into: &rows, onFull: onFull) }
+            pending.removeFirst(consumed)
+        }
+    }
+
+    func finish() throws {
+        guard isFinished else {
+            throw PGError(kind: .protocolViolation, message: "binary COPY stream of triples ended early")
+        }
+    }
+
+    private mutating func decode(
+        _ bytes: UnsafeRawBufferPointer, into rows: inout TripleRows, onFull: (TripleRows) -> Void
+    ) throws -> Int {
+        @inline(__always) func read<T: FixedWidthInteger>(_: T.Type, _ at: Int) -> T {
+            T(bigEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
+        }
+        var offset = 0
+        if !headerDone {
+            // "PGCOPY\n\xFF\r\n\0", flags, header extension length, extension.
+            let signature: [UInt8] = [0x50, 0x47, 0x43, 0x4F, 0x50, 0x59, 0x0A, 0xFF, 0x0D, 0x0A, 0x00]
+            guard bytes.count >= 19 else { return 0 }
+            guard bytes.prefix(11).elementsEqual(signature), read(UInt32.self, 11) & (1 << 16) == 0 else {
+                throw PGError(kind: .protocolViolation, message: "not a binary COPY stream of triples (bad header)")
+            }
+            let length = 19 + Int(read(UInt32.self, 15))
+            guard bytes.count >= length else { return 0 }
+            offset = length
+            headerDone = true
+        }
+        while !isFinished, bytes.count - offset >= 2 {
+            if read(Int16.self, offset) == -1 {
+                isFinished = true
+                offset += 2
+                guard offset == bytes.count else {
+                    throw PGError(kind: .protocolViolation, message: "binary COPY data after the trailer")
+                }
+                break
+            }
+            guard bytes.count - offset >= Self.rowSize else { break }
+            guard read(Int16.self, offset) == 4, read(Int32.self, offset + 2) == 8, read(Int32.self, offset + 14) == 8,
+                read(Int32.self, offset + 26) == 8, read(Int32.self, offset + 38) == 2
+            else {
+                throw PGError(kind: .protocolViolation, message: "unexpected row layout in the binary COPY stream of triples")
+            }
+            rows.s.append(read(Int64.self, offset + 6))
+            rows.p.append(read(Int64.self, offset + 18))
+            rows.o.append(read(Int64.self, offset + 30))
+            let labels = read(Int16.self, offset + 42)
+            rows.provenance.append(UInt8(truncatingIfNeeded: labels >> 2))
+            rows.split.append(Int8(truncatingIfNeeded: (labels & 3) - 1))
+            offset += Self.rowSize
+            if rows.count == TripleRows.capacity {
+                onFull(rows)
+                rows = TripleRows()
+            }
+        }
+        return offset
     }
 }
 
