@@ -88,6 +88,14 @@ import Testing
             #expect(commands.count > 20)
             let docs = try #require(c.command("COMMAND", "DOCS", "PATHS")).dictionary
             #expect(docs["paths"]?.dictionary["summary"]?.text?.contains("shortest") == true)
+            // Per-argument docs, which redis-cli turns into hints: PPR graph seed [seed …] [ALPHA a] …
+            let ppr = try #require(c.command("COMMAND", "DOCS", "PPR")).dictionary
+            guard case .array(let arguments) = try #require(ppr["ppr"]?.dictionary["arguments"]) else { Issue.record("arguments"); return }
+            let byName = Dictionary(arguments.map { ($0.dictionary["name"]?.text ?? "", $0.dictionary) }, uniquingKeysWith: { a, _ in a })
+            #expect(arguments.first?.dictionary["name"]?.text == "graph" && arguments.first?.dictionary["flags"] == nil)
+            #expect(byName["seed"]?["flags"] == .array([.simpleString("multiple")]))
+            #expect(byName["a"]?["token"]?.text == "ALPHA" && byName["a"]?["flags"] == .array([.simpleString("optional")]))
+            #expect(byName["n|t"]?["type"]?.text == "oneof")
             let info = try #require(c.command("INFO", "server")?.text)
             #expect(info.contains("quiver_version:"))
             #expect(c.command("NOSUCH")?.text?.hasPrefix("ERR unknown command") == true)

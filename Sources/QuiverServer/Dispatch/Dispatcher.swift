@@ -169,9 +169,10 @@ public struct Dispatcher: Sendable {
             let specs = names.isEmpty ? CommandTable.all : names.compactMap { CommandTable.byName[$0] }
             return .map(specs.map { spec in
                 RESPPair(.bulk(spec.name.lowercased()), .map([
-                    "summary": .bulk(spec.summary + "  Syntax: " + spec.syntax),
+                    "summary": .bulk(spec.summary),
                     "since": .bulk("0.1.0"),
                     "group": .bulk(spec.group),
+                    "arguments": .array(ArgumentDoc.parse(syntax: spec.syntax).map(\.resp)),
                 ]))
             })
         case "INFO":
