@@ -127,8 +127,7 @@ public struct AugmentRequest: Sendable {
         o.ambiguity = ambiguity
         let ds = try CompositionDataset.build(graph: facts, options: o) { f in progress?("composing", f, 0) }
         progress?("writing \(out)", nil, ds.trainInferred.count)
-        try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).write(to: out)
-        let checks = SelfChecks(dataset: ds)
+        let checks = try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).writeChecked(to: out)
         let summary = AugmentSummary(checks: checks, augmentation: augmentation, extras: extras,
                                      seconds: Date().timeIntervalSince(started), out: out)
         try summary.write(to: out + "/stats.json")

@@ -40,11 +40,22 @@ public struct InferredItems: Sendable, Equatable {
     public var count: Int { hops == 0 ? 0 : edges.count / hops }
     public subscript(i: Int) -> ArraySlice<Int32> { edges[(i * hops) ..< ((i + 1) * hops)] }
     mutating func append(_ e: SIMD4<Int32>) { for d in 0..<hops { edges.append(e[d]) } }
+    mutating func reserveCapacity(_ items: Int) { edges.reserveCapacity(items * hops) }
     mutating func append(contentsOf other: InferredItems) { edges.append(contentsOf: other.edges) }
     func picking(_ indices: [Int]) -> InferredItems {
         var out = InferredItems(hops: hops)
-        out.edges.reserveCapacity(indices.count * hops)
-        for i in indices { out.edges.append(contentsOf: self[i]) }
+        let k = hops, n = count
+        out.edges = [Int32](unsafeUninitializedCapacity: indices.count * k) { buffer, initialized in
+            edges.withUnsafeBufferPointer { edges in
+                var o = 0
+                for i in indices {
+                    precondition(i >= 0 && i < n, "item index out of range")
+                    for d in 0..<k { buffer[o + d] = edges[i * k + d] }
+                    o += k
+                }
+            }
+            initialized = indices.count * k
+        }
         return out
     }
 }
@@ -123,42 +134,52 @@ public struct CompositionDataset: Sendable {
         struct Pass1 {
             var perHead: [Int] = []
             var iid: InferredItems, oodItems: InferredItems
-            var walks = 0, compositions = 0, mixed = 0
+            var compositions = 0, mixed = 0
+        }
+        // Relation-pair counts are sums, so each worker keeps one table (not one per part).
+        struct Worker {
+            var parts: [(Int, Pass1)] = []
             var pairs: [Int]
         }
-        let frozenGraph = graph, frozenOOD = ood
-        let first: [Pass1] = parallelMap(parts.count) { c in
-            var walker = CompositionWalker(graph: frozenGraph, hops: k, ood: frozenOOD)
-            var out = Pass1(iid: InferredItems(hops: k), oodItems: InferredItems(hops: k), pairs: densePairs ? [Int](repeating: 0, count: R * R) : [])
-            out.perHead.reserveCapacity(parts[c].count)
-            for h in parts[c] {
-                var count = 0
-                walker.forEach(head: Int32(h)) { e, cls in
-                    out.compositions += 1
-                    switch cls {
-                    case .mixed: out.mixed += 1
-                    case .allOOD: out.oodItems.append(e)
-                    case .allID:
-                        if coin(coinSeed, inputKey(frozenGraph, e, k), Int32(h)) < p {
-                            out.iid.append(e)
-                        } else {
-                            count += 1
-                            if densePairs {
-                                out.pairs[Int(frozenGraph.relations[Int(e[0])]) * R + Int(frozenGraph.relations[Int(e[k - 1])])] += 1
+        let frozenGraph = graph, frozenOOD = ood, functional = graph.isFunctional
+        let workers: [Worker] = graph.relations.withUnsafeBufferPointer { relations in
+            parallelWorkers(parts.count) { claim in
+                var walker = CompositionWalker(graph: frozenGraph, hops: k, ood: frozenOOD, functional: functional)
+                var worker = Worker(pairs: densePairs ? [Int](repeating: 0, count: R * R) : [])
+                while let c = claim() {
+                    var out = Pass1(iid: InferredItems(hops: k), oodItems: InferredItems(hops: k))
+                    out.perHead.reserveCapacity(parts[c].count)
+                    var coin = IIDCoin(seed: coinSeed, relations: relations, hops: k)
+                    for h in parts[c] {
+                        var count = 0
+                        walker.forEach(head: Int32(h)) { e, cls in
+                            out.compositions += 1
+                            switch cls {
+                            case .mixed: out.mixed += 1
+                            case .allOOD: out.oodItems.append(e)
+                            case .allID:
+                                if coin.value(e, head: Int32(h)) < p {
+                                    out.iid.append(e)
+                                } else {
+                                    count += 1
+                                    if densePairs { worker.pairs[Int(relations[Int(e[0])]) * R + Int(relations[Int(e[k - 1])])] += 1 }
+                                }
                             }
                         }
+                        out.perHead.append(count)
                     }
+                    worker.parts.append((c, out))
                 }
-                out.perHead.append(count)
+                return worker
             }
-            return out
         }
         progress?(0.5)
+        var first = [Pass1?](repeating: nil, count: parts.count)
+        for w in workers { for (c, part) in w.parts { first[c] = part } }
         var pool = CompositionPool()
         var iidAll = InferredItems(hops: k), oodAll = InferredItems(hops: k)
         var chunkStart = [Int](), headCandidates = [Int]()
-        var pairs: [Int]? = densePairs ? [Int](repeating: 0, count: R * R) : nil
-        for part in first {
+        for case let part? in first {
             chunkStart.append(pool.candidates)
             for c in part.perHead { pool.candidates += c }
             headCandidates.append(contentsOf: part.perHead)
@@ -166,8 +187,9 @@ public struct CompositionDataset: Sendable {
             pool.mixedDropped += part.mixed
             iidAll.append(contentsOf: part.iid)
             oodAll.append(contentsOf: part.oodItems)
-            if densePairs { for i in 0..<(R * R) { pairs![i] += part.pairs[i] } }
         }
+        var pairs: [Int]? = densePairs ? workers[0].pairs : nil
+        if densePairs { for w in workers.dropFirst() { for i in 0..<(R * R) { pairs![i] += w.pairs[i] } } }
         pool.walks = walkCount(graph, heads: 0..<graph.entityCount, hops: k)
         pool.testIID = iidAll.count
         pool.testOOD = oodAll.count
@@ -194,30 +216,34 @@ public struct CompositionDataset: Sendable {
         // output, not the closure.
         var sampleRNG = SeededRandom.stream(seed: options.seed, step: 3)
         let chosen = sampleRNG.sortedSample(take, of: pool.candidates)
-        let emitted: [InferredItems] = parallelMap(parts.count) { c in
-            var walker = CompositionWalker(graph: frozenGraph, hops: k, ood: frozenOOD)
-            var out = InferredItems(hops: k)
-            var ordinal = chunkStart[c]
-            var next = lowerBound(chosen, ordinal)
-            let end = c + 1 < chunkStart.count ? chunkStart[c + 1] : pool.candidates
-            guard next < chosen.count, chosen[next] < end else { return out }
-            for h in parts[c] {
-                walker.forEach(head: Int32(h)) { e, cls in
-                    guard cls == .allID, coin(coinSeed, inputKey(frozenGraph, e, k), Int32(h)) >= p else { return }
-                    if next < chosen.count && chosen[next] == ordinal {
-                        out.append(e)
-                        next += 1
+        let emitted: [InferredItems] = graph.relations.withUnsafeBufferPointer { relations in
+            parallelMap(parts.count) { c in
+                var walker = CompositionWalker(graph: frozenGraph, hops: k, ood: frozenOOD, functional: functional)
+                var out = InferredItems(hops: k)
+                var ordinal = chunkStart[c]
+                var next = lowerBound(chosen, ordinal)
+                var coin = IIDCoin(seed: coinSeed, relations: relations, hops: k)
+                let end = c + 1 < chunkStart.count ? chunkStart[c + 1] : pool.candidates
+                guard next < chosen.count, chosen[next] < end else { return out }
+                out.reserveCapacity(lowerBound(chosen, end) - next)
+                for h in parts[c] {
+                    walker.forEach(head: Int32(h)) { e, cls in
+                        guard cls == .allID, coin.value(e, head: Int32(h)) >= p else { return }
+                        if next < chosen.count && chosen[next] == ordinal {
+                            out.append(e)
+                            next += 1
+                        }
+                        ordinal += 1
                     }
-                    ordinal += 1
+                    if next >= chosen.count || chosen[next] >= end { break }
                 }
-                if next >= chosen.count || chosen[next] >= end { break }
+                return out
             }
-            return out
         }
         var train = InferredItems(hops: k)
         for part in emitted { train.append(contentsOf: part) }
         var order = Array(0..<train.count)
-        sampleRNG.shuffle(&order)
+        sampleRNG.shuffleIndices(&order)
         train = train.picking(order)
         let probeTrain = train.picking(probeRNG.choose(Array(0..<train.count), options.probeSize))
         progress?(1)
@@ -250,8 +276,8 @@ func lowerBound(_ a: [Int], _ x: Int) -> Int {
 
 /// The relations of a composition: its input without the head. The iid-test coin is drawn per
 /// input, so all answers of an ambiguous input land on the same side.
-@inline(__always) func inputKey(_ g: FactGraph, _ e: SIMD4<Int32>, _ k: Int) -> SIMD4<Int32> {
+@inline(__always) func inputKey(_ relations: UnsafeBufferPointer<Int32>, _ e: SIMD4<Int32>, _ k: Int) -> SIMD4<Int32> {
     var key = SIMD4<Int32>(repeating: -1)
-    for d in 0..<k { key[d] = g.relations[Int(e[d])] }
+    for d in 0..<k { key[d] = relations[Int(e[d])] }
     return key
 }

@@ -27,11 +27,12 @@ struct CompositionWalker {
     private var walks: [SIMD4<Int32>] = []
     private var classes: [UInt8] = []
 
-    init(graph: FactGraph, hops: Int, ood: [Bool]) {
+    /// `functional`: `graph.isFunctional`, when the caller knows it (it costs a pass over the facts).
+    init(graph: FactGraph, hops: Int, ood: [Bool], functional: Bool? = nil) {
         self.graph = graph
         self.hops = hops
         self.ood = ood
-        functional = graph.isFunctional
+        self.functional = functional ?? graph.isFunctional
     }
 
     /// Calls `body(edges, class)` for each composition of `head`, in a fixed order.

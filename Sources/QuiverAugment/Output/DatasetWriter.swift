@@ -11,6 +11,12 @@ enum Segment {
         case .inferred(let i, _): i.count
         }
     }
+
+    var type: String? {
+        switch self {
+        case .atomic(_, let t), .inferred(_, let t): t
+        }
+    }
 }
 
 /// Writes a composition dataset in Wang et al.'s layout: train.json, valid.json, test.json,
@@ -45,18 +51,26 @@ public struct DatasetWriter: Sendable {
          .inferred(dataset.probeTestOOD, type: "test_inferred_ood")]
     }
 
+    /// Writes every file, like `write(to:)`, while the self-checks run on another thread: they read
+    /// the same items from memory, so neither waits for the other.
+    public func writeChecked(to directory: String) throws -> SelfChecks {
+        let dataset = self.dataset
+        let checks = alongside { SelfChecks(dataset: dataset) }
+        let written = Result { try write(to: directory) }
+        let result = checks()
+        _ = try written.get()
+        return result
+    }
+
     /// Writes every file into `directory` (created if needed); returns the bytes written per file.
     @discardableResult
     public func write(to directory: String) throws -> [String: Int] {
         try makeDirectory(directory)
         let g = dataset.graph
-        let entityTokens = TokenTable(prefix: "<e_", count: g.entityCount)
-        let relationTokens = TokenTable(prefix: "<r_", count: g.relationCount)
         var sizes: [String: Int] = [:]
         let files: [(String, [Segment])] = [("train", trainSegments), ("valid", validSegments), ("test", testSegments)]
-        for (name, segments) in files {
-            sizes[name + ".json"] = try writeJSON(directory + "/" + name + ".json", segments, entityTokens, relationTokens)
-        }
+        let written = try writeJSON(files.map { (directory + "/" + $0.0 + ".json", $0.1) })
+        for (i, (name, _)) in files.enumerated() { sizes[name + ".json"] = written[i] }
         var vocab: [UInt8] = [0x5B]
         for (i, t) in vocabulary.enumerated() {
             if i > 0 { vocab.put(", ") }
@@ -93,60 +107,60 @@ public struct DatasetWriter: Sendable {
         try sink.close()
     }
 
-    /// Items are formatted in parallel chunks and written in order.
-    private func writeJSON(_ path: String, _ segments: [Segment], _ ent: TokenTable, _ rel: TokenTable) throws -> Int {
-        let g = dataset.graph
-        let pieces = pieces(of: segments)
-        let buffers: [[UInt8]] = parallelMap(pieces.count) { p in
-            let (s, range) = pieces[p]
-            var out: [UInt8] = []
-            out.reserveCapacity(range.count * 80)
-            let heads = g.heads, relations = g.relations, tails = g.tails
-            var input: [UInt8] = []
-            func item(tail: Int32, type: String?) {
-                out.put("{\"input_text\": \"")
-                out.append(contentsOf: input)
-                out.put("\", \"target_text\": \"")
-                out.append(contentsOf: input)
-                ent.append(Int(tail), to: &out)
-                out.put("</a>\"")
-                if let type { out.put(", \"type\": "); out.put(jsonString: type) }
-                out.put("}, ")
+    /// train.json, valid.json and test.json together: item sizes are counted first, so every piece
+    /// of every file knows its offset; the pieces are then formatted in parallel, each worker into one
+    /// reused buffer, and written in place with `pwrite`. Returns the bytes of each file.
+    private func writeJSON(_ files: [(path: String, segments: [Segment])]) throws -> [Int] {
+        let formatter = ItemFormatter(graph: dataset.graph)
+        struct Piece { var file: Int; var segment: Segment; var range: Range<Int>; var type: [UInt8] }
+        var pieces: [Piece] = []
+        for (f, file) in files.enumerated() {
+            for (s, range) in self.pieces(of: file.segments) {
+                let segment = file.segments[s]
+                var type: [UInt8] = []
+                if let t = segment.type { type.put(", \"type\": "); type.put(jsonString: t) }
+                pieces.append(Piece(file: f, segment: segment, range: range, type: type))
             }
-            switch segments[s] {
-            case .atomic(let facts, let type):
-                for i in range {
-                    let f = Int(facts[i])
-                    input.removeAll(keepingCapacity: true)
-                    ent.append(Int(heads[f]), to: &input)
-                    rel.append(Int(relations[f]), to: &input)
-                    item(tail: tails[f], type: type)
-                }
-            case .inferred(let items, let type):
-                let k = items.hops
-                items.edges.withUnsafeBufferPointer { edges in
-                    for i in range {
-                        input.removeAll(keepingCapacity: true)
-                        ent.append(Int(heads[Int(edges[i * k])]), to: &input)
-                        for d in 0..<k { rel.append(Int(relations[Int(edges[i * k + d])]), to: &input) }
-                        item(tail: tails[Int(edges[i * k + k - 1])], type: type)
-                    }
-                }
+        }
+        let sizes = parallelMap(pieces.count) { p in formatter.size(of: pieces[p].segment, pieces[p].range, type: pieces[p].type) }
+        // Offsets after each file's "["; the file's last piece leaves out its final ", ".
+        var offsets = [Int](repeating: 0, count: pieces.count), ends = [Int](repeating: 1, count: files.count)
+        var lastPiece = [Int?](repeating: nil, count: files.count)
+        for (p, piece) in pieces.enumerated() {
+            offsets[p] = ends[piece.file]
+            ends[piece.file] += sizes[p]
+            lastPiece[piece.file] = p
+        }
+        let totals = (0..<files.count).map { lastPiece[$0] == nil ? 2 : ends[$0] - 2 + 1 }
+        let sinks = try files.map { try PositionalSink(path: $0.path) }
+        var failure: Error?
+        do {
+            for (f, sink) in sinks.enumerated() {
+                try sink.write([0x5B], at: 0)
+                try sink.write([0x5D], at: totals[f] - 1)
             }
-            return out
+            let capacity = (sizes.max() ?? 0) + ItemFormatter.slack
+            let errors: [Error?] = parallelWorkers(pieces.count) { claim in
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+                defer { buffer.deallocate() }
+                while let p = claim() {
+                    let piece = pieces[p]
+                    let written = formatter.format(piece.segment, piece.range, type: piece.type, into: buffer)
+                    precondition(written == sizes[p], "item size miscounted")
+                    let count = lastPiece[piece.file] == p ? written - 2 : written
+                    do { try sinks[piece.file].write(UnsafeRawBufferPointer(start: buffer, count: count), at: offsets[p]) } catch { return error }
+                }
+                return nil
+            }
+            if let e = errors.compactMap({ $0 }).first { throw e }
+        } catch {
+            failure = error
         }
-        let sink = try FileSink(path: path)
-        try sink.write([0x5B])
-        var total = 1
-        let last = buffers.lastIndex { !$0.isEmpty }
-        for (i, var b) in buffers.enumerated() where !b.isEmpty {
-            if i == last { b.removeLast(2) }   // the final ", "
-            try sink.write(b)
-            total += b.count
+        for sink in sinks {
+            do { try sink.close() } catch { failure = failure ?? error }
         }
-        try sink.write([0x5D])
-        try sink.close()
-        return total + 1
+        if let failure { throw failure }
+        return totals
     }
 
     private func writeJSONL(_ path: String, split: String, _ segments: [Segment]) throws -> Int {
@@ -207,28 +221,5 @@ public struct DatasetWriter: Sendable {
             for r in chunks(seg.count, parts: max(1, seg.count / 20_000)) { out.append((s, r)) }
         }
         return out
-    }
-}
-
-/// `<e_0>`, `<e_1>`, … as one byte buffer with offsets: appending a token copies bytes without
-/// touching reference counts.
-struct TokenTable: Sendable {
-    let bytes: [UInt8]
-    let offsets: [Int]
-
-    init(prefix: String, count: Int) {
-        var b: [UInt8] = [], o = [0]
-        for i in 0..<count {
-            b.append(contentsOf: prefix.utf8)
-            b.put(int: i)
-            b.append(0x3E)
-            o.append(b.count)
-        }
-        bytes = b
-        offsets = o
-    }
-
-    @inline(__always) func append(_ i: Int, to out: inout [UInt8]) {
-        bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[offsets[i] ..< offsets[i + 1]])) }
     }
 }
