@@ -54,6 +54,11 @@ public struct AugmentRequest: Sendable {
         if synthetic && (targetPhiR != nil || targetPhi != nil || intoGraph != nil) {
             throw Failure(description: "--target-phi-r, --target-phi and --into-graph need a stored GRAPH", isUsage: true)
         }
+        if (targetPhiR != nil || targetPhi != nil) && hops != 2 {
+            throw Failure(description: "--target-phi-r and --target-phi raise 2-hop phi_r; with --hops \(hops) the dataset's phi_r would not be "
+                          + "the one targeted. Augment with --hops 2 (and --into-graph NAME), then build the \(hops)-hop dataset from that graph",
+                          isUsage: true)
+        }
         if intoGraph != nil && targetPhiR == nil && targetPhi == nil && !chainRules {
             throw Failure(description: "--into-graph stores an augmented graph: give --target-phi-r or --target-phi (or allow chain rules)", isUsage: true)
         }

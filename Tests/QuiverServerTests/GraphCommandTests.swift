@@ -203,6 +203,9 @@ import Testing
                 #expect(served != nil && served == FileManager.default.contents(atPath: exportDir + "/direct/" + file), "\(file)")
             }
             #expect(c.command("AUGMENT", "SYNTHETIC", "OUT", "../escape")?.text?.hasPrefix("WRONGARGS") == true)
+            // Raising phi_r is a 2-hop procedure: a k-hop target is refused rather than missed silently.
+            let k3 = c.command("AUGMENT", "somegraph", "OUT", "k3", "HOPS", "3", "TARGET-PHI-R", "5")?.text
+            #expect(k3?.hasPrefix("WRONGARGS") == true && k3?.contains("2-hop phi_r") == true, "\(k3 ?? "nil")")
         }
         try await withServer(store: store) { port in
             let c = try TestClient(port: port)
