@@ -21,33 +21,53 @@ struct Adjacency: Sendable {
     /// Groups edges by row with one counting pass, carrying a (relation, column) key packed in 64
     /// bits, then sorts each row's keys in place: insertion sort for the many short rows, a radix
     /// sort for long ones (the hubs of a power-law graph). Both sorts are stable.
-    init(rows: [Int32], relations: [Int32], columns: [Int32], nodeCount n: Int, relationCount: Int) {
+    ///
+    /// Rows and columns are node numbers that `nodeMap` turns into dense ids, and relations
+    /// numbers that `relationMap` does: renumbering as the edges are grouped saves writing (and
+    /// faulting in) renumbered copies of the edge arrays first.
+    init(
+        rows: [Int32], relations: [Int32], columns: [Int32], nodeMap: [Int32], relationMap: [Int32],
+        relationCount: Int
+    ) {
         let m = rows.count
+        let n = nodeMap.count
         let columnBits = UInt64(Int.bitWidth - max(n - 1, 0).leadingZeroBitCount)
         let relationBits = UInt64(Int.bitWidth - max(relationCount - 1, 0).leadingZeroBitCount)
         var offsets = [Int](repeating: 0, count: n + 1)
         var keys = [UInt64](repeating: 0, count: m)
         var edges = [Int32](repeating: 0, count: m)
-        rows.withUnsafeBufferPointer { rows in
-            relations.withUnsafeBufferPointer { relations in
-                columns.withUnsafeBufferPointer { columns in
-                    offsets.withUnsafeMutableBufferPointer { offsets in
-                        for i in 0..<m { offsets[Int(rows[i]) + 1] += 1 }
-                        for u in 0..<n { offsets[u + 1] += offsets[u] }
-                        var next = [Int](offsets.dropLast())
-                        keys.withUnsafeMutableBufferPointer { keys in
-                            edges.withUnsafeMutableBufferPointer { edges in
-                                next.withUnsafeMutableBufferPointer { next in
-                                    for i in 0..<m {
-                                        let u = Int(rows[i])
-                                        let pos = next[u]
-                                        next[u] = pos + 1
-                                        keys[pos] = UInt64(UInt32(bitPattern: relations[i])) << columnBits
-                                            | UInt64(UInt32(bitPattern: columns[i]))
-                                        edges[pos] = Int32(truncatingIfNeeded: i)
+        nodeMap.withUnsafeBufferPointer { nodeMap in
+            relationMap.withUnsafeBufferPointer { relationMap in
+                rows.withUnsafeBufferPointer { rows in
+                    relations.withUnsafeBufferPointer { relations in
+                        columns.withUnsafeBufferPointer { columns in
+                            offsets.withUnsafeMutableBufferPointer { offsets in
+                                // Counted by node number (a sequential pass), then moved to dense ids.
+                                var counts = [Int](repeating: 0, count: n)
+                                counts.withUnsafeMutableBufferPointer { counts in
+                                    for i in 0..<m { counts[Int(rows[i])] += 1 }
+                                    for f in 0..<n { offsets[Int(nodeMap[f]) + 1] = counts[f] }
+                                }
+                                for u in 0..<n { offsets[u + 1] += offsets[u] }
+                                var next = [Int](offsets.dropLast())
+                                keys.withUnsafeMutableBufferPointer { keys in
+                                    edges.withUnsafeMutableBufferPointer { edges in
+                                        next.withUnsafeMutableBufferPointer { next in
+                                            for i in 0..<m {
+                                                let u = Int(nodeMap[Int(rows[i])])
+                                                let pos = next[u]
+                                                next[u] = pos + 1
+                                                let relation = UInt32(bitPattern: relationMap[Int(relations[i])])
+                                                let column = UInt32(bitPattern: nodeMap[Int(columns[i])])
+                                                keys[pos] = UInt64(relation) << columnBits | UInt64(column)
+                                                edges[pos] = Int32(truncatingIfNeeded: i)
+                                            }
+                                        }
+                                        sortRows(
+                                            keys: keys, edges: edges, offsets: offsets,
+                                            keyBits: Int(columnBits + relationBits))
                                     }
                                 }
-                                sortRows(keys: keys, edges: edges, offsets: offsets, keyBits: Int(columnBits + relationBits))
                             }
                         }
                     }

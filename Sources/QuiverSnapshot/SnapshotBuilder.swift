@@ -136,15 +136,8 @@ public struct SnapshotBuilder: Sendable {
         for (dense, first) in relOrder.enumerated() { relRemap[first] = Int32(dense) }
         let relKeys = relOrder.map { relSeen[$0] }
 
-        // Subjects and objects renumbered on two threads.
-        nonisolated(unsafe) var ds: [Int32] = [], dobj: [Int32] = []
-        let fs = self.fs, fo = self.fo, finalRemap = remap
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            let source = k == 0 ? fs : fo
-            let mapped = finalRemap.withUnsafeBufferPointer { remap in source.map { remap[Int($0)] } }
-            if k == 0 { ds = mapped } else { dobj = mapped }
-        }
-        let dp = fp.map { relRemap[Int($0)] }
+        // The edges keep their first-seen numbers; `Adjacency` renumbers them as it groups them.
+        let fs = self.fs, fo = self.fo, fp = self.fp, nodeMap = remap, relationMap = relRemap
         clock.mark("renumber")
 
         let smallIndex = self.termIndex, smallList = self.termList, bulkIDs = self.bulkIDs, bulkTerms = self.bulkTerms
@@ -178,7 +171,9 @@ public struct SnapshotBuilder: Sendable {
         nonisolated(unsafe) var nodeTerms: [Term] = [], relationTerms: [Term] = []
         DispatchQueue.concurrentPerform(iterations: 3) { k in
             if k == 0 {
-                forward = Adjacency(rows: ds, relations: dp, columns: dobj, nodeCount: n, relationCount: relationCount)
+                forward = Adjacency(
+                    rows: fs, relations: fp, columns: fo, nodeMap: nodeMap, relationMap: relationMap,
+                    relationCount: relationCount)
                 clock.mark("forward order")
                 let order = forward.edges
                 provenance = order.gather(edgeProvenance)
@@ -191,7 +186,9 @@ public struct SnapshotBuilder: Sendable {
                 }
                 clock.mark("forward arrays")
             } else if k == 1 {
-                reverse = Adjacency(rows: dobj, relations: dp, columns: ds, nodeCount: n, relationCount: relationCount)
+                reverse = Adjacency(
+                    rows: fo, relations: fp, columns: fs, nodeMap: nodeMap, relationMap: relationMap,
+                    relationCount: relationCount)
                 clock.mark("reverse order")
             } else {
                 (nodeTerms, relationTerms) = names(nodeKeys, relKeys)

@@ -19,7 +19,7 @@ public struct SnapshotLoader: Sendable {
         let pipeline = EdgePipeline(builder: SnapshotBuilder(graph: name, expectedEdges: expected))
         let read: (graph: GraphInfo, termIDs: [Int64], terms: [Term])
         do {
-            read = try store.readGraphForSnapshot(name) { rows in pipeline.push(rows) }
+            read = try store.readGraphForSnapshot(name) { rows in pipeline.push(&rows) }
         } catch {
             _ = pipeline.finish()
             throw error
@@ -34,10 +34,12 @@ public struct SnapshotLoader: Sendable {
     }
 }
 
-/// Feeds batches to a `SnapshotBuilder` on a thread of its own; at most four batches wait.
+/// Feeds batches to a `SnapshotBuilder` on a thread of its own; at most four batches wait. Numbered
+/// batches are emptied and handed back to the readers, so a build reuses a few batches' storage.
 final class EdgePipeline: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [TripleRows] = []
+    private var spare: [TripleRows] = []
     private var closed = false
     private var done = false
     private var builder: SnapshotBuilder
@@ -49,10 +51,12 @@ final class EdgePipeline: @unchecked Sendable {
         thread.start()
     }
 
-    func push(_ batch: TripleRows) {
+    /// Queues `batch` and leaves an empty one in its place.
+    func push(_ batch: inout TripleRows) {
         condition.lock()
         while queue.count >= 4 { condition.wait() }
         queue.append(batch)
+        batch = spare.popLast() ?? TripleRows()
         condition.broadcast()
         condition.unlock()
     }
@@ -78,10 +82,14 @@ final class EdgePipeline: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let batch = queue.removeFirst()
+            var batch = queue.removeFirst()
             condition.broadcast()
             condition.unlock()
             builder.addEdges(s: batch.s, p: batch.p, o: batch.o, provenance: batch.provenance, split: batch.split)
+            batch.removeAll()
+            condition.lock()
+            spare.append(batch)
+            condition.unlock()
         }
     }
 }

@@ -64,6 +64,15 @@ public struct TripleRows: Sendable {
         provenance.reserveCapacity(Self.capacity)
         split.reserveCapacity(Self.capacity)
     }
+
+    /// Empties the batch, keeping its storage for the next rows.
+    public mutating func removeAll() {
+        s.removeAll(keepingCapacity: true)
+        p.removeAll(keepingCapacity: true)
+        o.removeAll(keepingCapacity: true)
+        provenance.removeAll(keepingCapacity: true)
+        split.removeAll(keepingCapacity: true)
+    }
 }
 
 extension Store {
@@ -71,9 +80,11 @@ extension Store {
     /// on a connection and thread of its own, and the dictionary on one more; all of them share one
     /// exported database snapshot, under a share lock on the graph's row (so no write or drop of
     /// the graph commits meanwhile). `onRows` is called from several threads at once with batches
-    /// of up to 64K rows. Returns the dictionary (ids and terms, in no particular order).
+    /// of up to 64K rows; it takes the batch and leaves an empty one in its place (a used one
+    /// emptied with `removeAll()`, so that its storage is filled again rather than allocated and
+    /// faulted in afresh). Returns the dictionary (ids and terms, in no particular order).
     public func readGraphForSnapshot(
-        _ name: String, parts: Int = 2, onRows: @escaping @Sendable (TripleRows) -> Void
+        _ name: String, parts: Int = 2, onRows: @escaping @Sendable (inout TripleRows) -> Void
     ) throws -> (graph: GraphInfo, termIDs: [Int64], terms: [Term]) {
         try withConnection { conn in
             // Read committed: with the graph row's share lock no write to this graph can commit,
@@ -127,7 +138,7 @@ extension Store {
                     try decoder.feed(chunk, into: &rows, onFull: onRows)
                 }
                 try decoder.finish()
-                if rows.count > 0 { onRows(rows) }
+                if rows.count > 0 { onRows(&rows) }
             }
             var sideReads: [(Thread, DictionaryRead)] = []
             for range in ranges.dropFirst() {
@@ -182,9 +193,10 @@ struct TripleCopyDecoder {
     private var headerDone = false
     private(set) var isFinished = false
 
-    /// Decodes `chunk` into `rows`, handing `rows` to `onFull` whenever it reaches capacity.
+    /// Decodes `chunk` into `rows`, handing `rows` to `onFull` whenever it reaches capacity
+    /// (`onFull` leaves an empty batch in its place).
     mutating func feed(
-        _ chunk: UnsafeRawBufferPointer, into rows: inout TripleRows, onFull: (TripleRows) -> Void
+        _ chunk: UnsafeRawBufferPointer, into rows: inout TripleRows, onFull: (inout TripleRows) -> Void
     ) throws {
         if pending.isEmpty {
             let consumed = try decode(chunk, into: &rows, onFull: onFull)
@@ -204,7 +216,7 @@ struct TripleCopyDecoder {
     }
 
     private mutating func decode(
-        _ bytes: UnsafeRawBufferPointer, into rows: inout TripleRows, onFull: (TripleRows) -> Void
+        _ bytes: UnsafeRawBufferPointer, into rows: inout TripleRows, onFull: (inout TripleRows) -> Void
     ) throws -> Int {
         @inline(__always) func read<T: FixedWidthInteger>(_: T.Type, _ at: Int) -> T {
             T(bigEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
@@ -244,10 +256,7 @@ struct TripleCopyDecoder {
             rows.provenance.append(UInt8(truncatingIfNeeded: labels >> 2))
             rows.split.append(Int8(truncatingIfNeeded: (labels & 3) - 1))
             offset += Self.rowSize
-            if rows.count == TripleRows.capacity {
-                onFull(rows)
-                rows = TripleRows()
-            }
+            if rows.count == TripleRows.capacity { onFull(&rows) }
         }
         return offset
     }
