@@ -16,7 +16,7 @@
 # PostgreSQL recursive CTE bounded to 6 hops (simple paths, stops at the first hit) over the graph's
 # triples_g<ID> partition in Quiver's own cluster (jit off), on the first 20 pairs at ≤ 6 hops.
 # All systems follow edges subject -> object.
-# Usage: Benchmarks/paths.sh [--pairs N] [--only small|large] [--cte-pairs N] [--cte-timeout S]
+# Usage: [QUIVER_BIN=path/to/quiver] Benchmarks/paths.sh [--pairs N] [--only small|large] [--cte-pairs N] [--cte-timeout S]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npairs=200; only=""; cte_pairs=20; cte_timeout=20; via='.*/r1/.*'
@@ -30,8 +30,13 @@ done
 python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 python3 -c "import networkx" 2>/dev/null || python3 -m pip install -q networkx
 python3 -c "import igraph" 2>/dev/null || python3 -m pip install -q igraph
-[[ -x .build/release/quiver ]] || swift build -c release --product quiver
-Q=$PWD/.build/release/quiver
+# QUIVER_BIN: the quiver binary to measure (default .build/release/quiver, built when missing).
+if [[ -n ${QUIVER_BIN:-} ]]; then
+  Q=$(realpath "$QUIVER_BIN")
+else
+  [[ -x .build/release/quiver ]] || swift build -c release --product quiver
+  Q=$PWD/.build/release/quiver
+fi
 data=bench-data; mkdir -p "$data"
 dir=$data/quiver-data-paths
 $Q db stop --data-dir "$dir" >/dev/null 2>&1 || true

@@ -19,6 +19,16 @@ public struct PathEngine: Sendable {
     public let maxHopsCeiling: Int
     /// Bit `p` set when some edge has provenance `p`.
     let presentProvenances: UInt32
+    /// The provenance of each entry of the in-edge arrays (`provenance[inEdges[i]]`), so that the
+    /// plain search filters in-edges as cheaply as out-edges; empty when every edge is asserted.
+    let inProvenance: [UInt8]
+    /// Name lookup in one or two cache misses.
+    let nodeIndex: NodeIndex
+    /// `StepAutomaton.anyStep` for each direction (in `Direction.allCases` order), no exclusions.
+    let anyStepAutomata: [StepAutomaton]
+    /// Whether queries without an expression or exclusions take `PlainSearch` (tests turn it off
+    /// to hold it to the general search's answers).
+    var plainSearchEnabled = true
 
     public init(snapshot: CSRSnapshot, inverses: [String: String] = [:], maxHopsCeiling: Int = 16) {
         self.snapshot = snapshot
@@ -31,6 +41,16 @@ public struct PathEngine: Sendable {
             for i in 0..<32 where seen[i] { mask |= 1 << UInt32(i) }
         }
         presentProvenances = mask
+        if mask & ~(1 << UInt32(Provenance.asserted.rawValue)) != 0 {
+            inProvenance = snapshot.inEdges.map { snapshot.provenance[Int($0)] }
+        } else {
+            inProvenance = []
+        }
+        nodeIndex = NodeIndex(sortedIDs: snapshot.nodeTermIDs)
+        HugePages.advise(snapshot)
+        anyStepAutomata = Direction.allCases.map {
+            StepAutomaton.anyStep(relationCount: snapshot.relationCount, direction: $0, excluded: [])
+        }
     }
 
     /// The inverse names an ontology adds to a snapshot: for each `owl:inverseOf` pair with one side
@@ -53,7 +73,7 @@ public struct PathEngine: Sendable {
 
     /// The node named `name`, or an error naming it with close names.
     public func node(named name: String) throws -> Int32 {
-        if let n = snapshot.node(named: name) { return n }
+        if let n = nodeIndex.node(named: name, in: snapshot) { return n }
         throw PathError.unknownNode(name, suggestions: closeNames(to: name, in: snapshot.nodeNames))
     }
 
@@ -101,6 +121,12 @@ public struct PathEngine: Sendable {
         let expression = try via.map(PathExpression.parse)
         if mode == .kShortest && k < 1 { throw PathError.invalidArgument("-k must be at least 1, not \(k)") }
         if options.limit < 0 { throw PathError.invalidArgument("--limit must not be negative") }
+        if mode == .shortest && expression == nil, let plain = try plainQuery(options) {
+            return withPlainSearch(plain, options: options, scratch: scratch) { search in
+                let (path, reason) = search.shortest(from: s, to: t, maxHops: plain.maxHops)
+                return PathResult(paths: path.map { [$0] } ?? [], reason: reason, stats: search.stats)
+            }
+        }
         let plan = try makePlan(options: options, expression: expression, endpoints: [s, t])
         if plan.automaton.isEmpty { return PathResult(paths: [], reason: nil, stats: SearchStats()) }
         return withSearcher(plan, options: options, scratch: scratch) { searcher in
@@ -138,20 +164,33 @@ public struct PathEngine: Sendable {
     ) throws -> ReachResult {
         let s = try node(named: from)
         let expression = try via.map(PathExpression.parse)
+        if expression == nil, let plain = try plainQuery(options) {
+            return withPlainSearch(plain, options: options, scratch: scratch) { search in
+                let (total, found, reason) = search.reach(from: s, maxHops: plain.maxHops, collect: !countOnly)
+                if countOnly { return ReachResult(endpoints: [], total: total, reason: reason, stats: search.stats) }
+                return reachResult(found, reason: reason, limit: options.limit, stats: search.stats)
+            }
+        }
         let plan = try makePlan(options: options, expression: expression, endpoints: [s])
         if plan.automaton.isEmpty { return ReachResult(endpoints: [], total: 0, reason: nil, stats: SearchStats()) }
         return withSearcher(plan, options: options, scratch: scratch) { searcher in
-            var (found, reason) = searcher.reach(from: s, maxHops: plan.maxHops, includeSource: expression != nil)
+            let (found, reason) = searcher.reach(from: s, maxHops: plan.maxHops, includeSource: expression != nil)
             if countOnly { return ReachResult(endpoints: [], total: found.count, reason: reason, stats: searcher.stats) }
-            let order = PathOrder(snapshot)
-            found.sort { $0.distance != $1.distance ? $0.distance < $1.distance : order.compareNodes($0.node, $1.node) < 0 }
-            let total = found.count
-            if found.count > options.limit {
-                found.removeLast(found.count - options.limit)
-                reason = reason ?? .limit
-            }
-            return ReachResult(endpoints: found, total: total, reason: reason, stats: searcher.stats)
+            return reachResult(found, reason: reason, limit: options.limit, stats: searcher.stats)
         }
+    }
+
+    /// Endpoints by distance then name, at most `limit` of them.
+    private func reachResult(_ found: [Reached], reason: TruncationReason?, limit: Int, stats: SearchStats) -> ReachResult {
+        var found = found, reason = reason
+        let order = PathOrder(snapshot)
+        found.sort { $0.distance != $1.distance ? $0.distance < $1.distance : order.compareNodes($0.node, $1.node) < 0 }
+        let total = found.count
+        if found.count > limit {
+            found.removeLast(found.count - limit)
+            reason = reason ?? .limit
+        }
+        return ReachResult(endpoints: found, total: total, reason: reason, stats: stats)
     }
 
     /// Composition: every tail `t` with a walk `head -R1-> b1 -R2-> … -Rk-> t`, each with its bridge
@@ -193,10 +232,43 @@ public struct PathEngine: Sendable {
 
     // MARK: Plumbing
 
-    func makePlan(options: PathOptions, expression: PathExpression?, endpoints: [Int32], hopsNeeded: Int? = nil) throws -> QueryPlan {
-        let maxHops = hopsNeeded ?? options.maxHops ?? maxHopsCeiling
+    func checkedMaxHops(_ requested: Int?) throws -> Int {
+        let maxHops = requested ?? maxHopsCeiling
         if maxHops > maxHopsCeiling { throw PathError.maxHopsAboveCeiling(requested: maxHops, ceiling: maxHopsCeiling) }
         if maxHops < 0 { throw PathError.invalidArgument("--max-hops must not be negative") }
+        return maxHops
+    }
+
+    /// A query `PlainSearch` can answer: no exclusions, and step codes (`index << 1`) that fit in
+    /// 32 bits. Nil otherwise (the general search answers it).
+    func plainQuery(_ options: PathOptions) throws -> PlainQuery? {
+        guard plainSearchEnabled, options.excludedRelations.isEmpty, options.excludedNodes.isEmpty,
+              snapshot.edgeCount < 1 << 30 else { return nil }
+        let maxHops = try checkedMaxHops(options.maxHops)
+        var mask: UInt32 = 0
+        for p in options.provenances { mask |= 1 << UInt32(p.rawValue) }
+        // Without `inProvenance` (every edge asserted) only a filter that keeps asserted edges is free.
+        let check = presentProvenances & ~mask != 0
+        if check && inProvenance.isEmpty && snapshot.edgeCount > 0 { return nil }
+        return PlainQuery(direction: options.direction, maxHops: maxHops, provenanceMask: mask,
+                          checkProvenance: check)
+    }
+
+    func withPlainSearch<R>(_ query: PlainQuery, options: PathOptions, scratch: SearchScratch?, _ body: (inout PlainSearch) -> R) -> R {
+        let buffers = scratch?.plainBuffers(nodeCount: snapshot.nodeCount) ?? PlainBuffers(nodeCount: snapshot.nodeCount)
+        return PlainGraph.with(
+            snapshot, inProvenance: inProvenance, direction: query.direction, mask: query.provenanceMask,
+            checkProvenance: query.checkProvenance
+        ) { graph in
+            var search = PlainSearch(
+                graph: graph, buffers: buffers, budget: Budget(timeout: options.timeout, token: options.cancellation),
+                maxFrontier: options.maxFrontier)
+            return body(&search)
+        }
+    }
+
+    func makePlan(options: PathOptions, expression: PathExpression?, endpoints: [Int32], hopsNeeded: Int? = nil) throws -> QueryPlan {
+        let maxHops = try checkedMaxHops(hopsNeeded ?? options.maxHops)
         var excludedRelations: Set<Int32> = []
         for name in options.excludedRelations {
             excludedRelations.insert(try relation(named: name).relation)
@@ -213,6 +285,8 @@ public struct PathEngine: Sendable {
         if let expression {
             automaton = try StepAutomaton.compile(
                 expression, snapshot: snapshot, inverses: inverses, direction: options.direction, excluded: excludedRelations)
+        } else if excludedRelations.isEmpty, let i = Direction.allCases.firstIndex(of: options.direction) {
+            automaton = anyStepAutomata[i]
         } else {
             automaton = StepAutomaton.anyStep(relationCount: snapshot.relationCount, direction: options.direction, excluded: excludedRelations)
         }

@@ -117,8 +117,32 @@ public final class SearchScratch {
     var arrays = Pool<StampedArray>()
     var bits = Pool<VisitedBits>()
     var links = Pool<ParentLinks>()
+    private var plain: PlainBuffers?
 
     public init() {}
+
+    /// Allocates now, and touches, the buffers that queries without a path expression on
+    /// `engine` use, so that the first query does not pay for them (a batch or a server worker
+    /// calls this once, before its first query).
+    public func reserve(for engine: PathEngine) {
+        let n = engine.snapshot.nodeCount
+        plainBuffers(nodeCount: n).touchAll()
+        var a = arrays.take(3), b = bits.take(2), l = links.take(2)
+        for i in a.indices { a[i].reset(size: n) }
+        for i in b.indices { b[i].reset(size: n) }
+        for i in l.indices { l[i].reset(size: n) }
+        arrays.give(a)
+        bits.give(b)
+        links.give(l)
+    }
+
+    /// `PlainSearch`'s buffers, for graphs of up to `nodeCount` nodes.
+    func plainBuffers(nodeCount: Int) -> PlainBuffers {
+        if let plain, plain.nodeCount >= nodeCount { return plain }
+        let made = PlainBuffers(nodeCount: nodeCount)
+        plain = made
+        return made
+    }
 }
 
 /// Buffers kept between queries: `take` hands out `count` of them (making new ones as needed),

@@ -179,6 +179,7 @@ struct PathsCommand: ParsableCommand {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIError(message: "cannot read \(file)") }
         let engine = try search.engine(graph: graph, store: store)
         let scratch = SearchScratch()
+        scratch.reserve(for: engine)
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty { continue }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
@@ -244,6 +245,7 @@ struct Reach: ParsableCommand {
         let options = try search.pathOptions()
         let engine = try search.engine(graph: graph, store: store)
         let scratch = SearchScratch()
+        scratch.reserve(for: engine)
         for line in text.split(separator: "\n") where !line.isEmpty {
             let a = String(line)
             let start = DispatchTime.now().uptimeNanoseconds
