@@ -137,12 +137,7 @@ import Testing
             let started = try #require(c.command("TRAIN", g, "MODEL", "complex", "NAME", "ring", "DIM", "8", "EPOCHS", "20",
                                                  "VALIDATE-EVERY", "5", "SEED", "3", "THREADS", "1")).dictionary
             let id = try #require(started["job"]?.text)
-            var status: [String: RESPValue] = [:]
-            for _ in 0 ..< 1200 {
-                status = try #require(c.command("JOB", "STATUS", id)).dictionary
-                if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let status = try await finishedJob(c, id, polls: 1200)
             #expect(status["state"] == .bulk("done"), "\(status)")
             let snapshot = try SnapshotLoader(store: store).build(graph: g)
             let loaded = try ModelService.load(store: store, snapshot: snapshot, name: "ring")
@@ -182,12 +177,7 @@ import Testing
                 "AUGMENT", "SYNTHETIC", "OUT", "syn", "ENTITIES", "100", "RELATIONS", "10", "OUT-DEGREE", "4",
                 "PHI", "2", "SEED", "7", "PROBE-SIZE", "50")).dictionary
             let id = try #require(startedOK["job"]?.text)
-            var status: [String: RESPValue] = [:]
-            for _ in 0..<600 {
-                status = try #require(c.command("JOB", "STATUS", id)).dictionary
-                if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let status = try await finishedJob(c, id, polls: 600)
             #expect(status["state"] == .bulk("done"), "\(status)")
             var direct = AugmentRequest(graph: nil, out: exportDir + "/direct")
             direct.synthetic = true
@@ -250,12 +240,7 @@ import Testing
             let started = try #require(c.command("LOAD", g, "FORMAT", "tsv", payload)).dictionary
             let id = try #require(started["job"]?.text)
             #expect(c.command("JOB", "CANCEL", id) == .ok)
-            var status: [String: RESPValue] = [:]
-            for _ in 0..<600 {
-                status = try #require(c.command("JOB", "STATUS", id)).dictionary
-                if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let status = try await finishedJob(c, id, polls: 600)
             #expect(status["state"] == .bulk("cancelled"), "\(status)")
             #expect(c.command("STATS", g)?.text?.hasPrefix("NOGRAPH") == true)
             #expect(try store.graph(named: g) == nil)
@@ -269,12 +254,7 @@ import Testing
             let payload = (0..<20_000).map { "n\($0)\tnext\tn\($0 + 1)\n" }.joined()
             let started = try #require(c.command("LOAD", g, "FORMAT", "tsv", payload)).dictionary
             let id = try #require(started["job"]?.text)
-            var status: [String: RESPValue] = [:]
-            for _ in 0..<600 {
-                status = try #require(c.command("JOB", "STATUS", id)).dictionary
-                if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let status = try await finishedJob(c, id, polls: 600)
             #expect(status["state"] == .bulk("done"), "\(status)")
             #expect(status["result"]?.dictionary["new"] == .integer(20_000))
             #expect(c.command("JOB", "STATUS", "999999")?.text?.hasPrefix("NOJOB") == true)
@@ -377,3 +357,13 @@ extension Store {
     }
 }
 
+/// JOB STATUS of `id` once the job is neither queued nor running (or after `polls` tries 50 ms apart).
+func finishedJob(_ c: TestClient, _ id: String, polls: Int) async throws -> [String: RESPValue] {
+    var status: [String: RESPValue] = [:]
+    for _ in 0 ..< polls {
+        status = try #require(c.command("JOB", "STATUS", id)).dictionary
+        if status["state"]?.text != "running" && status["state"]?.text != "queued" { break }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return status
+}
