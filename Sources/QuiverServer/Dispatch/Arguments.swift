@@ -1,3 +1,4 @@
+import QuiverCore
 import QuiverProtocol
 
 /// The words of a command, read front to back: positionals, then `NAME value` options and flags.
@@ -41,6 +42,20 @@ struct Arguments {
         let s = try string(what)
         guard let n = Int(s) else { throw .wrongArgs("\(what) must be an integer, not '\(s)'") }
         return n
+    }
+
+    /// A SPLIT value: train, valid or test.
+    mutating func split() throws(CommandError) -> Split {
+        let v = try string("a split")
+        guard let s = Split(name: v) else { throw .wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
+        return s
+    }
+
+    /// FORMAT's value, which must be JSON; true once read.
+    mutating func formatJSON() throws(CommandError) -> Bool {
+        let f = try string("JSON")
+        guard f.lowercased() == "json" else { throw .wrongArgs("FORMAT takes JSON, not '\(f)'") }
+        return true
     }
 
     /// `MAX-HOPS`, `--max-hops`, `max_hops`, `MAXHOPS` → `maxhops`.

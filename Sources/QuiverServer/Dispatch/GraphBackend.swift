@@ -49,9 +49,7 @@ final class GraphBackend: Sendable {
                     guard let pv = Provenance(name: v) else { throw CommandError.wrongArgs("unknown PROVENANCE '\(v)'; use asserted, inferred, synthetic or corrupted") }
                     provenance = pv
                 case "split":
-                    let v = try args.string("a split")
-                    guard let sp = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
-                    split = sp
+                    split = try args.split()
                 default: throw CommandError.wrongArgs("ADD takes PROVENANCE p and SPLIT s, not '\(args.peek() ?? option)'")
                 }
             }
@@ -163,9 +161,7 @@ final class GraphBackend: Sendable {
                     query.method = m
                 case "relations": query.relations = try args.string("relations").split(separator: ",").map(String.init)
                 case "format":
-                    let f = try args.string("JSON")
-                    guard f.lowercased() == "json" else { throw CommandError.wrongArgs("FORMAT takes JSON, not '\(f)'") }
-                    json = true
+                    json = try args.formatJSON()
                 default: throw CommandError.wrongArgs("PPR takes ALPHA, TOP-K, ITERATIONS, TOLERANCE, METHOD, RELATIONS and FORMAT JSON, not '\(option)'")
                 }
             }
@@ -182,17 +178,13 @@ final class GraphBackend: Sendable {
                 switch option {
                 case "hops": hops = try args.integer("HOPS")
                 case "split":
-                    let v = try args.string("a split")
-                    guard let s = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
-                    split = s
+                    split = try args.split()
                 case "oodratio", "iidtestprob":
                     let v = try args.string(option)
                     guard let x = Double(v) else { throw CommandError.wrongArgs("\(option.uppercased()) must be a number, not '\(v)'") }
                     if option == "oodratio" { oodRatio = x } else { iidTestProbability = x }
                 case "format":
-                    let f = try args.string("JSON")
-                    guard f.lowercased() == "json" else { throw CommandError.wrongArgs("FORMAT takes JSON, not '\(f)'") }
-                    json = true
+                    json = try args.formatJSON()
                 default: throw CommandError.wrongArgs("PHI takes HOPS, SPLIT, OOD-RATIO, IID-TEST-PROB and FORMAT JSON, not '\(option)'")
                 }
             }
@@ -242,9 +234,7 @@ final class GraphBackend: Sendable {
                     input = .bytes(name: "payload", try args.bytes("the payload"))
                 }
             case "split":
-                let v = try args.string("a split")
-                guard let s = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
-                options.split = s
+                options.split = try args.split()
             case "provenance":
                 let v = try args.string("a provenance")
                 guard let p = Provenance(name: v) else { throw CommandError.wrongArgs("unknown PROVENANCE '\(v)'") }
@@ -316,9 +306,7 @@ final class GraphBackend: Sendable {
             case "maxitems": request.maxItems = try args.integer("MAX-ITEMS")
             case "probesize": request.probeSize = try args.integer("PROBE-SIZE")
             case "split":
-                let v = try args.string("a split")
-                guard let sp = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
-                request.split = sp
+                request.split = try args.split()
             case "jsonl": request.jsonl = true
             case "targetphir": request.targetPhiR = try number("target-phi-r")
             case "targetphi": request.targetPhi = try number("target-phi")

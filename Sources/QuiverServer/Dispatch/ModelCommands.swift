@@ -84,10 +84,8 @@ extension GraphBackend {
             switch option {
             case "model": name = try args.string("a model name")
             case "split":
-                let v = try args.string("a split")
-                guard let s = Split(name: v) else { throw CommandError.wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
-                split = s
-            case "format": json = try Self.formatJSON(&args)
+                split = try args.split()
+            case "format": json = try args.formatJSON()
             default: throw CommandError.wrongArgs("EVAL takes MODEL, SPLIT and FORMAT JSON, not '\(option)'")
             }
         }
@@ -118,7 +116,7 @@ extension GraphBackend {
                 guard method.lowercased() == "ppr" else { throw CommandError.wrongArgs("EXPAND takes ppr, not '\(method)'") }
                 expandPPR = true
             case "expandk": expandK = try args.integer("EXPAND-K")
-            case "format": json = try Self.formatJSON(&args)
+            case "format": json = try args.formatJSON()
             default: throw CommandError.wrongArgs("SCORE takes MODEL, TOP-K, EXPLAIN, EXPAND ppr, EXPAND-K and FORMAT JSON, not '\(option)'")
             }
         }
@@ -132,11 +130,5 @@ extension GraphBackend {
                                                     expand: expand), json: json)
             } catch let e as ModelService.Invalid { throw CommandError.err(e.description) }
         }
-    }
-
-    static func formatJSON(_ args: inout Arguments) throws(CommandError) -> Bool {
-        let f = try args.string("JSON")
-        guard f.lowercased() == "json" else { throw CommandError.wrongArgs("FORMAT takes JSON, not '\(f)'") }
-        return true
     }
 }
