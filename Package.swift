@@ -4,7 +4,7 @@ import PackageDescription
 // One module per capability; a module depends only on the ones listed before it.
 let package = Package(
     name: "Quiver",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "quiver", targets: ["quiver"]),
         .library(name: "QuiverStore", targets: ["QuiverStore"]),
@@ -23,6 +23,8 @@ let package = Package(
         // C libraries from Debian: libpq-dev and zlib1g-dev.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Cache prefetch hints (a header of static inline functions; nothing to link).
+        .systemLibrary(name: "CPrefetch"),
 
         // The data model: terms, triples, provenance, splits, term ids.
         .target(name: "QuiverCore"),
@@ -33,10 +35,10 @@ let package = Package(
         // The triple store: migrations, graphs, the term dictionary, bulk loads, export, ontology.
         .target(name: "QuiverStore", dependencies: ["QuiverCore", "QuiverParsers", "QuiverPostgres"]),
         // The in-memory CSR snapshot of a graph, built from the store and kept in step with writes.
-        .target(name: "QuiverSnapshot", dependencies: ["QuiverCore", "QuiverStore", "QuiverPostgres"]),
+        .target(name: "QuiverSnapshot", dependencies: ["QuiverCore", "QuiverStore", "QuiverPostgres", "CPrefetch"]),
         // Multi-hop search over a snapshot: shortest/k-shortest/simple paths, regular path expressions,
         // reachability, composition (hop) queries and path counting.
-        .target(name: "QuiverPaths", dependencies: ["QuiverCore", "QuiverSnapshot"]),
+        .target(name: "QuiverPaths", dependencies: ["QuiverCore", "QuiverSnapshot", "CPrefetch"]),
         // Scoring kernels over a snapshot: relational SpMM (+ backward), personalized PageRank,
         // KGE score functions, dense layers. SIMD over the feature width, threaded over rows.
         .target(name: "QuiverKernels", dependencies: ["QuiverCore", "QuiverSnapshot"]),

@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import QuiverCore
 
@@ -68,7 +69,18 @@ public struct SnapshotBuilder: Sendable {
         fs.withUnsafeMutableBufferPointer { fs in
             fo.withUnsafeMutableBufferPointer { fo in
                 nodeFirstSeen.withInserter { nodes in
+                    // The table is larger than the cache: each key's slot is loaded `ahead` keys
+                    // before it is probed, so that the misses overlap instead of stalling in turn.
+                    let ahead = 16
+                    for i in 0..<min(ahead, m) {
+                        nodes.prefetch(s[i])
+                        nodes.prefetch(o[i])
+                    }
                     for i in 0..<m {
+                        if i + ahead < m {
+                            nodes.prefetch(s[i + ahead])
+                            nodes.prefetch(o[i + ahead])
+                        }
                         var v = nodes.insert(s[i], Int32(keys.count))
                         if Int(v) == keys.count { keys.append(s[i]) }
                         fs[base + i] = v
@@ -127,10 +139,9 @@ public struct SnapshotBuilder: Sendable {
         let m = fs.count
         // Renumber nodes and relations in term-id order.
         let n = seenKeys.count
-        let sortedOrder = orderOfKeys(seenKeys)
+        let (sortedOrder, nodeKeys) = sortKeys(seenKeys)
         var remap = [Int32](repeating: 0, count: n)
         for (dense, first) in sortedOrder.enumerated() { remap[Int(first)] = Int32(dense) }
-        let nodeKeys = sortedOrder.map { seenKeys[Int($0)] }
         let relOrder = (0..<relSeen.count).sorted { relSeen[$0] < relSeen[$1] }
         var relRemap = [Int32](repeating: 0, count: relSeen.count)
         for (dense, first) in relOrder.enumerated() { relRemap[first] = Int32(dense) }
@@ -152,12 +163,13 @@ public struct SnapshotBuilder: Sendable {
                 }
                 return (keys.map(term), relationKeys.map(term))
             }
-            let byID = orderOfKeys(bulkIDs)
+            var ids = bulkIDs, terms = bulkTerms
+            if !isSorted(ids) { sortDictionary(ids: &ids, terms: &terms) }
             func merge(_ keys: [Int64]) -> [Term] {
                 var j = 0
                 return keys.map { id in
-                    while j < byID.count && bulkIDs[Int(byID[j])] < id { j += 1 }
-                    return j < byID.count && bulkIDs[Int(byID[j])] == id ? bulkTerms[Int(byID[j])] : .name("#\(id)")
+                    while j < ids.count && ids[j] < id { j += 1 }
+                    return j < ids.count && ids[j] == id ? terms[j] : .name("#\(id)")
                 }
             }
             return (merge(keys), merge(relationKeys))
@@ -180,7 +192,11 @@ public struct SnapshotBuilder: Sendable {
                 split = order.gather(edgeSplits)
                 forwardPosition = [Int32](unsafeUninitializedCapacity: m) { position, count in
                     order.withUnsafeBufferPointer { order in
-                        for pos in 0..<m { position[Int(order[pos])] = Int32(pos) }
+                        let ahead = 16
+                        for pos in 0..<m {
+                            if pos + ahead < m { quiver_prefetch_write(position.baseAddress! + Int(order[pos + ahead])) }
+                            position[Int(order[pos])] = Int32(pos)
+                        }
                     }
                     count = m
                 }
@@ -205,13 +221,29 @@ public struct SnapshotBuilder: Sendable {
     }
 }
 
-/// The positions of `keys` in ascending key order. Term ids are uniform hashes, so a bucket pass
-/// on the top 16 bits leaves a handful of keys per bucket, finished by insertion sort.
-func orderOfKeys(_ keys: [Int64]) -> [Int32] {
+/// Sorts a dictionary by id, moving each term with its id.
+func sortDictionary(ids: inout [Int64], terms: inout [Term]) {
+    let order: [Int32]
+    (order, ids) = sortKeys(ids)
+    terms = order.gather(terms)
+}
+
+func isSorted(_ keys: [Int64]) -> Bool {
+    keys.withUnsafeBufferPointer { keys in
+        for i in keys.indices.dropFirst() where keys[i - 1] > keys[i] { return false }
+        return true
+    }
+}
+
+/// `keys` in ascending order, and the position in `keys` of each. Term ids are uniform hashes, so
+/// a bucket pass on the top 16 bits leaves a handful of keys per bucket, finished by insertion
+/// sort. Each key is moved with its position, so that the sort reads no key at random.
+func sortKeys(_ keys: [Int64]) -> (order: [Int32], sorted: [Int64]) {
     let n = keys.count
     let buckets = 1 << 16
     var counts = [Int](repeating: 0, count: buckets + 1)
     var order = [Int32](repeating: 0, count: n)
+    var sorted = [Int64](repeating: 0, count: n)
     @inline(__always) func bucket(_ k: Int64) -> Int { Int(UInt64(bitPattern: k ^ Int64.min) >> 48) }
     keys.withUnsafeBufferPointer { keys in
         counts.withUnsafeMutableBufferPointer { counts in
@@ -219,28 +251,33 @@ func orderOfKeys(_ keys: [Int64]) -> [Int32] {
             for b in 0..<buckets { counts[b + 1] += counts[b] }
             var next = Array(counts[0..<buckets])
             order.withUnsafeMutableBufferPointer { order in
-                for i in 0..<n {
-                    let b = bucket(keys[i])
-                    order[next[b]] = Int32(i)
-                    next[b] += 1
-                }
-                for b in 0..<buckets {
-                    let lo = counts[b], hi = counts[b + 1]
-                    if hi - lo < 2 { continue }
-                    for i in (lo + 1)..<hi {
-                        let e = order[i]
-                        let k = keys[Int(e)]
-                        var j = i - 1
-                        while j >= lo && keys[Int(order[j])] > k {
-                            order[j + 1] = order[j]
-                            j -= 1
+                sorted.withUnsafeMutableBufferPointer { sorted in
+                    for i in 0..<n {
+                        let k = keys[i]
+                        let b = bucket(k)
+                        order[next[b]] = Int32(i)
+                        sorted[next[b]] = k
+                        next[b] += 1
+                    }
+                    for b in 0..<buckets {
+                        let lo = counts[b], hi = counts[b + 1]
+                        if hi - lo < 2 { continue }
+                        for i in (lo + 1)..<hi {
+                            let e = order[i], k = sorted[i]
+                            var j = i - 1
+                            while j >= lo && sorted[j] > k {
+                                order[j + 1] = order[j]
+                                sorted[j + 1] = sorted[j]
+                                j -= 1
+                            }
+                            order[j + 1] = e
+                            sorted[j + 1] = k
                         }
-                        order[j + 1] = e
                     }
                 }
             }
         }
     }
-    return order
+    return (order, sorted)
 }
 

@@ -4,9 +4,9 @@ import QuiverStore
 
 /// Builds snapshots of stored graphs with binary COPY (never row by row).
 ///
-/// Three things run at once: the triples stream in on the calling thread, a second thread numbers
-/// their nodes as batches arrive, and a second connection reads the dictionary (see
-/// `Store.readGraphForSnapshot`).
+/// Several things run at once: the triples stream in over two connections, a thread numbers
+/// their nodes as batches arrive, and one more connection reads the dictionary and sorts it by id
+/// (see `Store.readGraphForSnapshot`).
 public struct SnapshotLoader: Sendable {
     public let store: Store
 
@@ -19,7 +19,9 @@ public struct SnapshotLoader: Sendable {
         let pipeline = EdgePipeline(builder: SnapshotBuilder(graph: name, expectedEdges: expected))
         let read: (graph: GraphInfo, termIDs: [Int64], terms: [Term])
         do {
-            read = try store.readGraphForSnapshot(name) { rows in pipeline.push(&rows) }
+            read = try store.readGraphForSnapshot(
+                name, prepareDictionary: { ids, terms in sortDictionary(ids: &ids, terms: &terms) },
+                onRows: { rows in pipeline.push(&rows) })
         } catch {
             _ = pipeline.finish()
             throw error

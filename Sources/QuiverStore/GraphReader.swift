@@ -82,9 +82,13 @@ extension Store {
     /// the graph commits meanwhile). `onRows` is called from several threads at once with batches
     /// of up to 64K rows; it takes the batch and leaves an empty one in its place (a used one
     /// emptied with `removeAll()`, so that its storage is filled again rather than allocated and
-    /// faulted in afresh). Returns the dictionary (ids and terms, in no particular order).
+    /// faulted in afresh). `prepareDictionary` is called on the dictionary's thread once it is
+    /// read, while the triples still stream in (to sort it, say). Returns the dictionary (ids and
+    /// terms, in no particular order unless `prepareDictionary` gave them one).
     public func readGraphForSnapshot(
-        _ name: String, parts: Int = 2, onRows: @escaping @Sendable (inout TripleRows) -> Void
+        _ name: String, parts: Int = 2,
+        prepareDictionary: @escaping @Sendable (inout [Int64], inout [Term]) -> Void = { _, _ in },
+        onRows: @escaping @Sendable (inout TripleRows) -> Void
     ) throws -> (graph: GraphInfo, termIDs: [Int64], terms: [Term]) {
         try withConnection { conn in
             // Read committed: with the graph row's share lock no write to this graph can commit,
@@ -121,6 +125,7 @@ extension Store {
                     }
                 }
                 try decoder.finish()
+                prepareDictionary(&ids, &terms)
                 dictionary.set(ids: ids, terms: terms)
             }
             @Sendable func copyRows(_ c: PGConnection, _ range: (Int64, Int64?)) throws {

@@ -1,6 +1,6 @@
 import Foundation
 import QuiverCore
-import QuiverSnapshot
+@testable import QuiverSnapshot
 import QuiverStore
 import Testing
 
@@ -186,5 +186,57 @@ struct SnapshotTests {
         #expect(snap.node(named: "\"1\"^^<http://www.w3.org/2001/XMLSchema#integer>") != nil)
         #expect(snap.outDegree(a) == 3)
         #expect(snap.inDegree(chat) == 1)
+    }
+
+    @Test("Adjacency grouping with 64- and 128-bit entries matches a sort by (row, relation, column, input)",
+          arguments: [UInt64(1), 2, 3, 4])
+    func adjacencyEntryWidths(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let n = Int.random(in: 2...40, using: &rng), r = Int.random(in: 1...6, using: &rng)
+        var rows: [Int32] = [], relations: [Int32] = [], columns: [Int32] = []
+        func edge(_ u: Int) {
+            rows.append(Int32(u))
+            relations.append(Int32.random(in: 0..<Int32(r), using: &rng))
+            columns.append(Int32.random(in: 0..<Int32(n), using: &rng))
+        }
+        for _ in 0..<Int.random(in: 0...200, using: &rng) { edge(Int.random(in: 0..<n, using: &rng)) }
+        // A hub past the insertion-sort limit, so that its row is radix sorted; repeats included.
+        for _ in 0..<Int.random(in: 65...300, using: &rng) { edge(0) }
+        for _ in 0..<5 where !rows.isEmpty {
+            let i = Int.random(in: 0..<rows.count, using: &rng)
+            rows.append(rows[i]); relations.append(relations[i]); columns.append(columns[i])
+        }
+        let nodeMap = (0..<Int32(n)).shuffled(using: &rng), relationMap = (0..<Int32(r)).shuffled(using: &rng)
+        let expected = rows.indices.map { i in
+            (row: nodeMap[Int(rows[i])], relation: relationMap[Int(relations[i])], column: nodeMap[Int(columns[i])], edge: Int32(i))
+        }.sorted { ($0.row, $0.relation, $0.column, $0.edge) < ($1.row, $1.relation, $1.column, $1.edge) }
+        var offsets = [Int](repeating: 0, count: n + 1)
+        for e in expected { offsets[Int(e.row) + 1] += 1 }
+        for u in 0..<n { offsets[u + 1] += offsets[u] }
+        for wide in [false, true] {
+            let a = Adjacency(
+                rows: rows, relations: relations, columns: columns, nodeMap: nodeMap, relationMap: relationMap,
+                relationCount: r, wide: wide)
+            #expect(a.offsets == offsets, "wide \(wide)")
+            #expect(a.columns == expected.map(\.column), "wide \(wide)")
+            #expect(a.relations == expected.map(\.relation), "wide \(wide)")
+            #expect(a.edges == expected.map(\.edge), "wide \(wide)")
+        }
+    }
+
+    @Test("Dictionaries sort by id with their terms; keys sort with their positions")
+    func dictionarySort() {
+        var rng = SplitMix64(seed: 11)
+        // Ids spread over the whole range, as term hashes are, plus close ones in one bucket.
+        var ids = (0..<3000).map { _ in Int64.random(in: .min ... .max, using: &rng) } + (0..<50).map { Int64($0) }
+        ids.shuffle(using: &rng)
+        var terms = ids.map { Term.name("t\($0)") }
+        let (order, sorted) = sortKeys(ids)
+        #expect(sorted == ids.sorted())
+        #expect(order.map { ids[Int($0)] } == sorted)
+        sortDictionary(ids: &ids, terms: &terms)
+        #expect(ids == sorted)
+        #expect(terms == sorted.map { Term.name("t\($0)") })
+        #expect(isSorted(ids) && !isSorted([2, 1]))
     }
 }
