@@ -14,12 +14,13 @@
 # --timing` for edges scanned per second. Peers (Benchmarks/paths_peers.py): networkx
 # bidirectional_shortest_path, python-igraph get_shortest_path, each query timed alone; and a
 # PostgreSQL recursive CTE bounded to 6 hops (simple paths, stops at the first hit) over the graph's
-# triples_g<ID> partition in Quiver's own cluster (jit off), on the first 20 pairs at ≤ 6 hops.
+# triples_g<ID> partition in Quiver's own cluster (jit off), on 30 of the pairs at ≤ 6 hops, drawn
+# at random (seeded) so that they are spread over Quiver's run rather than being its first queries.
 # All systems follow edges subject -> object.
 # Usage: [QUIVER_BIN=path/to/quiver] Benchmarks/paths.sh [--pairs N] [--only small|large] [--cte-pairs N] [--cte-timeout S]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npairs=200; only=""; cte_pairs=20; cte_timeout=20; via='.*/r1/.*'
+npairs=200; only=""; cte_pairs=30; cte_timeout=20; via='.*/r1/.*'
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --pairs) npairs=$2; shift 2;; --only) only=$2; shift 2;;

@@ -94,12 +94,13 @@ public struct PathsJSON: Encodable, Sendable {
     public var count: Int
     public var truncated: Bool
     public var reason: String?
-    public var micros: Int?
+    /// The query's own time in microseconds (to the nanosecond), with `--timing`.
+    public var micros: Double?
     public var from: String?
     public var to: String?
     public var error: String?
 
-    public init(paths: [NamedPath], count: Int, truncated: Bool, reason: String?, micros: Int? = nil,
+    public init(paths: [NamedPath], count: Int, truncated: Bool, reason: String?, micros: Double? = nil,
                 from: String? = nil, to: String? = nil, error: String? = nil) {
         self.paths = paths
         self.count = count

@@ -188,7 +188,7 @@ struct PathsCommand: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 let r = try engine.paths(from: a, to: b, mode: mode, k: k, via: via, options: options, scratch: scratch)
-                let micros = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / 1000
                 let named = r.paths.map { NamedPath($0, in: engine.snapshot) }
                 let out = PathJSON(paths: named, count: named.count, truncated: r.truncated, reason: r.reason?.rawValue,
                                    micros: timing ? micros : nil, from: a, to: b)
@@ -216,7 +216,7 @@ struct Reach: ParsableCommand {
 
     struct SourceOut: Encodable {
         var from: String; var count: Int; var edges_scanned: Int; var states_visited: Int
-        var truncated: Bool; var reason: String?; var micros: Int?; var error: String?
+        var truncated: Bool; var reason: String?; var micros: Double?; var error: String?
     }
 
     func run() throws {
@@ -251,7 +251,7 @@ struct Reach: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 let r = try engine.reach(from: a, via: via, options: options, scratch: scratch, countOnly: true)
-                let micros = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+                let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / 1000
                 let reason = r.reason == .limit ? nil : r.reason
                 try printJSON(SourceOut(from: a, count: r.total, edges_scanned: r.stats.edgesScanned, states_visited: r.stats.statesVisited,
                                         truncated: reason != nil, reason: reason?.rawValue, micros: timing ? micros : nil))
