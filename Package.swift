@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "QuiverSnapshot", dependencies: ["QuiverCore", "QuiverStore", "QuiverPostgres", "CPrefetch"]),
         // Multi-hop search over a snapshot: shortest/k-shortest/simple paths, regular path expressions,
         // reachability, composition (hop) queries and path counting.
-        .target(name: "QuiverPaths", dependencies: ["QuiverCore", "QuiverSnapshot"]),
+        .target(name: "QuiverPaths", dependencies: ["QuiverCore", "QuiverSnapshot", "CPrefetch"]),
         // Scoring kernels over a snapshot: relational SpMM (+ backward), personalized PageRank,
         // KGE score functions, dense layers. SIMD over the feature width, threaded over rows.
         .target(name: "QuiverKernels", dependencies: ["QuiverCore", "QuiverSnapshot"]),

@@ -1,3 +1,4 @@
+import CPrefetch
 import QuiverSnapshot
 
 /// The common query, with no path expression and no excluded relation or node, searched straight
@@ -79,10 +80,11 @@ struct PlainSearch {
         tree.levelStart = tree.count
         var scanned = 0
         defer { stats.edgesScanned += scanned }
+        // The pipeline of `reach`, less the offsets: weighing the level has just read them all.
+        let ahead = StepLists.prefetchDistance
+        for k in level.prefix(ahead) { lists.prefetchEntries(of: tree.nodes[k]) }
         for k in level {
-            if (k - level.lowerBound) % StepLists.warmChunk == 0 && level.count > 1 {
-                buffers.sink = lists.warm(tree.nodes, k..<min(level.upperBound, k + StepLists.warmChunk))
-            }
+            if k + ahead < level.upperBound { lists.prefetchEntries(of: tree.nodes[k + ahead]) }
             if budget.exhausted() { break }
             let u = tree.nodes[k]
             for l in 0..<lists.count {
@@ -171,10 +173,13 @@ struct PlainSearch {
                 if collect { for k in 0..<count { found.append(Reached(node: nodes[k], distance: depth)) } }
                 swap(&front, &next)
             }
+            let ahead = StepLists.prefetchDistance
+            for k in 0..<min(2 * ahead, front.count) { lists.prefetchOffsets(of: front.nodes[k]) }
             for k in 0..<front.count {
-                if k % StepLists.warmChunk == 0 && front.count > 1 {
-                    b.sink = lists.warm(front.nodes, k..<min(front.count, k + StepLists.warmChunk))
-                }
+                // A software pipeline over the frontier: a node's offsets are loaded 2 × `ahead`
+                // nodes before it is scanned, its first entries `ahead` nodes before.
+                if k + 2 * ahead < front.count { lists.prefetchOffsets(of: front.nodes[k + 2 * ahead]) }
+                if k + ahead < front.count { lists.prefetchEntries(of: front.nodes[k + ahead]) }
                 if budget.exhausted() { break }
                 let u = front.nodes[k]
                 for l in 0..<lists.count {
@@ -295,6 +300,26 @@ struct StepLists {
 
     /// How many frontier nodes one `warm` pass loads: their lines stay in L1 until scanned.
     static let warmChunk = 32
+
+    /// How many frontier nodes ahead of the scan a search loads a node's entries (and `reach`,
+    /// twice as far, its offsets).
+    static let prefetchDistance = 16
+
+    /// Starts loading the offsets of `u`'s rows.
+    @inline(__always) func prefetchOffsets(of u: Int32) {
+        quiver_prefetch(first.offsets.baseAddress! + Int(u))
+        if count == 2 { quiver_prefetch(second.offsets.baseAddress! + Int(u)) }
+    }
+
+    /// Starts loading the first line of `u`'s entries (the hardware prefetcher follows a long row);
+    /// reads its offsets, so call `prefetchOffsets` well before.
+    @inline(__always) func prefetchEntries(of u: Int32) {
+        for l in 0..<count {
+            let a = l == 0 ? first : second
+            let lo = a.offsets[Int(u)]
+            if lo < a.offsets[Int(u) + 1] { quiver_prefetch(a.neighbors.baseAddress! + lo) }
+        }
+    }
 
     /// The adjacency entries expanding the last level of `tree` would scan.
     func work(_ tree: SearchTree) -> Int {
