@@ -117,11 +117,12 @@ extension Searcher {
                 if budget.checkNow() { return (found, budget.stopped) }
                 let rootNodes = Array(prev.nodes[0...i])
                 let rootSteps = Array(prev.steps[0..<i])
-                bannedNodes = Set(prev.nodes[0..<i])
+                bannedNodes = Array(prev.nodes[0..<i])
                 spurSource = prev.nodes[i]
                 bannedFirst = []
                 for p in found where p.length > i && Array(p.nodes[0...i]) == rootNodes && Array(p.steps[0..<i]) == rootSteps {
-                    bannedFirst.insert(StepKey(node: p.nodes[i + 1], relation: p.steps[i].relation, isIn: p.steps[i].direction == .in))
+                    let key = StepKey(node: p.nodes[i + 1], relation: p.steps[i].relation, isIn: p.steps[i].direction == .in)
+                    if !bannedFirst.contains(key) { bannedFirst.append(key) }
                 }
                 let (spur, reason) = firstShortest(from: spurSource, to: target, maxHops: maxHops - i)
                 bannedNodes = []

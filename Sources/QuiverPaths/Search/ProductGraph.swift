@@ -38,6 +38,13 @@ struct ProductGraph {
         return true
     }
 
+    /// The adjacency entries a step from `u` (or, `backward`, a step into it) scans: what growing
+    /// a frontier by `u` costs, whatever its automaton state.
+    @inline(__always) func work(_ u: Int32, backward: Bool) -> Int {
+        let out = outOffsets[Int(u) + 1] - outOffsets[Int(u)], into = inOffsets[Int(u) + 1] - inOffsets[Int(u)]
+        return (scanOut ? (backward ? into : out) : 0) + (scanIn ? (backward ? out : into) : 0)
+    }
+
     /// Calls `body(v, q2, relation, isIn, edge)` for each step out of product state (u, q), in
     /// adjacency order (out-edges by relation then target, then in-edges by relation then source).
     /// Returns the number of adjacency entries scanned.

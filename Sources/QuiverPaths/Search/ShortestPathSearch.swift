@@ -17,12 +17,18 @@ struct Searcher {
     var fBits: VisitedBits
     var bBits: VisitedBits
     let maxFrontier: Int
-    /// Yen's spur searches: nodes not to enter and first steps not to take.
-    var bannedNodes: Set<Int32> = []
-    var bannedFirst: Set<StepKey> = []
+    /// Yen's spur searches: nodes not to enter (a path's prefix, so a few), and first steps not to
+    /// take (one per path found, so at most k). Both are short lists: a spur search from a hub
+    /// tests every step, and hashing each cost more than the search. `bannedMask` has bit `v & 63`
+    /// set for each banned node `v`: most steps pass it without looking at the list.
+    var bannedNodes: [Int32] = [] {
+        didSet { bannedMask = bannedNodes.reduce(0) { $0 | 1 << UInt64($1 & 63) } }
+    }
+    private(set) var bannedMask: UInt64 = 0
+    var bannedFirst: [StepKey] = []
     var spurSource: Int32 = -1
 
-    struct StepKey: Hashable {
+    struct StepKey: Equatable {
         var node: Int32
         var relation: Int32
         var isIn: Bool
@@ -63,10 +69,15 @@ struct Searcher {
     @inline(__always) func automatonState(of x: Int32) -> Int32 { x % Int32(q) }
 
     @inline(__always) func stepAllowed(from u: Int32, to v: Int32, relation r: Int32, isIn: Bool) -> Bool {
-        if bannedNodes.isEmpty && bannedFirst.isEmpty { return true }
-        if bannedNodes.contains(v) { return false }
-        if u == spurSource && bannedFirst.contains(StepKey(node: v, relation: r, isIn: isIn)) { return false }
+        if isBanned(v) { return false }
+        if u == spurSource && !bannedFirst.isEmpty && bannedFirst.contains(StepKey(node: v, relation: r, isIn: isIn)) {
+            return false
+        }
         return true
+    }
+
+    @inline(__always) func isBanned(_ v: Int32) -> Bool {
+        bannedMask & (1 << UInt64(v & 63)) != 0 && bannedNodes.contains(v)
     }
 
     /// The shortest-walk DAG between `source` and `target` found by bidirectional BFS.
@@ -96,13 +107,16 @@ struct Searcher {
         var visited = 1 + bFront.count
         var met = false
         var meeting: [Int32] = []
+        // Each round grows the side with fewer adjacency entries to scan (a frontier holding one
+        // hub can cost more than one of a thousand leaves).
+        var fWork = g.work(source, backward: false), bWork = g.work(target, backward: true)
         while !met {
             if fFront.isEmpty || bFront.isEmpty { stats.statesVisited += visited; return (nil, nil) }
             if a + b >= maxHops { stats.statesVisited += visited; return (nil, .maxHops) }
             if budget.checkNow() { stats.statesVisited += visited; return (nil, budget.stopped) }
             if visited > maxFrontier { stats.statesVisited += visited; return (nil, .memory) }
             var next: [Int32] = []
-            if fFront.count <= bFront.count {
+            if fWork <= bWork {
                 let depth = Int32(a + 1)
                 for x in fFront {
                     if budget.exhausted() { break }
@@ -119,6 +133,7 @@ struct Searcher {
                 }
                 a += 1
                 fFront = next
+                fWork = next.reduce(0) { $0 + g.work(node(of: $1), backward: false) }
             } else {
                 let depth = Int32(b + 1)
                 for y in bFront {
@@ -126,7 +141,7 @@ struct Searcher {
                     let v = node(of: y)
                     stats.edgesScanned += g.forEachPredecessor(v, automatonState(of: y)) { u, p, r, isIn, _ in
                         guard stepAllowed(from: u, to: v, relation: r, isIn: isIn) else { return }
-                        if !bannedNodes.isEmpty && bannedNodes.contains(u) { return }
+                        if isBanned(u) { return }
                         let x = state(u, p)
                         if backward.get(x) < 0 {
                             backward.set(x, depth)
@@ -137,6 +152,7 @@ struct Searcher {
                 }
                 b += 1
                 bFront = next
+                bWork = next.reduce(0) { $0 + g.work(node(of: $1), backward: true) }
             }
             if let stop = budget.stopped { stats.statesVisited += visited; return (nil, stop) }
             visited += next.count
@@ -178,13 +194,14 @@ struct Searcher {
         var edge: Int32
     }
 
-    /// The steps out of `x`, in adjacency order.
-    mutating func children(of x: Int32) -> [Child] {
+    /// The steps out of `x` that `keep` keeps, in adjacency order.
+    mutating func children(of x: Int32, where keep: (Child) -> Bool = { _ in true }) -> [Child] {
         var out: [Child] = []
         let u = node(of: x)
         stats.edgesScanned += g.forEachStep(u, automatonState(of: x)) { v, q2, r, isIn, e in
             guard stepAllowed(from: u, to: v, relation: r, isIn: isIn) else { return }
-            out.append(Child(state: state(v, q2), node: v, step: PathStep(relation: r, direction: isIn ? .in : .out), edge: e))
+            let c = Child(state: state(v, q2), node: v, step: PathStep(relation: r, direction: isIn ? .in : .out), edge: e)
+            if keep(c) { out.append(c) }
         }
         return out
     }
@@ -213,9 +230,9 @@ struct Searcher {
             let nextPos = Int32(i + 1)
             let useForward = i + 1 <= dag.split
             let want = useForward ? nextPos : Int32(dag.length - i - 1)
-            let all = s.children(of: x)
-            let children = s.inPathOrder(all.filter { c in
-                useForward ? (s.forward.get(c.state) == want && s.marks.get(c.state) >= 0) : s.backward.get(c.state) == want
+            let (forward, marks, backward) = (s.forward, s.marks, s.backward)
+            let children = s.inPathOrder(s.children(of: x) { c in
+                useForward ? (forward.get(c.state) == want && marks.get(c.state) >= 0) : backward.get(c.state) == want
             })
             for c in children {
                 nodes.append(c.node)
