@@ -85,6 +85,10 @@ struct Searcher {
         var length: Int
         /// Positions `0…split` use the forward distances (and marks), later ones the backward distances.
         var split: Int
+        /// The marked states at each forward depth `0…split`: the DAG's states at those positions.
+        var forwardLayers: [[Int32]] = []
+        /// The states first reached at each backward depth (their distance to the target).
+        var backwardLevels: [[Int32]] = []
     }
 
     /// Bidirectional BFS over the product graph, always growing the smaller frontier. Returns the
@@ -110,6 +114,7 @@ struct Searcher {
         // Each round grows the side with fewer adjacency entries to scan (a frontier holding one
         // hub can cost more than one of a thousand leaves).
         var fWork = g.work(source, backward: false), bWork = g.work(target, backward: true)
+        var backwardLevels = [bFront]
         while !met {
             if fFront.isEmpty || bFront.isEmpty { stats.statesVisited += visited; return (nil, nil) }
             if a + b >= maxHops { stats.statesVisited += visited; return (nil, .maxHops) }
@@ -152,6 +157,7 @@ struct Searcher {
                 }
                 b += 1
                 bFront = next
+                backwardLevels.append(next)
                 bWork = next.reduce(0) { $0 + g.work(node(of: $1), backward: true) }
             }
             if let stop = budget.stopped { stats.statesVisited += visited; return (nil, stop) }
@@ -165,6 +171,8 @@ struct Searcher {
             marks.set(x, 1)
             layer.append(x)
         }
+        var forwardLayers = [[Int32]](repeating: [], count: a + 1)
+        forwardLayers[a] = layer
         var i = a
         while i > 0 {
             var prev: [Int32] = []
@@ -182,8 +190,9 @@ struct Searcher {
             }
             layer = prev
             i -= 1
+            forwardLayers[i] = layer
         }
-        return (ShortestDAG(length: length, split: a), nil)
+        return (ShortestDAG(length: length, split: a, forwardLayers: forwardLayers, backwardLevels: backwardLevels), nil)
     }
 
     /// A step of the search, with the product state it reaches.
@@ -202,6 +211,20 @@ struct Searcher {
             guard stepAllowed(from: u, to: v, relation: r, isIn: isIn) else { return }
             let c = Child(state: state(v, q2), node: v, step: PathStep(relation: r, direction: isIn ? .in : .out), edge: e)
             if keep(c) { out.append(c) }
+        }
+        return out
+    }
+
+    /// The steps from `x` into the states `targets` (each listed once), as `children(of:)` would
+    /// list those of its steps that reach them, in no particular order.
+    mutating func children(into targets: [Int32], from x: Int32) -> [Child] {
+        var out: [Child] = []
+        for y in targets {
+            let v = node(of: y)
+            stats.edgesScanned += g.forEachPredecessor(v, automatonState(of: y)) { u, p, r, isIn, e in
+                guard state(u, p) == x, stepAllowed(from: u, to: v, relation: r, isIn: isIn) else { return }
+                out.append(Child(state: y, node: v, step: PathStep(relation: r, direction: isIn ? .in : .out), edge: e))
+            }
         }
         return out
     }
@@ -230,10 +253,22 @@ struct Searcher {
             let nextPos = Int32(i + 1)
             let useForward = i + 1 <= dag.split
             let want = useForward ? nextPos : Int32(dag.length - i - 1)
-            let (forward, marks, backward) = (s.forward, s.marks, s.backward)
-            let children = s.inPathOrder(s.children(of: x) { c in
-                useForward ? (forward.get(c.state) == want && marks.get(c.state) >= 0) : backward.get(c.state) == want
-            })
+            // The steps into the DAG's states at the next position: found by scanning x's steps,
+            // or, when x is a hub and those states few, by scanning the steps into them.
+            let next = useForward ? dag.forwardLayers[i + 1] : dag.backwardLevels[Int(want)]
+            let own = s.g.work(s.node(of: x), backward: false)
+            var theirs = 0
+            for y in next where theirs < own { theirs += s.g.work(s.node(of: y), backward: true) }
+            let found: [Child]
+            if theirs < own {
+                found = s.children(into: next, from: x)
+            } else {
+                let (forward, marks, backward) = (s.forward, s.marks, s.backward)
+                found = s.children(of: x) { c in
+                    useForward ? (forward.get(c.state) == want && marks.get(c.state) >= 0) : backward.get(c.state) == want
+                }
+            }
+            let children = s.inPathOrder(found)
             for c in children {
                 nodes.append(c.node)
                 steps.append(c.step)
