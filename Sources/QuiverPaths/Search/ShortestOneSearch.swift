@@ -3,7 +3,7 @@ import QuiverSnapshot
 extension Searcher {
     /// One shortest walk by level-synchronous bidirectional BFS that stops at the first meeting.
     ///
-    /// Each round grows the smaller frontier by one whole level, so when a state first appears in
+    /// Each round grows one frontier by one whole level, so when a state first appears in
     /// both searches the walk through it is shortest: before the round no state was in both, which
     /// rules out every walk of length ≤ a + b, and the new walk has length a + b + 1. The walk is
     /// the first one met in adjacency order, the same on every run over a snapshot (but not
@@ -27,13 +27,15 @@ extension Searcher {
         var hops = 0
         var visited = 1 + bFront.count
         var meeting: Int32 = -1
+        // Each round grows the side with fewer adjacency entries to scan, as `shortestDAG` does.
+        var fWork = g.work(source, backward: false), bWork = g.work(target, backward: true)
         while meeting < 0 {
             if fFront.isEmpty || bFront.isEmpty { stats.statesVisited += visited; return (nil, nil) }
             if hops >= maxHops { stats.statesVisited += visited; return (nil, .maxHops) }
             if budget.checkNow() { stats.statesVisited += visited; return (nil, budget.stopped) }
             if visited > maxFrontier { stats.statesVisited += visited; return (nil, .memory) }
             var next: [Int32] = []
-            if fFront.count <= bFront.count {
+            if fWork <= bWork {
                 for x in fFront {
                     if budget.exhausted() { break }
                     stats.edgesScanned += g.scanSteps(node(of: x), automatonState(of: x)) { v, q2, r, isIn, _ in
@@ -47,6 +49,7 @@ extension Searcher {
                     if meeting >= 0 { break }
                 }
                 fFront = next
+                fWork = next.reduce(0) { $0 + g.work(node(of: $1), backward: false) }
             } else {
                 for y in bFront {
                     if budget.exhausted() { break }
@@ -61,6 +64,7 @@ extension Searcher {
                     if meeting >= 0 { break }
                 }
                 bFront = next
+                bWork = next.reduce(0) { $0 + g.work(node(of: $1), backward: true) }
             }
             if meeting < 0, let stop = budget.stopped { stats.statesVisited += visited; return (nil, stop) }
             hops += 1
