@@ -1,3 +1,4 @@
+import CPrefetch
 import QuiverCore
 import QuiverSnapshot
 
@@ -38,6 +39,23 @@ struct NodeIndex: Sendable {
             i += 1
         }
         return nil
+    }
+
+    /// Starts loading what finding these plain names reads (their blocks' bounds, then their
+    /// blocks), so that the lookups of a query's two endpoints miss the cache together rather
+    /// than one after the other.
+    func prefetch(_ a: String, _ b: String, in snapshot: CSRSnapshot) {
+        let ka = Int(Self.key(Term.name(a).id.rawValue) >> shift), kb = Int(Self.key(Term.name(b).id.rawValue) >> shift)
+        starts.withUnsafeBufferPointer { starts in
+            quiver_prefetch(starts.baseAddress! + ka)
+            quiver_prefetch(starts.baseAddress! + kb)
+            snapshot.nodeTermIDs.withUnsafeBufferPointer { ids in
+                guard let base = ids.baseAddress else { return }
+                let ia = Int(starts[ka]), ib = Int(starts[kb])
+                if ia < ids.count { quiver_prefetch(base + ia) }
+                if ib < ids.count { quiver_prefetch(base + ib) }
+            }
+        }
     }
 
     /// The node named `name`, as `CSRSnapshot.node(named:)` finds it. Names in IRI (`<…>`), blank

@@ -117,6 +117,7 @@ public struct PathEngine: Sendable {
         from: String, to: String, mode: PathMode = .shortest, k: Int = 1, via: String? = nil,
         options: PathOptions = PathOptions(), scratch: SearchScratch? = nil
     ) throws -> PathResult {
+        nodeIndex.prefetch(from, to, in: snapshot)
         let s = try node(named: from), t = try node(named: to)
         let expression = try via.map(PathExpression.parse)
         if mode == .kShortest && k < 1 { throw PathError.invalidArgument("-k must be at least 1, not \(k)") }

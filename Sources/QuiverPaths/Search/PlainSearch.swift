@@ -35,6 +35,9 @@ struct PlainSearch {
         _ = bSeen.insert(target)
         var fTree = SearchTree(b.trees[0], root: source), bTree = SearchTree(b.trees[1], root: target)
         var fWork = fLists.degree(source), bWork = bLists.degree(target)
+        // Both roots' first entries load together; the side grown second would else miss later.
+        fLists.prefetchEntries(of: source)
+        bLists.prefetchEntries(of: target)
         var hops = 0
         while true {
             let visited = fTree.count + bTree.count
