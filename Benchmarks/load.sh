@@ -73,3 +73,4 @@ print(f"snapshot build ({len(snap)} runs, the first right after the load): {' '.
 print(f"snapshot adjacency: {adj_bytes/2**20:.1f} MiB for {edges:,} edges = {adj_bytes/2**20/(edges/1e6):.1f} MiB per million edges")
 print(f"load peak RSS: {' '.join(f'{r/1024:.0f}' for r in rss)} MiB   (target <= 2048 MiB)")
 PY
+echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
