@@ -29,6 +29,8 @@ public struct PathEngine: Sendable {
     /// Whether queries without an expression or exclusions take `PlainSearch` (tests turn it off
     /// to hold it to the general search's answers).
     var plainSearchEnabled = true
+    /// How shortest-walk DAGs are walked (tests force each way).
+    var dagSteps = Searcher.DAGSteps.cheaper
 
     public init(snapshot: CSRSnapshot, inverses: [String: String] = [:], maxHopsCeiling: Int = 16) {
         self.snapshot = snapshot
@@ -304,6 +306,7 @@ public struct PathEngine: Sendable {
                 g: g, order: PathOrder(snapshot), budget: Budget(timeout: options.timeout, token: options.cancellation),
                 arrays: scratch.arrays.take(3), bits: scratch.bits.take(2), links: scratch.links.take(2),
                 maxFrontier: options.maxFrontier)
+            searcher.dagSteps = dagSteps
             let result = body(&searcher)
             scratch.arrays.give(searcher.arrays)
             scratch.bits.give(searcher.bitSets)

@@ -43,13 +43,17 @@ import Testing
         }
     }
 
-    @Test func everyModeMatchesBruteForce() throws {
+    /// Also with the shortest-walk DAG walked each way (`Searcher.DAGSteps`): by default the way
+    /// is picked per state, so either could go untested.
+    @Test(arguments: [Searcher.DAGSteps.cheaper, .fromRow, .fromNext])
+    func everyModeMatchesBruteForce(dagSteps: Searcher.DAGSteps) throws {
         var rng = SeededGenerator(seed: 20_240_601)
         var checked = 0
         for round in 0..<260 {
             let triples = Self.randomGraph(&rng)
             let snap = makeSnapshot(triples)
-            let engine = PathEngine(snapshot: snap)
+            var engine = PathEngine(snapshot: snap)
+            engine.dagSteps = dagSteps
             let direction = Direction.allCases[round % 3]
             let via: String? = round % 2 == 0 ? nil : Self.randomExpression(&rng)
             let expression = try via.map(PathExpression.parse)

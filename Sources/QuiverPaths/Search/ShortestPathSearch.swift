@@ -28,6 +28,12 @@ struct Searcher {
     var bannedFirst: [StepKey] = []
     var spurSource: Int32 = -1
 
+    /// How the DAG walk finds a state's steps into the next position: by scanning the state's
+    /// own row, by scanning the steps into the next position's states, or by whichever scans fewer
+    /// entries (the default; tests force each way).
+    enum DAGSteps: Sendable { case cheaper, fromRow, fromNext }
+    var dagSteps = DAGSteps.cheaper
+
     struct StepKey: Equatable {
         var node: Int32
         var relation: Int32
@@ -256,11 +262,18 @@ struct Searcher {
             // The steps into the DAG's states at the next position: found by scanning x's steps,
             // or, when x is a hub and those states few, by scanning the steps into them.
             let next = useForward ? dag.forwardLayers[i + 1] : dag.backwardLevels[Int(want)]
-            let own = s.g.work(s.node(of: x), backward: false)
-            var theirs = 0
-            for y in next where theirs < own { theirs += s.g.work(s.node(of: y), backward: true) }
+            let fromNext: Bool
+            switch s.dagSteps {
+            case .fromRow: fromNext = false
+            case .fromNext: fromNext = true
+            case .cheaper:
+                let own = s.g.work(s.node(of: x), backward: false)
+                var theirs = 0
+                for y in next where theirs < own { theirs += s.g.work(s.node(of: y), backward: true) }
+                fromNext = theirs < own
+            }
             let found: [Child]
-            if theirs < own {
+            if fromNext {
                 found = s.children(into: next, from: x)
             } else {
                 let (forward, marks, backward) = (s.forward, s.marks, s.backward)
