@@ -61,14 +61,15 @@ struct PlainSearch {
                 return (assemble(forward: fTree, meeting.forward, backward: bTree, meeting.backward), nil)
             }
             if let stop = budget.stopped { stats.statesVisited += fTree.count + bTree.count; return (nil, stop) }
-            // Weigh the new level; a small one is also loaded whole now, its misses overlapping
-            // those of the weighing, rather than a level later.
+            // Weigh the new level, and start loading the entries of its first nodes: their misses
+            // overlap those of the weighing rather than coming a round later.
+            let ahead = StepLists.prefetchDistance
             if grewForward {
                 fWork = fLists.work(fTree)
-                if fTree.level.count <= StepLists.warmChunk { b.sink = fLists.warm(fTree.nodes, fTree.level) }
+                fLists.prefetchEntries(of: fTree.nodes, fTree.level.prefix(ahead))
             } else {
                 bWork = bLists.work(bTree)
-                if bTree.level.count <= StepLists.warmChunk { b.sink = bLists.warm(bTree.nodes, bTree.level) }
+                bLists.prefetchEntries(of: bTree.nodes, bTree.level.prefix(ahead))
             }
             hops += 1
         }
@@ -85,7 +86,7 @@ struct PlainSearch {
         defer { stats.edgesScanned += scanned }
         // The pipeline of `reach`, less the offsets: weighing the level has just read them all.
         let ahead = StepLists.prefetchDistance
-        for k in level.prefix(ahead) { lists.prefetchEntries(of: tree.nodes[k]) }
+        lists.prefetchEntries(of: tree.nodes, level.prefix(ahead))
         for k in level {
             if k + ahead < level.upperBound { lists.prefetchEntries(of: tree.nodes[k + ahead]) }
             if budget.exhausted() { break }
@@ -280,30 +281,6 @@ struct StepLists {
         count == 1 ? first.degree(u) : first.degree(u) + second.degree(u)
     }
 
-    /// Loads every frontier node's offsets and adjacency entries in one branch-free pass, so
-    /// that their cache misses overlap instead of stalling the scan one node at a time (on a graph
-    /// larger than the cache, most of a small search's time). Returns a value that depends on
-    /// every load, for the caller to store so that the loads are kept.
-    func warm(_ nodes: UnsafeMutablePointer<Int32>, _ range: Range<Int>) -> Int32 {
-        var sink: Int32 = 0
-        for l in 0..<count {
-            let a = l == 0 ? first : second
-            let last = a.neighbors.count - 1
-            if last < 0 { continue }
-            for k in range {
-                // The first and the last line of the node's entries (the prefetcher follows the
-                // lines in between, if any); a node with none reads its neighbour's, harmlessly.
-                let u = Int(nodes[k])
-                let lo = a.offsets[u], hi = a.offsets[u + 1]
-                sink &+= a.neighbors[min(lo, last)] &+ a.neighbors[max(0, min(hi &- 1, last))]
-            }
-        }
-        return sink
-    }
-
-    /// How many frontier nodes one `warm` pass loads: their lines stay in L1 until scanned.
-    static let warmChunk = 32
-
     /// How many frontier nodes ahead of the scan a search loads a node's entries (and `reach`,
     /// twice as far, its offsets).
     static let prefetchDistance = 16
@@ -322,6 +299,11 @@ struct StepLists {
             let lo = a.offsets[Int(u)]
             if lo < a.offsets[Int(u) + 1] { quiver_prefetch(a.neighbors.baseAddress! + lo) }
         }
+    }
+
+    /// `prefetchEntries` for the nodes at `range` in `nodes`.
+    func prefetchEntries(of nodes: UnsafeMutablePointer<Int32>, _ range: Range<Int>) {
+        for k in range { prefetchEntries(of: nodes[k]) }
     }
 
     /// The adjacency entries expanding the last level of `tree` would scan.
@@ -458,8 +440,6 @@ final class PlainBuffers {
     var backwardSeen: NodeBits
     var reachSeen: NodeBits
     let trees: [TreeStorage]
-    /// Where `StepLists.warm` leaves its result.
-    var sink: Int32 = 0
     private let pairWords: UnsafeMutablePointer<UInt64>
     private let reachWords: UnsafeMutablePointer<UInt64>
     private let wordCount: Int
