@@ -90,32 +90,22 @@ struct PlainSearch {
         for k in level {
             if k + ahead < level.upperBound { lists.prefetchEntries(of: tree.nodes[k + ahead]) }
             if budget.exhausted() { break }
-            let u = tree.nodes[k]
-            for l in 0..<lists.count {
-                let a = l == 0 ? lists.first : lists.second
-                let skipSelf = l == 1
-                let lo = a.offsets[Int(u)], hi = a.offsets[Int(u) + 1]
-                let parent = Int32(truncatingIfNeeded: k)
-                var i = lo
-                while i < hi {
-                    let v = a.neighbors[i]
-                    i += 1
-                    if skipSelf && v == u { continue }
-                    if a.checkProvenance && a.mask & (1 << UInt32(a.provenance[i - 1])) == 0 { continue }
-                    // Written whether new or not; kept (count advanced) only when new.
-                    let c = tree.count
-                    tree.nodes[c] = v
-                    tree.parents[c] = parent
-                    tree.steps[c] = Int32(truncatingIfNeeded: (i - 1) << 1) | a.tag
-                    let isNew = seen.add(v)
-                    tree.count = c &+ isNew
-                    if isNew & otherSeen.bit(v) != 0 {
-                        scanned += i - lo
-                        return (c, other.entry(of: v))
-                    }
-                }
-                scanned += hi - lo
+            let parent = Int32(truncatingIfNeeded: k)
+            var met = -1
+            let (looked, stopped) = lists.scan(from: tree.nodes[k]) { v, code in
+                // Written whether new or not; kept (count advanced) only when new.
+                let c = tree.count
+                tree.nodes[c] = v
+                tree.parents[c] = parent
+                tree.steps[c] = code
+                let isNew = seen.add(v)
+                tree.count = c &+ isNew
+                if isNew & otherSeen.bit(v) == 0 { return false }
+                met = c
+                return true
             }
+            scanned += looked
+            if stopped { return (met, other.entry(of: tree.nodes[met])) }
         }
         return nil
     }
@@ -185,23 +175,12 @@ struct PlainSearch {
                 if k + 2 * ahead < front.count { lists.prefetchOffsets(of: front.nodes[k + 2 * ahead]) }
                 if k + ahead < front.count { lists.prefetchEntries(of: front.nodes[k + ahead]) }
                 if budget.exhausted() { break }
-                let u = front.nodes[k]
-                for l in 0..<lists.count {
-                    let a = l == 0 ? lists.first : lists.second
-                    let skipSelf = l == 1
-                    let lo = a.offsets[Int(u)], hi = a.offsets[Int(u) + 1]
-                    scanned += hi - lo
-                    var i = lo
-                    while i < hi {
-                        let v = a.neighbors[i]
-                        i += 1
-                        if skipSelf && v == u { continue }
-                        if a.checkProvenance && a.mask & (1 << UInt32(a.provenance[i - 1])) == 0 { continue }
-                        // Written whether new or not; kept (count advanced) only when new.
-                        nodes[count] = v
-                        count &+= seen.add(v)
-                    }
-                }
+                scanned += lists.scan(from: front.nodes[k]) { v, _ in
+                    // Written whether new or not; kept (count advanced) only when new.
+                    nodes[count] = v
+                    count &+= seen.add(v)
+                    return false
+                }.scanned
             }
         }
         return (total, found, budget.stopped)
@@ -299,6 +278,28 @@ struct StepLists {
             let lo = a.offsets[Int(u)]
             if lo < a.offsets[Int(u) + 1] { quiver_prefetch(a.neighbors.baseAddress! + lo) }
         }
+    }
+
+    /// Calls `body(v, code)` for each step from `u` the query follows, in adjacency order, with
+    /// `code` the entry crossed (`index << 1 | AdjacencyView.tag`), until `body` returns true.
+    /// Returns the adjacency entries looked at, and whether `body` stopped the scan.
+    @inline(__always) func scan(from u: Int32, _ body: (Int32, Int32) -> Bool) -> (scanned: Int, stopped: Bool) {
+        var scanned = 0
+        for l in 0..<count {
+            let a = l == 0 ? first : second
+            let skipSelf = l == 1
+            let lo = a.offsets[Int(u)], hi = a.offsets[Int(u) + 1]
+            var i = lo
+            while i < hi {
+                let v = a.neighbors[i]
+                i += 1
+                if skipSelf && v == u { continue }
+                if a.checkProvenance && a.mask & (1 << UInt32(a.provenance[i - 1])) == 0 { continue }
+                if body(v, Int32(truncatingIfNeeded: (i - 1) << 1) | a.tag) { return (scanned + i - lo, true) }
+            }
+            scanned += hi - lo
+        }
+        return (scanned, false)
     }
 
     /// `prefetchEntries` for the nodes at `range` in `nodes`.
