@@ -16,16 +16,7 @@ import Testing
     let snap = makeSnapshot(triples)
     var engine: PathEngine { PathEngine(snapshot: snap, inverses: ["knownBy": "knows"]) }
 
-    func names(_ r: PathResult) -> [String] {
-        r.paths.map { p in
-            var s = snap.nodeName(p.nodes[0])
-            for (i, st) in p.steps.enumerated() {
-                s += st.direction == .out ? " -\(snap.relationName(st.relation))-> " : " <-\(snap.relationName(st.relation))- "
-                s += snap.nodeName(p.nodes[i + 1])
-            }
-            return s
-        }
-    }
+    func names(_ r: PathResult) -> [String] { r.paths.map { NamedPath($0, in: snap).text } }
 
     @Test func shortestIsOneOfTheShortest() throws {
         let r = try engine.paths(from: "a", to: "d")

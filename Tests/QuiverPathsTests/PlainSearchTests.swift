@@ -17,14 +17,7 @@ import Testing
         return (triples, provenance)
     }
 
-    func pathText(_ p: Path, _ snap: CSRSnapshot) -> String {
-        var s = snap.nodeName(p.nodes[0])
-        for (i, st) in p.steps.enumerated() {
-            s += st.direction == .out ? " -\(snap.relationName(st.relation))-> " : " <-\(snap.relationName(st.relation))- "
-            s += snap.nodeName(p.nodes[i + 1])
-        }
-        return s
-    }
+    func pathText(_ p: Path, _ snap: CSRSnapshot) -> String { NamedPath(p, in: snap).text }
 
     @Test func shortestAndReachAgreeWithTheGeneralSearch() throws {
         var rng = SeededGenerator(seed: 31_337)

@@ -47,6 +47,16 @@ public struct NamedPath: Hashable, Sendable, Codable {
         nodes = path.nodes.map(snapshot.nodeName)
         edges = path.steps.map { Edge(relation: snapshot.relationName($0.relation), direction: $0.direction) }
     }
+
+    /// The path on one line, each step as ` -r-> ` (out) or ` <-r- ` (in): `a -knows-> b <-likes- c`.
+    public var text: String {
+        var s = nodes.first ?? ""
+        for (i, e) in edges.enumerated() {
+            s += e.direction == .out ? " -\(e.relation)-> " : " <-\(e.relation)- "
+            s += nodes[i + 1]
+        }
+        return s
+    }
 }
 
 /// The answer to a path query.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QuiverCore
 import QuiverModels
+import QuiverPaths
 import QuiverService
 import QuiverSnapshot
 import QuiverStore
@@ -204,12 +205,7 @@ struct Score: ParsableCommand {
             print(String(format: "%3d  ", a.rank) + a.entity.padding(toLength: width, withPad: " ", startingAt: 0)
                 + String(format: "  %10.4f", a.score) + (a.known ? "  (stored fact)" : ""))
             for e in a.explanations ?? [] {
-                var line = "       " + String(format: "%+.4f  ", e.importance) + e.nodes[0]
-                for (i, edge) in e.edges.enumerated() {
-                    line += edge.direction == .out ? " -\(edge.relation)-> " : " <-\(edge.relation)- "
-                    line += e.nodes[i + 1]
-                }
-                print(line)
+                print("       " + String(format: "%+.4f  ", e.importance) + NamedPath(nodes: e.nodes, edges: e.edges).text)
             }
         }
         if let expanded = out.expanded {

@@ -64,15 +64,6 @@ struct TimedPathJSON: Encodable {
     enum Keys: String, CodingKey { case edges_scanned }
 }
 
-func describe(_ p: NamedPath) -> String {
-    var s = p.nodes[0]
-    for (i, e) in p.edges.enumerated() {
-        s += e.direction == .out ? " -\(e.relation)-> " : " <-\(e.relation)- "
-        s += p.nodes[i + 1]
-    }
-    return s
-}
-
 func dotQuote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
 
 /// The union of the paths as a Graphviz digraph (edges drawn as stored, subject → object).
@@ -170,7 +161,7 @@ struct PathsCommand: ParsableCommand {
             print(dot(named))
         } else {
             if named.isEmpty { print("no path from \(from) to \(to)") }
-            for p in named { print(describe(p)) }
+            for p in named { print(p.text) }
             if let reason = r.reason { print("… truncated (\(reason.rawValue))") }
         }
     }
