@@ -17,6 +17,15 @@ enum Segment {
         case .atomic(_, let t), .inferred(_, let t): t
         }
     }
+
+    /// The items as runs of `hops` fact indices, item `i` at `edges[i * hops ..< (i + 1) * hops]`:
+    /// an atomic fact is a run of one.
+    var runs: (edges: [Int32], hops: Int) {
+        switch self {
+        case .atomic(let facts, _): (facts, 1)
+        case .inferred(let items, _): (items.edges, items.hops)
+        }
+    }
 }
 
 /// Writes a composition dataset in Wang et al.'s layout: train.json, valid.json, test.json,

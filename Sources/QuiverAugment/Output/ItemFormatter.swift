@@ -45,22 +45,12 @@ struct ItemFormatter: Sendable {
                 heads.withUnsafeBufferPointer { hs in
                     relations.withUnsafeBufferPointer { rs in
                         tails.withUnsafeBufferPointer { ts in
-                            switch segment {
-                            case .atomic(let facts, _):
-                                facts.withUnsafeBufferPointer { facts in
-                                    for i in range {
-                                        let f = Int(facts[i])
-                                        total += 2 * (Int(el[Int(hs[f])]) + Int(rl[Int(rs[f])])) + Int(el[Int(ts[f])])
-                                    }
-                                }
-                            case .inferred(let items, _):
-                                let k = items.hops
-                                items.edges.withUnsafeBufferPointer { edges in
-                                    for i in range {
-                                        var input = Int(el[Int(hs[Int(edges[i * k])])])
-                                        for d in 0..<k { input += Int(rl[Int(rs[Int(edges[i * k + d])])]) }
-                                        total += 2 * input + Int(el[Int(ts[Int(edges[i * k + k - 1])])])
-                                    }
+                            let (runs, k) = segment.runs
+                            runs.withUnsafeBufferPointer { edges in
+                                for i in range {
+                                    var input = Int(el[Int(hs[Int(edges[i * k])])])
+                                    for d in 0..<k { input += Int(rl[Int(rs[Int(edges[i * k + d])])]) }
+                                    total += 2 * input + Int(el[Int(ts[Int(edges[i * k + k - 1])])])
                                 }
                             }
                         }
@@ -114,30 +104,15 @@ struct ItemFormatter: Sendable {
                             heads.withUnsafeBufferPointer { hs in
                                 relations.withUnsafeBufferPointer { rels in
                                     tails.withUnsafeBufferPointer { ts in
-                                        switch segment {
-                                        case .atomic(let facts, _):
-                                            facts.withUnsafeBufferPointer { facts in
-                                                for i in range {
-                                                    let f = Int(facts[i])
-                                                    q.storeBytes(of: Self.open, as: SIMD16<UInt8>.self)
-                                                    q += 16
-                                                    let input = q
-                                                    entity(hs[f])
-                                                    relation(rels[f])
-                                                    finish(from: input, tail: ts[f])
-                                                }
-                                            }
-                                        case .inferred(let items, _):
-                                            let k = items.hops
-                                            items.edges.withUnsafeBufferPointer { edges in
-                                                for i in range {
-                                                    q.storeBytes(of: Self.open, as: SIMD16<UInt8>.self)
-                                                    q += 16
-                                                    let input = q
-                                                    entity(hs[Int(edges[i * k])])
-                                                    for d in 0..<k { relation(rels[Int(edges[i * k + d])]) }
-                                                    finish(from: input, tail: ts[Int(edges[i * k + k - 1])])
-                                                }
+                                        let (runs, k) = segment.runs
+                                        runs.withUnsafeBufferPointer { edges in
+                                            for i in range {
+                                                q.storeBytes(of: Self.open, as: SIMD16<UInt8>.self)
+                                                q += 16
+                                                let input = q
+                                                entity(hs[Int(edges[i * k])])
+                                                for d in 0..<k { relation(rels[Int(edges[i * k + d])]) }
+                                                finish(from: input, tail: ts[Int(edges[i * k + k - 1])])
                                             }
                                         }
                                     }
