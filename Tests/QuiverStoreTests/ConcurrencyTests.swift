@@ -24,6 +24,27 @@ struct ConcurrencyTests {
         #expect(try store.exportedLines(g2) == Datasets.lines("kinships", "train").sorted())
     }
 
+    @Test("Loads into an existing graph and drops of other graphs, side by side, never deadlock")
+    func loadsAndDropsAtOnce() throws {
+        let store = try StoreTestCluster.isolatedStore("conc_drop")
+        let kept = "kept"
+        try store.load(graph: kept, inputs: [.bytes(name: "k.tsv", Array("a\tr\tb\n".utf8))])
+        for round in 0..<60 {
+            let dropped = "dropped\(round)"
+            try store.load(graph: dropped, inputs: [.bytes(name: "d.tsv", Array("x\tr\ty\n".utf8))])
+            let line = Array("a\tr\tn\(round)\n".utf8)
+            let bodies: [@Sendable () throws -> any Sendable] = [
+                { try store.load(graph: kept, inputs: [.bytes(name: "k\(round).tsv", line)]) },
+                { try store.drop(graph: dropped) },
+            ]
+            for (i, r) in runOnThreads(bodies).enumerated() {
+                if case .failure(let e) = r { Issue.record("round \(round), \(i == 0 ? "load" : "drop"): \(e)") }
+            }
+        }
+        #expect(try store.graphs().map(\.name) == [kept])
+        #expect(try store.exportedLines(kept).count == 61)
+    }
+
     @Test("Two loads racing to create the same graph: one creates it, the other waits and merges")
     func sameNewGraphAtOnce() throws {
         let store = try StoreTestCluster.isolatedStore("conc_same")

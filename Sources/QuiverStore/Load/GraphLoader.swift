@@ -27,9 +27,11 @@ extension Store {
                 // set their hint bits later, and no vacuum has to freeze them.
                 let freeze = target.isFresh ? ", FREEZE" : ""
                 if !target.isFresh {
+                    // `LIKE` locks its table: terms before triples, the order in which a drop locks
+                    // them, or a drop and this load can each hold one and wait for the other.
                     try conn.executeScript("""
-                        CREATE TEMP TABLE load_triples (LIKE triples) ON COMMIT DROP;
                         CREATE TEMP TABLE load_terms (LIKE terms) ON COMMIT DROP;
+                        CREATE TEMP TABLE load_triples (LIKE triples) ON COMMIT DROP;
                         """)
                 }
                 // Triples stream straight into PostgreSQL; the (much smaller) new terms are buffered
