@@ -66,6 +66,8 @@ public struct PersonalizedPageRank: Sendable {
         public var iterations: Int
         /// Edge visits: edges × iterations for power iteration, out-edges scanned for push.
         public var edgeUpdates: Int
+        /// True when `shouldStop` ended the run before it converged or ran its iterations.
+        public var stopped = false
 
         /// The `k` best nodes, by score then node id.
         public func top(_ k: Int) -> [(node: Int32, score: Float)] {
@@ -82,7 +84,10 @@ public struct PersonalizedPageRank: Sendable {
 
     /// Power iteration in pull form: each iteration reads every allowed edge once; rows are split
     /// among `threads` workers, each writing its own rows, so results do not depend on `threads`.
-    public func power(seeds: [Int32], alpha: Double = 0.15, stop: Stop = .tolerance(1e-7), threads: Int = defaultKernelThreads) -> Result {
+    /// `shouldStop` is asked after each iteration; when it says yes the scores so far are
+    /// returned with `stopped` set.
+    public func power(seeds: [Int32], alpha: Double = 0.15, stop: Stop = .tolerance(1e-7), threads: Int = defaultKernelThreads,
+                      shouldStop: (() -> Bool)? = nil) -> Result {
         let n = nodeCount
         let s = seedVector(seeds)
         var p = s
@@ -147,6 +152,9 @@ public struct PersonalizedPageRank: Sendable {
             swap(&p, &next)
             iterations += 1
             if tol >= 0 && blockSums.reduce(0, +) < tol { break }
+            if iterations < maxIter, let shouldStop, shouldStop() {
+                return Result(scores: p, iterations: iterations, edgeUpdates: iterations * edgeCount, stopped: true)
+            }
         }
         return Result(scores: p, iterations: iterations, edgeUpdates: iterations * edgeCount)
     }
@@ -155,7 +163,9 @@ public struct PersonalizedPageRank: Sendable {
     /// `r[u] ≥ epsilon · max(1, outdeg(u))`, move `alpha · r[u]` into its score and spread the rest
     /// over its out-edges (to the seeds if it has none). Nodes are processed in FIFO order, so the
     /// result is deterministic. Every score is within `epsilon · outdeg` of the fixed point's.
-    public func push(seeds: [Int32], alpha: Double = 0.15, epsilon: Double = 1e-7) -> Result {
+    /// `shouldStop` is asked every 4,096 pushes; when it says yes the scores so far are returned
+    /// with `stopped` set.
+    public func push(seeds: [Int32], alpha: Double = 0.15, epsilon: Double = 1e-7, shouldStop: (() -> Bool)? = nil) -> Result {
         let n = nodeCount
         let seedMass = seedVector(seeds).map(Double.init)
         let seedList = Array(Set(seeds)).sorted()
@@ -194,6 +204,9 @@ public struct PersonalizedPageRank: Sendable {
             }
             // Keep the queue's storage bounded on long runs.
             if head > 1 << 20 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+            if pushes & 4095 == 0, let shouldStop, shouldStop() {
+                return Result(scores: p.map(Float.init), iterations: pushes, edgeUpdates: scanned, stopped: true)
+            }
         }
         return Result(scores: p.map(Float.init), iterations: pushes, edgeUpdates: scanned)
     }

@@ -264,7 +264,7 @@ public struct PathEngine: Sendable {
             checkProvenance: query.checkProvenance
         ) { graph in
             var search = PlainSearch(
-                graph: graph, buffers: buffers, budget: Budget(timeout: options.timeout, token: options.cancellation),
+                graph: graph, buffers: buffers, budget: Budget(timeout: options.timeout, deadline: options.deadline, token: options.cancellation),
                 maxFrontier: options.maxFrontier)
             return body(&search)
         }
@@ -303,7 +303,7 @@ public struct PathEngine: Sendable {
         let scratch = scratch ?? SearchScratch()
         return plan.withProductGraph { g in
             var searcher = Searcher(
-                g: g, order: PathOrder(snapshot), budget: Budget(timeout: options.timeout, token: options.cancellation),
+                g: g, order: PathOrder(snapshot), budget: Budget(timeout: options.timeout, deadline: options.deadline, token: options.cancellation),
                 arrays: scratch.arrays.take(3), bits: scratch.bits.take(2), links: scratch.links.take(2),
                 maxFrontier: options.maxFrontier)
             searcher.dagSteps = dagSteps

@@ -43,7 +43,9 @@ public struct CommandDecoder: Sendable {
         case failure(ProtocolError)
     }
 
-    public let limits: ProtocolLimits
+    /// Checked as each header is read, so a change applies from the next command on (the daemon
+    /// raises them once a client has authenticated).
+    public var limits: ProtocolLimits
     private var buffer: [UInt8] = []
     /// Start of the unconsumed bytes.
     private var start = 0

@@ -80,11 +80,15 @@ public struct NeighborsJSON: Encodable, Sendable {
     public var count: Int
     public var truncated: Bool
     public var reason: String?
-    public init(_ r: NeighborResult, in snap: CSRSnapshot) {
-        neighbors = r.neighbors.map { Entry(relation: snap.relationName($0.relation), direction: $0.direction.rawValue, node: snap.nodeName($0.node)) }
+    public init(_ r: NeighborResult, in snap: CSRSnapshot, budget: ResultBudget = .unlimited) {
+        let (named, cut) = budget.fit(r.neighbors) { n in
+            let e = Entry(relation: snap.relationName(n.relation), direction: n.direction.rawValue, node: snap.nodeName(n.node))
+            return (e, e.relation.utf8.count + e.node.utf8.count + 48)
+        }
+        neighbors = named
         count = neighbors.count
-        truncated = r.truncated
-        reason = r.reason?.rawValue
+        truncated = cut != nil || r.truncated
+        reason = (cut ?? r.reason)?.rawValue
     }
 }
 
@@ -112,9 +116,13 @@ public struct PathsJSON: Encodable, Sendable {
         self.error = error
     }
 
-    public init(_ r: PathResult, in snap: CSRSnapshot) {
-        let named = r.paths.map { NamedPath($0, in: snap) }
-        self.init(paths: named, count: named.count, truncated: r.truncated, reason: r.reason?.rawValue)
+    public init(_ r: PathResult, in snap: CSRSnapshot, budget: ResultBudget = .unlimited) {
+        let (named, cut) = budget.fit(r.paths) { p in
+            let n = NamedPath(p, in: snap)
+            return (n, n.nodes.reduce(24) { $0 + $1.utf8.count + 3 } + n.edges.reduce(0) { $0 + $1.relation.utf8.count + 40 })
+        }
+        let reason = cut ?? r.reason
+        self.init(paths: named, count: named.count, truncated: reason != nil, reason: reason?.rawValue)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -159,9 +167,18 @@ public struct ReachJSON: Encodable, Sendable {
     public var count: Int
     public var truncated: Bool
     public var reason: String?
-    public init(_ r: ReachResult, in snap: CSRSnapshot, countOnly: Bool) {
-        let reason = countOnly && r.reason == .limit ? nil : r.reason
-        endpoints = countOnly ? nil : r.endpoints.map { Entry(node: snap.nodeName($0.node), distance: $0.distance) }
+    public init(_ r: ReachResult, in snap: CSRSnapshot, countOnly: Bool, budget: ResultBudget = .unlimited) {
+        var reason = countOnly && r.reason == .limit ? nil : r.reason
+        if countOnly {
+            endpoints = nil
+        } else {
+            let (named, cut) = budget.fit(r.endpoints) { e in
+                let entry = Entry(node: snap.nodeName(e.node), distance: e.distance)
+                return (entry, entry.node.utf8.count + 32)
+            }
+            endpoints = named
+            reason = cut ?? reason
+        }
         count = r.total
         truncated = reason != nil
         self.reason = reason?.rawValue
@@ -177,9 +194,13 @@ public struct HopJSON: Encodable, Sendable {
     public var tails: [Entry]
     public var count: Int
     public var truncated: Bool
-    public init(_ r: HopResult, in snap: CSRSnapshot) {
-        tails = r.tails.map { Entry(tail: snap.nodeName($0.tail), witnesses: $0.witnesses.map { $0.map(snap.nodeName) }) }
+    public init(_ r: HopResult, in snap: CSRSnapshot, budget: ResultBudget = .unlimited) {
+        let (named, cut) = budget.fit(r.tails) { t in
+            let e = Entry(tail: snap.nodeName(t.tail), witnesses: t.witnesses.map { $0.map(snap.nodeName) })
+            return (e, e.witnesses.reduce(e.tail.utf8.count + 32) { $0 + $1.reduce(4) { $0 + $1.utf8.count + 3 } })
+        }
+        tails = named
         count = tails.count
-        truncated = r.truncated
+        truncated = cut != nil || r.truncated
     }
 }

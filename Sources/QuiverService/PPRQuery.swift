@@ -1,4 +1,5 @@
 import Foundation
+import QuiverCore
 import QuiverKernels
 import QuiverSnapshot
 
@@ -15,6 +16,8 @@ public struct PPRQuery: Sendable {
     public var method = Method.power
     public var relations: [String]?
     public var threads: Int?
+    /// When to give up (the daemon's deadline and the asking connection's cancellation).
+    public var stop = StopCondition()
 
     public init(seeds: [String]) { self.seeds = seeds }
 
@@ -60,10 +63,14 @@ public struct PPRQuery: Sendable {
         let result: PersonalizedPageRank.Result
         switch method {
         case .push:
-            result = ppr.push(seeds: seedIDs, alpha: alpha, epsilon: tolerance ?? 1e-7)
+            result = ppr.push(seeds: seedIDs, alpha: alpha, epsilon: tolerance ?? 1e-7, shouldStop: stop.shouldStop)
         case .power:
-            let stop: PersonalizedPageRank.Stop = iterations.map { .iterations($0) } ?? .tolerance(tolerance ?? 1e-7)
-            result = ppr.power(seeds: seedIDs, alpha: alpha, stop: stop, threads: threads ?? defaultKernelThreads)
+            let until: PersonalizedPageRank.Stop = iterations.map { .iterations($0) } ?? .tolerance(tolerance ?? 1e-7)
+            result = ppr.power(seeds: seedIDs, alpha: alpha, stop: until, threads: threads ?? defaultKernelThreads, shouldStop: stop.shouldStop)
+        }
+        if result.stopped {
+            let why = stop.reason == .cancelled ? "it was cancelled" : "its deadline passed"
+            throw Invalid(description: "ppr stopped after \(result.iterations) \(method == .power ? "iterations" : "pushes") because \(why); ask for fewer iterations or a larger tolerance, or give a larger TIMEOUT")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let cpuSeconds = processCPUSeconds() - cpuStarted

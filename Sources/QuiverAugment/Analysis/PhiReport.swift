@@ -55,7 +55,14 @@ public struct PhiReport: Sendable, Codable, Equatable {
     public var bridge_out_degree_mean: Double
     public var definitions: [String]
 
-    public init(graph name: String, facts g: FactGraph, hops: Int = 2, oodRatio: Double = 0.05, iidTestProbability: Double = 0.005) throws {
+    /// The analysis stopped because `shouldStop` said so (a deadline, or the client went away).
+    public struct Stopped: Error, CustomStringConvertible, Sendable {
+        public var description: String { "phi stopped before it finished: its deadline passed or it was cancelled; give a larger TIMEOUT or fewer HOPS" }
+    }
+
+    /// `shouldStop` is asked as the heads are walked; when it says yes, `Stopped` is thrown.
+    public init(graph name: String, facts g: FactGraph, hops: Int = 2, oodRatio: Double = 0.05, iidTestProbability: Double = 0.005,
+                shouldStop: (@Sendable () -> Bool)? = nil) throws {
         guard (2...4).contains(hops) else { throw AugmentError.badOption("--hops must be 2, 3 or 4 (got \(hops))") }
         graph = name
         self.hops = hops
@@ -73,6 +80,7 @@ public struct PhiReport: Sendable, Codable, Equatable {
                 var walker = CompositionWalker(graph: g, hops: hops, ood: noOOD)
                 var p = Part(first: [Int](repeating: 0, count: R), last: [Int](repeating: 0, count: R))
                 for h in parts[c] {
+                    if h & 63 == 0, let shouldStop, shouldStop() { break }
                     var previous = SIMD4<Int32>(repeating: -2), previousAmbiguous = false
                     walker.forEach(head: Int32(h)) { e, _ in
                         p.inferred += 1
@@ -95,6 +103,7 @@ public struct PhiReport: Sendable, Codable, Equatable {
             return total
         }
         let all = count(g)
+        if let shouldStop, shouldStop() { throw Stopped() }
         walks = all.walks
         inferred = all.inferred
         ambiguous_inputs = all.ambiguous
@@ -117,6 +126,7 @@ public struct PhiReport: Sendable, Codable, Equatable {
         ambiguous_facts = facts
         let functional = g.isFunctional ? g : g.functionalPart().graph
         let unambiguous = g.isFunctional ? all : count(functional)
+        if let shouldStop, shouldStop() { throw Stopped() }
         unambiguous_atomic = functional.factCount
         unambiguous_inferred = unambiguous.inferred
         let keep = 1 - oodRatio

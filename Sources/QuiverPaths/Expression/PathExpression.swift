@@ -16,10 +16,39 @@ public indirect enum PathExpression: Hashable, Sendable, CustomStringConvertible
 
     /// The largest `n` accepted in `{m,n}`.
     public static let maxRepetition = 64
+    /// The most atoms an expression may unroll to (see `unrolledSize`). Building the automaton
+    /// costs about the square of this, so a nested repetition such as `((r{1,16}){1,16}){1,16}`
+    /// (4,096 atoms) is refused here, before any of that work, instead of seconds later.
+    public static let maxUnrolledSize = 1024
+    /// The longest expression text and the deepest nesting of parentheses accepted: the parser
+    /// recurses once per level, and a client's argument can be megabytes long.
+    public static let maxLength = 4096
+    public static let maxNesting = 64
 
     public static func parse(_ text: String) throws -> PathExpression {
         var p = ExpressionParser(text)
-        return try p.parseAll()
+        let e = try p.parseAll()
+        let size = e.unrolledSize
+        guard size <= maxUnrolledSize else {
+            throw PathError.expressionSyntax(
+                "the expression unrolls to \(size >= Int.max / 2 ? "too many" : String(size)) relation steps (repetitions copy their bodies); at most \(maxUnrolledSize) are allowed",
+                expression: text, offset: 0)
+        }
+        return e
+    }
+
+    /// How many atoms building the automaton copies: a repetition `{m,n}` copies its body `n`
+    /// times (`m + 1` when unbounded). Saturates instead of overflowing.
+    public var unrolledSize: Int {
+        let cap = Int.max / 2
+        switch self {
+        case .relation, .anyRelation: return 1
+        case .sequence(let xs), .alternation(let xs): return xs.reduce(0) { min(cap, $0 + $1.unrolledSize) }
+        case .repetition(let x, let lo, let hi):
+            let copies = max(1, hi ?? (lo + 1))
+            let (n, overflow) = x.unrolledSize.multipliedReportingOverflow(by: copies)
+            return overflow ? cap : min(cap, n)
+        }
     }
 
     /// The expression matching the same paths walked backwards.
@@ -87,7 +116,13 @@ struct ExpressionParser {
         while pos < chars.count, chars[pos].isWhitespace { pos += 1 }
     }
 
+    /// Open parentheses around the current position.
+    var depth = 0
+
     mutating func parseAll() throws -> PathExpression {
+        if chars.count > PathExpression.maxLength {
+            throw fail("the expression is \(chars.count) characters long; at most \(PathExpression.maxLength) are allowed", at: 0)
+        }
         skipSpaces()
         if pos == chars.count { throw fail("empty expression") }
         let e = try parseAlternation()
@@ -174,7 +209,12 @@ struct ExpressionParser {
         guard pos < chars.count else { throw fail("expected a relation, '.', '^' or '('") }
         let c = chars[pos]
         if c == "(" {
+            guard depth < PathExpression.maxNesting else {
+                throw fail("parentheses nested more than \(PathExpression.maxNesting) deep")
+            }
             pos += 1
+            depth += 1
+            defer { depth -= 1 }
             let e = try parseAlternation()
             skipSpaces()
             guard pos < chars.count, chars[pos] == ")" else { throw fail("expected ')'") }

@@ -58,33 +58,15 @@ public struct PathOptions: Sendable {
     public var limit: Int = 100
     /// Wall-clock budget; a query past it returns what it found, marked truncated.
     public var timeout: Duration? = nil
+    /// A point in time the query must not run past (the daemon's per-command deadline); with
+    /// `timeout` too, the earlier one counts.
+    public var deadline: Deadline? = nil
     /// Checked in the search loops.
     public var cancellation: CancellationToken? = nil
     /// The most search states (node × automaton state) a query may hold at once.
     public var maxFrontier: Int = 50_000_000
 
     public init() {}
-}
-
-/// A flag a caller sets to stop a running query; the query returns what it found, marked
-/// truncated with reason `.cancelled`. Safe to share between threads.
-public final class CancellationToken: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-
-    public init() {}
-
-    public func cancel() {
-        lock.lock()
-        flag = true
-        lock.unlock()
-    }
-
-    public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return flag
-    }
 }
 
 /// Why an answer is incomplete.
@@ -100,6 +82,8 @@ public enum TruncationReason: String, Sendable, Codable {
     case cancelled
     /// The search would hold more states than `maxFrontier`.
     case memory
+    /// The reply would be larger than the server's reply budget (`--max-reply-bytes`).
+    case replySize = "reply-size"
 }
 
 /// Work done by a query, for benchmarks.

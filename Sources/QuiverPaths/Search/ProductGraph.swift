@@ -1,4 +1,5 @@
 import Dispatch
+import QuiverCore
 import QuiverSnapshot
 
 /// The product of a snapshot and a `StepAutomaton`: a state is `node * stateCount + automatonState`.
@@ -213,14 +214,14 @@ struct Budget {
     private var tick = 0
     private(set) var stopped: TruncationReason?
 
-    init(timeout: Duration?, token: CancellationToken?) {
+    /// Stops at the earlier of `timeout` from now and `deadline`.
+    init(timeout: Duration?, deadline: Deadline? = nil, token: CancellationToken?) {
+        var end = deadline?.uptimeNanoseconds
         if let timeout {
-            let c = timeout.components
-            let nanos = UInt64(max(0, c.seconds)) &* 1_000_000_000 &+ UInt64(max(0, c.attoseconds / 1_000_000_000))
-            deadline = DispatchTime.now().uptimeNanoseconds &+ nanos
-        } else {
-            deadline = nil
+            let byTimeout = Deadline.after(timeout).uptimeNanoseconds
+            end = min(end ?? byTimeout, byTimeout)
         }
+        self.deadline = end
         self.token = token
     }
 
@@ -236,7 +237,7 @@ struct Budget {
     mutating func checkNow() -> Bool {
         if stopped != nil { return true }
         if let token, token.isCancelled { stopped = .cancelled; return true }
-        if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline { stopped = .timeout; return true }
+        if let deadline, Deadline.nowNanoseconds >= deadline { stopped = .timeout; return true }
         return false
     }
 }

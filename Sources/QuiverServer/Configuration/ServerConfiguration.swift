@@ -10,11 +10,31 @@ public struct ServerConfiguration: Sendable {
     public var password: String?
     public var protectedMode = true
     public var limits = ProtocolLimits()
+    /// What a client that has not authenticated may send: a few small words, as Redis allows
+    /// (so nobody can make the server buffer a 512 MiB bulk string before AUTH).
+    public var unauthenticatedLimits = ProtocolLimits(maxInlineBytes: 4096, maxBulkBytes: 4096, maxArguments: 16)
     public var maxClients = 10_000
     /// Seconds a client may stay silent before it is disconnected; nil: forever.
     public var idleTimeout: Int64?
     /// Threads that run queries and writes off the event loops.
     public var workerThreads = max(2, System.coreCount)
+    /// Threads kept for cheap commands (GRAPHS, STATS, ADD, DEL, DROP), so they answer while
+    /// heavy queries occupy every worker.
+    public var reservedWorkerThreads = 1
+    /// The deadline of a command that gives no TIMEOUT, and the largest TIMEOUT a command may
+    /// give, in milliseconds. A command past its deadline stops and answers what it has (marked
+    /// truncated) or an error saying so.
+    public var commandTimeoutMilliseconds = 30_000
+    public var maxCommandTimeoutMilliseconds = 600_000
+    /// The most rows one answer lists and about the most bytes one reply takes; answers over
+    /// either are cut and marked truncated (EXPORT, which has no rows, is refused).
+    public var maxResultRows = 100_000
+    public var maxReplyBytes = 64 << 20
+    /// Unsent reply bytes above which a connection's next command waits until the client has
+    /// read (a client that never reads cannot make the server queue replies without bound).
+    public var maxPendingOutputBytes = 4 << 20
+    /// Delay before answering a failed AUTH, so that guessing passwords is slow.
+    public var failedAuthDelayMilliseconds = 200
     public var eventLoopThreads = max(1, System.coreCount)
     /// Jobs (big loads) running at once; more wait in a queue of `maxQueuedJobs`.
     public var maxJobs = 2

@@ -44,6 +44,13 @@ struct Arguments {
         return n
     }
 
+    /// A TIMEOUT value: a positive number of milliseconds.
+    mutating func timeout() throws(CommandError) -> Duration {
+        let ms = try integer("TIMEOUT (milliseconds)")
+        guard ms > 0 else { throw .wrongArgs("TIMEOUT must be a positive number of milliseconds") }
+        return .milliseconds(ms)
+    }
+
     /// A SPLIT value: train, valid or test.
     mutating func split() throws(CommandError) -> Split {
         let v = try string("a split")

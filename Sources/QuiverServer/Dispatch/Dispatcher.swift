@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import QuiverProtocol
 
 /// What the connection should do with a command.
@@ -9,6 +10,8 @@ public enum Outcome: Sendable {
     case closeSilently
     /// Run `work` on a worker thread and reply with its result.
     case work(@Sendable () throws -> RESPValue)
+    /// Reply after a pause, running nothing else of this connection meanwhile (a failed AUTH).
+    case delayedReply(RESPValue, TimeAmount)
 }
 
 /// Turns commands into outcomes. Housekeeping is answered here, on the event loop; graph
@@ -46,6 +49,7 @@ public struct Dispatcher: Sendable {
         do {
             switch name {
             case "PING":
+                if args.remaining > 1 { throw CommandError.wrongArgs("wrong number of arguments for 'PING': \(spec.syntax)") }
                 if args.peek() != nil { return .reply(.bulkString(try args.bytes("message"))) }
                 return .reply(.simpleString("PONG"))
             case "ECHO": return .reply(.bulkString(try args.bytes("message")))
@@ -55,7 +59,9 @@ public struct Dispatcher: Sendable {
             case "AUTH":
                 let first = try args.string("password")
                 let (user, password) = args.isAtEnd ? ("default", first) : (first, try args.string("password"))
-                return .reply(authenticate(user: user, password: password, session: &session) ?? .ok)
+                if !args.isAtEnd { throw CommandError.wrongArgs("wrong number of arguments for 'AUTH': \(spec.syntax)") }
+                guard let failure = authenticate(user: user, password: password, session: &session) else { return .reply(.ok) }
+                return failedAuth(failure, session: session)
             case "HELLO": return hello(&args, session: &session)
             case "CLIENT": return .reply(try client(&args, session: &session))
             case "COMMAND": return .reply(try commandInfo(&args))
@@ -72,11 +78,16 @@ public struct Dispatcher: Sendable {
                 }
             default:
                 guard let backend = state.backend else { return .reply(.error("ERR this server has no store")) }
-                return try backend.outcome(for: command, arguments: args, state: state)
+                return try backend.outcome(for: command, arguments: args, state: state, session: session)
             }
         } catch {
             return .reply(CommandError.from(error).reply)
         }
+    }
+
+    /// Which worker threads run the command's work.
+    func workPool(of command: Command) -> WorkPool {
+        CommandTable.byName[command.name]?.pool ?? .queries
     }
 
     static func isPing(_ word: [UInt8]) -> Bool {
@@ -96,6 +107,15 @@ public struct Dispatcher: Sendable {
         return nil
     }
 
+    /// A wrong password is logged and answered after a pause; a missing server password is not a
+    /// guess and is answered at once.
+    private func failedAuth(_ reply: RESPValue, session: Session) -> Outcome {
+        guard state.configuration.password != nil else { return .reply(reply) }
+        state.countFailedAuth()
+        state.logger.warning("failed AUTH from \(session.remoteAddress)")
+        return .delayedReply(reply, .milliseconds(Int64(state.configuration.failedAuthDelayMilliseconds)))
+    }
+
     private func hello(_ args: inout Arguments, session: inout Session) -> Outcome {
         var version = session.protocolVersion
         do {
@@ -110,7 +130,7 @@ public struct Dispatcher: Sendable {
                 switch option {
                 case "auth":
                     let user = try args.string("a user name"), password = try args.string("a password")
-                    if let failure = authenticate(user: user, password: password, session: &session) { return .reply(failure) }
+                    if let failure = authenticate(user: user, password: password, session: &session) { return failedAuth(failure, session: session) }
                 case "setname": newName = try args.string("a name")
                 default: throw CommandError.wrongArgs("HELLO takes [2|3] [AUTH user pass] [SETNAME name], not '\(option)'")
                 }
@@ -224,7 +244,7 @@ public struct Dispatcher: Sendable {
         ])
         add("Clients", [
             ("connected_clients", String(counters.connected)), ("maxclients", String(c.maxClients)),
-            ("blocked_clients", "0"),
+            ("blocked_clients", "0"), ("commands_running", String(state.commandsRunning)),
         ])
         let snapshotBytes = state.backend?.snapshotBytes ?? 0
         add("Memory", [
@@ -247,6 +267,7 @@ public struct Dispatcher: Sendable {
             ("total_connections_received", String(counters.totalConnections)),
             ("total_commands_processed", String(counters.commands)),
             ("rejected_connections", String(counters.rejected)),
+            ("failed_auth", String(counters.failedAuth)),
             ("slow_queries", String(counters.slowQueries)),
             ("jobs_running", String(jobs.running)), ("jobs_queued", String(jobs.queued)),
         ])

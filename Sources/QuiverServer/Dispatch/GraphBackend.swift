@@ -26,7 +26,24 @@ final class GraphBackend: Sendable {
 
     var snapshotBytes: Int { engines.snapshotBytes }
 
-    func outcome(for command: Command, arguments: Arguments, state: ServerState) throws -> Outcome {
+    /// The budget of one command: rows and reply bytes from the configuration, a deadline of
+    /// `timeout` (the command's TIMEOUT) or else the server's default, and the connection's
+    /// cancellation token.
+    func budget(timeout: Duration?, session: Session) throws(CommandError) -> ResultBudget {
+        let c = configuration
+        var milliseconds = c.commandTimeoutMilliseconds
+        if let timeout {
+            let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            guard ms <= Int64(c.maxCommandTimeoutMilliseconds) else {
+                throw .wrongArgs("TIMEOUT must be at most \(c.maxCommandTimeoutMilliseconds) ms (the server's --max-timeout-ms), not \(ms)")
+            }
+            milliseconds = Int(ms)
+        }
+        return ResultBudget(maxRows: c.maxResultRows, maxBytes: c.maxReplyBytes,
+                            stop: StopCondition(deadline: .after(milliseconds: milliseconds), token: session.cancellation))
+    }
+
+    func outcome(for command: Command, arguments: Arguments, state: ServerState, session: Session) throws -> Outcome {
         var args = arguments
         switch command.name {
         case "GRAPHS":
@@ -75,9 +92,17 @@ final class GraphBackend: Sendable {
                 guard let of = OutputFormat(name: f.lowercased()) else { throw CommandError.wrongArgs("unknown FORMAT '\(f)'; use nt or tsv") }
                 format = of
             }
+            let budget = try budget(timeout: nil, session: session)
             return .work { [store, format] in
                 var out: [UInt8] = []
-                try store.export(graph: graph, format: format) { out += $0 }
+                try store.export(graph: graph, format: format) { chunk in
+                    // A reply is one bulk string, built whole: past the budget, stop reading.
+                    guard out.count + chunk.count <= budget.maxBytes else {
+                        throw CommandError.err("EXPORT \(graph) is larger than a reply may be (\(budget.maxBytes) bytes, the server's --max-reply-bytes); export it with `quiver export`")
+                    }
+                    if let why = budget.stop.reason { throw CommandError.err("EXPORT \(graph) stopped: \(why == .timeout ? "its deadline passed" : "the client went away")") }
+                    out += chunk
+                }
                 return .bulkString(out)
             }
         case "DROP":
@@ -91,10 +116,11 @@ final class GraphBackend: Sendable {
         case "NEIGHBORS":
             let graph = try args.string("a graph"), node = try args.string("a node")
             let q = try QueryOptions.parse(&args, allowed: QueryOptions.search.union(["rel"]))
+            let budget = try budget(timeout: q.path.timeout, session: session)
             return .work { [engines] in
                 let engine = try engines.engine(graph)
-                let r = try engine.neighbors(of: node, relation: q.relation, options: q.path)
-                return try reply(NeighborsJSON(r, in: engine.snapshot), json: q.json)
+                let r = try engine.neighbors(of: node, relation: q.relation, options: budget.apply(to: q.path))
+                return try reply(NeighborsJSON(r, in: engine.snapshot, budget: budget), json: q.json)
             }
         case "PATHS":
             let graph = try args.string("a graph"), from = try args.string("a start node"), to = try args.string("an end node")
@@ -103,21 +129,24 @@ final class GraphBackend: Sendable {
                 guard let m = PathMode(rawValue: bare) else { throw CommandError.wrongArgs("unknown mode '\(bare)'") }
                 q.mode = m
             }
+            let budget = try budget(timeout: q.path.timeout, session: session)
             return .work { [engines, q] in
                 let engine = try engines.engine(graph)
+                let options = budget.apply(to: q.path)
                 if q.count {
-                    return try reply(PathCountJSON(engine.countPaths(from: from, to: to, via: q.via, options: q.path)), json: q.json)
+                    return try reply(PathCountJSON(engine.countPaths(from: from, to: to, via: q.via, options: options)), json: q.json)
                 }
-                let r = try engine.paths(from: from, to: to, mode: q.mode, k: q.k, via: q.via, options: q.path)
-                return try reply(PathsJSON(r, in: engine.snapshot), json: q.json)
+                let r = try engine.paths(from: from, to: to, mode: q.mode, k: budget.rows(q.k), via: q.via, options: options)
+                return try reply(PathsJSON(r, in: engine.snapshot, budget: budget), json: q.json)
             }
         case "REACH":
             let graph = try args.string("a graph"), from = try args.string("a start node")
             let q = try QueryOptions.parse(&args, allowed: QueryOptions.search.union(["via", "count"]))
+            let budget = try budget(timeout: q.path.timeout, session: session)
             return .work { [engines] in
                 let engine = try engines.engine(graph)
-                let r = try engine.reach(from: from, via: q.via, options: q.path, countOnly: q.count)
-                return try reply(ReachJSON(r, in: engine.snapshot, countOnly: q.count), json: q.json)
+                let r = try engine.reach(from: from, via: q.via, options: budget.apply(to: q.path), countOnly: q.count)
+                return try reply(ReachJSON(r, in: engine.snapshot, countOnly: q.count, budget: budget), json: q.json)
             }
         case "HOP":
             let graph = try args.string("a graph"), head = try args.string("a head node")
@@ -127,21 +156,22 @@ final class GraphBackend: Sendable {
                 args.skip()
             }
             let q = try QueryOptions.parse(&args, allowed: QueryOptions.search)
+            let budget = try budget(timeout: q.path.timeout, session: session)
             return .work { [engines, relations] in
                 let engine = try engines.engine(graph)
-                let r = try engine.hop(from: head, relations: relations, options: q.path)
-                return try reply(HopJSON(r, in: engine.snapshot), json: q.json)
+                let r = try engine.hop(from: head, relations: relations, options: budget.apply(to: q.path))
+                return try reply(HopJSON(r, in: engine.snapshot, budget: budget), json: q.json)
             }
         case "PPR":
             let graph = try args.string("a graph")
             var seeds: [String] = []
-            let options: Set<String> = ["alpha", "topk", "iterations", "tolerance", "method", "relations", "format"]
+            let options: Set<String> = ["alpha", "topk", "iterations", "tolerance", "method", "relations", "format", "timeout", "timeoutms"]
             while let word = args.peek(), !options.contains(Arguments.normalize(word)) {
                 seeds.append(word)
                 args.skip()
             }
             var query = PPRQuery(seeds: seeds)
-            var json = false
+            var json = false, timeout: Duration?
             while let option = args.peekOption() {
                 args.skip()
                 switch option {
@@ -162,17 +192,19 @@ final class GraphBackend: Sendable {
                 case "relations": query.relations = try args.string("relations").split(separator: ",").map(String.init)
                 case "format":
                     json = try args.formatJSON()
-                default: throw CommandError.wrongArgs("PPR takes ALPHA, TOP-K, ITERATIONS, TOLERANCE, METHOD, RELATIONS and FORMAT JSON, not '\(option)'")
+                case "timeout", "timeoutms": timeout = try args.timeout()
+                default: throw CommandError.wrongArgs("PPR takes ALPHA, TOP-K, ITERATIONS, TOLERANCE, METHOD, RELATIONS, TIMEOUT and FORMAT JSON, not '\(option)'")
                 }
             }
             do { try query.validate() } catch { throw CommandError.wrongArgs(error.description) }
+            query.stop = try budget(timeout: timeout, session: session).stop
             return .work { [engines, query, json] in
                 let snapshot = try engines.engine(graph).snapshot
                 do { return try reply(query.run(on: snapshot), json: json) } catch let e as PPRQuery.Invalid { throw CommandError.err(e.description) }
             }
         case "PHI":
             let graph = try args.string("a graph")
-            var hops = 2, split: Split?, oodRatio = 0.05, iidTestProbability = 0.005, json = false
+            var hops = 2, split: Split?, oodRatio = 0.05, iidTestProbability = 0.005, json = false, timeout: Duration?
             while let option = args.peekOption() {
                 args.skip()
                 switch option {
@@ -185,16 +217,21 @@ final class GraphBackend: Sendable {
                     if option == "oodratio" { oodRatio = x } else { iidTestProbability = x }
                 case "format":
                     json = try args.formatJSON()
-                default: throw CommandError.wrongArgs("PHI takes HOPS, SPLIT, OOD-RATIO, IID-TEST-PROB and FORMAT JSON, not '\(option)'")
+                case "timeout", "timeoutms": timeout = try args.timeout()
+                default: throw CommandError.wrongArgs("PHI takes HOPS, SPLIT, OOD-RATIO, IID-TEST-PROB, TIMEOUT and FORMAT JSON, not '\(option)'")
                 }
             }
+            let stop = try budget(timeout: timeout, session: session).stop
             return .work { [engines, hops, split, oodRatio, iidTestProbability, json] in
                 let facts = FactGraph(snapshot: try engines.engine(graph).snapshot, split: split)
                 do {
-                    let report = try PhiReport(graph: graph, facts: facts, hops: hops, oodRatio: oodRatio, iidTestProbability: iidTestProbability)
+                    let report = try PhiReport(graph: graph, facts: facts, hops: hops, oodRatio: oodRatio, iidTestProbability: iidTestProbability,
+                                               shouldStop: stop.shouldStop)
                     return try reply(report, json: json)
                 } catch let e as AugmentError {
                     throw CommandError.wrongArgs(e.description)
+                } catch let e as PhiReport.Stopped {
+                    throw CommandError.err(e.description)
                 }
             }
         case "AUGMENT": return try augment(&args, state: state)
@@ -397,10 +434,7 @@ struct QueryOptions: Sendable {
                 }
             case "maxhops": q.path.maxHops = try args.integer("MAX-HOPS")
             case "limit": q.path.limit = try args.integer("LIMIT")
-            case "timeout", "timeoutms":
-                let ms = try args.integer("TIMEOUT (milliseconds)")
-                guard ms > 0 else { throw .wrongArgs("TIMEOUT must be a positive number of milliseconds") }
-                q.path.timeout = .milliseconds(ms)
+            case "timeout", "timeoutms": q.path.timeout = try args.timeout()
             case "rel": q.relation = try args.string("a relation")
             case "mode":
                 let m = try args.string("a mode")

@@ -1,3 +1,5 @@
+import QuiverCore
+
 /// What the server knows about one connection. A value: the dispatcher changes it, the handler keeps it.
 public struct Session: Sendable {
     public var id: Int64
@@ -8,6 +10,8 @@ public struct Session: Sendable {
     public var libraryName: String?
     public var libraryVersion: String?
     public var remoteAddress: String
+    /// Set when the connection closes: the command it was running stops.
+    public let cancellation = CancellationToken()
 
     public init(id: Int64, authenticated: Bool, remoteAddress: String = "") {
         self.id = id

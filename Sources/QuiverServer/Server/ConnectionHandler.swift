@@ -9,9 +9,10 @@ struct DrainEvent: Sendable {}
 
 /// One client connection: bytes in → `CommandDecoder` → `Dispatcher` → replies out, in order.
 /// Commands of one connection run one at a time (replies keep request order when pipelined);
-/// housekeeping is answered on the event loop, graph commands on the worker pool, so a long query
+/// housekeeping is answered on the event loop, graph commands on the worker pools, so a long query
 /// never delays another connection's PING. While a command runs, or while the client is not
-/// reading its replies, no more bytes are read from it (backpressure).
+/// reading its replies, no more bytes are read from it and no more of its commands run
+/// (backpressure); when it closes, the command it was running is cancelled.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -19,7 +20,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private let state: ServerState
     private let dispatcher: Dispatcher
-    private let pool: NIOThreadPool
+    private let pools: WorkerPools
     private var decoder: CommandDecoder
     private var session: Session
     private var encoder = ReplyEncoder()
@@ -29,13 +30,21 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var draining = false
     private var readPending = false
     private var admitted = false
+    /// Commands wait while replies are queued that the client has not read.
+    private var outputBlocked = false
+    /// After a protocol error: the reply is sent and our side half-closed; what the client still
+    /// sends is read and dropped until it closes (or `lingerSeconds` pass), so that it gets the
+    /// error instead of a connection reset.
+    private var lingering = false
+    static let lingerSeconds: Int64 = 2
 
-    init(state: ServerState, pool: NIOThreadPool) {
+    init(state: ServerState, pools: WorkerPools) {
         self.state = state
         self.dispatcher = Dispatcher(state: state)
-        self.pool = pool
-        self.decoder = CommandDecoder(limits: state.configuration.limits)
-        self.session = Session(id: 0, authenticated: state.configuration.password == nil)
+        self.pools = pools
+        let authenticated = state.configuration.password == nil
+        self.decoder = CommandDecoder(limits: authenticated ? state.configuration.limits : state.configuration.unauthenticatedLimits)
+        self.session = Session(id: 0, authenticated: authenticated)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -58,6 +67,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // Whatever this connection was running is of use to nobody now.
+        session.cancellation.cancel()
         if admitted {
             state.release()
             state.untrack(context.channel)
@@ -77,7 +88,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !closing else { return }
+        guard !closing, !lingering else { return }
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { decoder.append($0) }
         processCommands(context)
@@ -89,18 +100,36 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func processCommands(_ context: ChannelHandlerContext) {
         while !busy && !closing {
+            if output.count >= state.configuration.maxPendingOutputBytes { flush(context) }
+            guard context.channel.isWritable else {
+                // Resumed by channelWritabilityChanged once the client has read.
+                outputBlocked = true
+                return
+            }
             guard let event = decoder.next() else { break }
             switch event {
             case .failure(let error):
                 state.logger.info("protocol error from \(session.remoteAddress): \(error.description); closing")
-                writeAndClose(context, .error(error.replyText))
+                replyAndLinger(context, .error(error.replyText))
                 return
             case .command(let command):
-                switch dispatcher.handle(command, session: &session) {
+                let wasAuthenticated = session.authenticated
+                let outcome = dispatcher.handle(command, session: &session)
+                if session.authenticated && !wasAuthenticated { decoder.limits = state.configuration.limits }
+                switch outcome {
                 case .reply(let value):
                     encoder.protocolVersion = session.protocolVersion
                     encoder.encode(value, into: &output)
                     if output.count > 1 << 20 { flush(context) }
+                case .delayedReply(let value, let delay):
+                    busy = true
+                    flush(context)
+                    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                    context.eventLoop.scheduleTask(in: delay) {
+                        let (handler, context) = loopBound.value
+                        handler.finishWork(context, value)
+                    }
+                    return
                 case .replyAndClose(let value):
                     writeAndClose(context, value)
                     return
@@ -117,8 +146,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     let logger = state.logger, state = self.state
                     let slowMillis = state.configuration.slowQueryMilliseconds
                     let words = command.arguments.prefix(6).map { String(decoding: $0.prefix(60), as: UTF8.self) }.joined(separator: " ")
-                    pool.runIfActive(eventLoop: context.eventLoop) { () -> RESPValue in
-                        try work()
+                    pools.pool(for: dispatcher.workPool(of: command)).runIfActive(eventLoop: context.eventLoop) { () -> RESPValue in
+                        try state.working(work)
                     }.whenComplete { result in
                         let elapsed = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
                         if elapsed >= slowMillis {
@@ -162,6 +191,26 @@ final class ConnectionHandler: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
+    /// Sends `value`, half-closes, and drops further input until the client closes or
+    /// `lingerSeconds` pass: closing with unread input would reset the connection, and the
+    /// client could lose the reply.
+    private func replyAndLinger(_ context: ChannelHandlerContext, _ value: RESPValue) {
+        lingering = true
+        encoder.protocolVersion = session.protocolVersion
+        encoder.encode(value, into: &output)
+        let buffer = context.channel.allocator.buffer(bytes: output)
+        output = []
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
+            channel.close(mode: .output, promise: nil)
+        }
+        context.eventLoop.scheduleTask(in: .seconds(Self.lingerSeconds)) { channel.close(promise: nil) }
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
     private func writeAndClose(_ context: ChannelHandlerContext, _ value: RESPValue) {
         closing = true
         encoder.protocolVersion = session.protocolVersion
@@ -177,6 +226,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Backpressure
 
     func read(context: ChannelHandlerContext) {
+        if lingering {
+            context.read()
+            return
+        }
         if busy || !context.channel.isWritable {
             readPending = true
             return
@@ -185,6 +238,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable && outputBlocked && !closing && !lingering {
+            outputBlocked = false
+            processCommands(context)
+            flush(context)
+        }
         if context.channel.isWritable { resumeReadingIfPossible(context) }
         context.fireChannelWritabilityChanged()
     }
@@ -206,6 +264,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 flush(context)
                 context.close(promise: nil)
             }
+            return
+        }
+        if event as? ChannelEvent == .inputClosed, lingering {
+            context.close(promise: nil)
             return
         }
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, !busy {

@@ -19,23 +19,23 @@ public actor QuiverServer: Service {
 
     public nonisolated let state: ServerState
     private let group: MultiThreadedEventLoopGroup
-    private let pool: NIOThreadPool
+    private let pools: WorkerPools
     private var phase = Phase.idle
 
     public init(configuration: ServerConfiguration, store: Store?, logger: Logger) {
         let backend = store.map { GraphBackend(store: $0, configuration: configuration) }
         self.state = ServerState(configuration: configuration, backend: backend, logger: logger)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
-        self.pool = NIOThreadPool(numberOfThreads: configuration.workerThreads)
+        self.pools = WorkerPools(queryThreads: configuration.workerThreads, cheapThreads: configuration.reservedWorkerThreads)
     }
 
     /// Binds and starts serving; returns the port (the chosen one when the configuration says 0).
     @discardableResult
     public func start() async throws -> Int {
         guard case .idle = phase else { throw CommandError.err("server already started") }
-        pool.start()
+        pools.start()
         if let backend = state.backend { try backend.cache.startWatching() }
-        let state = self.state, pool = self.pool
+        let state = self.state, pools = self.pools
         let configuration = state.configuration
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 511)
@@ -48,7 +48,7 @@ public actor QuiverServer: Service {
                     if let idle = configuration.idleTimeout, idle > 0 {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(idle)))
                     }
-                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(state: state, pool: pool))
+                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(state: state, pools: pools))
                 }
             }
             .bind(host: configuration.host, port: configuration.port)
@@ -74,7 +74,7 @@ public actor QuiverServer: Service {
             if channel.isActive { try? await channel.close() }
         }
         state.backend?.cache.stopWatching()
-        try? await pool.shutdownGracefully()
+        await pools.shutdown()
         try? await group.shutdownGracefully()
         state.logger.info("stopped")
     }

@@ -19,7 +19,10 @@ public final class ServerState: @unchecked Sendable {
     private var _rejected = 0
     /// Counted on every command from every event loop: an atomic, not the lock.
     private let commands = Atomic<Int>(0)
+    /// Commands running on worker threads now.
+    private let working = Atomic<Int>(0)
     private var _slowQueries = 0
+    private var _failedAuth = 0
     private var channels: [ObjectIdentifier: Channel] = [:]
 
     func track(_ channel: Channel) {
@@ -74,18 +77,33 @@ public final class ServerState: @unchecked Sendable {
         commands.add(1, ordering: .relaxed)
     }
 
+    /// Runs a command's work, counted in INFO's `commands_running`.
+    func working<T>(_ body: () throws -> T) rethrows -> T {
+        working.add(1, ordering: .relaxed)
+        defer { working.subtract(1, ordering: .relaxed) }
+        return try body()
+    }
+
+    var commandsRunning: Int { working.load(ordering: .relaxed) }
+
     func countSlowQuery() {
         lock.lock()
         _slowQueries += 1
         lock.unlock()
     }
 
-    struct Counters { var connected, totalConnections, rejected, commands, slowQueries: Int }
+    func countFailedAuth() {
+        lock.lock()
+        _failedAuth += 1
+        lock.unlock()
+    }
+
+    struct Counters { var connected, totalConnections, rejected, commands, slowQueries, failedAuth: Int }
 
     var counters: Counters {
         lock.lock()
         defer { lock.unlock() }
         return Counters(connected: _connected, totalConnections: _totalConnections, rejected: _rejected,
-                        commands: commands.load(ordering: .relaxed), slowQueries: _slowQueries)
+                        commands: commands.load(ordering: .relaxed), slowQueries: _slowQueries, failedAuth: _failedAuth)
     }
 }

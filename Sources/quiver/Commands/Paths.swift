@@ -30,9 +30,23 @@ struct SearchOptions: ParsableArguments {
             }
         }
         o.maxHops = maxHops
-        o.limit = limit
-        if let timeoutMs { o.timeout = .milliseconds(timeoutMs) }
+        // An answer is built whole before it is printed: past the CLI's row budget it is cut
+        // (and says so) rather than filling memory.
+        o.limit = ResultBudget.cli.rows(limit)
+        if let timeoutMs {
+            guard timeoutMs > 0 else { throw CLIError(message: "--timeout-ms must be a positive number of milliseconds", code: 2) }
+            o.timeout = .milliseconds(timeoutMs)
+        }
         return o
+    }
+
+    /// The CLI's answer budget, its deadline --timeout-ms from now: ask for it just before the
+    /// query, and pass the query `apply(to:)`'s options, so that naming the rows found fits in
+    /// the time too.
+    func budget() -> ResultBudget {
+        var b = ResultBudget.cli
+        if let timeoutMs { b.stop = StopCondition(deadline: .after(milliseconds: timeoutMs)) }
+        return b
     }
 
     func engine(graph: String, store: StoreOptions) throws -> PathEngine {
@@ -153,16 +167,17 @@ struct PathsCommand: ParsableCommand {
             }
             return
         }
-        let r = try runQuery { try engine.paths(from: from, to: to, mode: m, k: k, via: via, options: options) }
-        let named = r.paths.map { NamedPath($0, in: engine.snapshot) }
+        let budget = search.budget()
+        let r = try runQuery { try engine.paths(from: from, to: to, mode: m, k: budget.rows(k), via: via, options: budget.apply(to: options)) }
+        let answer = PathJSON(r, in: engine.snapshot, budget: budget)
         if output.json {
-            try printJSON(PathJSON(paths: named, count: named.count, truncated: r.truncated, reason: r.reason?.rawValue))
+            try printJSON(answer)
         } else if format == "dot" {
-            print(dot(named))
+            print(dot(answer.paths))
         } else {
-            if named.isEmpty { print("no path from \(from) to \(to)") }
-            for p in named { print(p.text) }
-            if let reason = r.reason { print("… truncated (\(reason.rawValue))") }
+            if answer.paths.isEmpty { print("no path from \(from) to \(to)") }
+            for p in answer.paths { print(p.text) }
+            if let reason = answer.reason { print("… truncated (\(reason))") }
         }
     }
 

@@ -26,7 +26,7 @@ struct Serve: ParsableCommand {
 
     @Option(help: "TCP port (default 7379; 0 picks a free one and prints it).") var port: Int?
     @Option(help: "Address to listen on (default 127.0.0.1).") var bind: String?
-    @Option(help: ArgumentHelp("Password clients must send with AUTH (env QUIVER_REQUIREPASS).", valueName: "password")) var requirepass: String?
+    @Option(help: ArgumentHelp("Password clients must send with AUTH. Visible to other users in `ps`: prefer --requirepass-file or the env QUIVER_REQUIREPASS.", valueName: "password")) var requirepass: String?
     @Option(name: .customLong("requirepass-file"), help: ArgumentHelp("Read the password from this file.", valueName: "file")) var requirepassFile: String?
     @Option(name: .customLong("protected-mode"), help: "yes (default): with no password, serve loopback clients only.") var protectedMode: String?
     @Option(name: .customLong("import-dir"), help: ArgumentHelp("Directory whose files LOAD … PATH may read.", valueName: "dir")) var importDir: String?
@@ -42,6 +42,11 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("threads"), help: "Worker threads for queries and writes (default: cores, at least 2).") var threads: Int?
     @Option(name: .customLong("io-threads"), help: "Event-loop threads (default: cores).") var ioThreads: Int?
     @Option(name: .customLong("hops-ceiling"), help: "The highest MAX-HOPS allowed (default 16).") var hopsCeiling: Int?
+    @Option(name: .customLong("timeout-ms"), help: "Deadline of a command that gives no TIMEOUT (default 30000).") var timeoutMs: Int?
+    @Option(name: .customLong("max-timeout-ms"), help: "The largest TIMEOUT a command may give (default 600000).") var maxTimeoutMs: Int?
+    @Option(name: .customLong("max-result-rows"), help: "Most rows (paths, endpoints, tails) in one answer; more are cut and marked truncated (default 100000).") var maxResultRows: Int?
+    @Option(name: .customLong("max-reply-bytes"), help: "About the largest reply; bigger answers are cut and marked truncated, a bigger EXPORT is refused (default 64 MiB).") var maxReplyBytes: Int?
+    @Option(name: .customLong("reserved-threads"), help: "Worker threads kept for cheap commands (GRAPHS, STATS, ADD, DEL, DROP) (default 1).") var reservedThreads: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
     @Option(name: .customLong("config"), help: ArgumentHelp("A config file of `option value` lines.", valueName: "file")) var configFile: String?
     @Flag(name: .customLong("keep-database-running"), help: "Leave the embedded PostgreSQL running at shutdown.") var keepDatabase = false
@@ -63,10 +68,12 @@ struct Serve: ParsableCommand {
         if let path = requirepassFile ?? file["requirepass-file"] {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError(message: "cannot read password file '\(path)'") }
             config.password = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if config.password?.isEmpty == true { throw CLIError(message: "password file '\(path)' is empty; put the password in it, or leave --requirepass-file out to run without one", code: 2) }
         } else {
             config.password = requirepass ?? file["requirepass"] ?? env["QUIVER_REQUIREPASS"]
+            // An empty password would read as "no password" and silently turn authentication off.
+            if config.password?.isEmpty == true { throw CLIError(message: "--requirepass (or QUIVER_REQUIREPASS) is empty; give a password, or leave it out to run without one", code: 2) }
         }
-        if config.password?.isEmpty == true { config.password = nil }
         switch (protectedMode ?? file["protected-mode"] ?? "yes").lowercased() {
         case "yes", "on", "true": config.protectedMode = true
         case "no", "off", "false": config.protectedMode = false
@@ -85,6 +92,15 @@ struct Serve: ParsableCommand {
         if let n = try int(threads, "threads") { config.workerThreads = max(1, n) }
         if let n = try int(ioThreads, "io-threads") { config.eventLoopThreads = max(1, n) }
         if let n = try int(hopsCeiling, "hops-ceiling") { config.hopsCeiling = n }
+        if let n = try int(timeoutMs, "timeout-ms") { config.commandTimeoutMilliseconds = n }
+        if let n = try int(maxTimeoutMs, "max-timeout-ms") { config.maxCommandTimeoutMilliseconds = n }
+        if let n = try int(maxResultRows, "max-result-rows") { config.maxResultRows = n }
+        if let n = try int(maxReplyBytes, "max-reply-bytes") { config.maxReplyBytes = n }
+        if let n = try int(reservedThreads, "reserved-threads") { config.reservedWorkerThreads = max(1, n) }
+        for (name, value) in [("--timeout-ms", config.commandTimeoutMilliseconds), ("--max-timeout-ms", config.maxCommandTimeoutMilliseconds),
+                              ("--max-result-rows", config.maxResultRows), ("--max-reply-bytes", config.maxReplyBytes)] where value < 1 {
+            throw CLIError(message: "\(name) must be at least 1, not \(value)", code: 2)
+        }
         guard (0...65535).contains(config.port) else { throw CLIError(message: "--port must be 0…65535", code: 2) }
 
         let level = Logger.Level(rawValue: (logLevel ?? file["log-level"] ?? "info").lowercased()) ?? .info
