@@ -27,7 +27,7 @@ enum CommandTable {
         .init(name: "SELECT", arity: 2, group: "connection", summary: "Only database 0 exists.", syntax: "SELECT 0", flags: ["fast"]),
         .init(name: "CLIENT", arity: -2, group: "connection", summary: "SETNAME, GETNAME, SETINFO, ID.", syntax: "CLIENT SETNAME name | GETNAME | ID | SETINFO LIB-NAME|LIB-VER value", flags: ["fast"]),
         .init(name: "COMMAND", arity: -1, group: "server", summary: "The commands, their arity and docs.", syntax: "COMMAND [COUNT | DOCS [name ...]]", flags: ["fast"]),
-        .init(name: "INFO", arity: -1, group: "server", summary: "Server, clients, memory, graphs and stats.", syntax: "INFO [server|clients|memory|graphs|stats|all]", flags: ["fast"]),
+        .init(name: "INFO", arity: -1, group: "server", summary: "Server, clients, memory, graphs and stats.", syntax: "INFO [server|clients|memory|graphs|stats|all]", flags: ["fast"], pool: .cheap),
         .init(name: "CONFIG", arity: -2, group: "server", summary: "CONFIG GET name: a few settings, for client tools.", syntax: "CONFIG GET name", flags: ["fast"]),
         // Graphs.
         .init(name: "GRAPHS", arity: -1, group: "graph", summary: "The graphs in the store with their triple counts.", syntax: "GRAPHS [FORMAT JSON]", flags: ["readonly"], pool: .cheap),

@@ -65,7 +65,10 @@ public struct Dispatcher: Sendable {
             case "HELLO": return hello(&args, session: &session)
             case "CLIENT": return .reply(try client(&args, session: &session))
             case "COMMAND": return .reply(try commandInfo(&args))
-            case "INFO": return .reply(.bulk(info(section: args.peek()?.lowercased())))
+            case "INFO":
+                // Its graph listing asks PostgreSQL: never on the event loop.
+                let section = args.peek()?.lowercased()
+                return .work { [self] in .bulk(info(section: section)) }
             case "CONFIG": return .reply(try config(&args))
             case "JOBS": return .reply(state.jobs.list())
             case "JOB":

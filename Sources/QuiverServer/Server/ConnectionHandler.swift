@@ -146,8 +146,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     let logger = state.logger, state = self.state
                     let slowMillis = state.configuration.slowQueryMilliseconds
                     let words = command.arguments.prefix(6).map { String(decoding: $0.prefix(60), as: UTF8.self) }.joined(separator: " ")
-                    pools.pool(for: dispatcher.workPool(of: command)).runIfActive(eventLoop: context.eventLoop) { () -> RESPValue in
-                        try state.working(work)
+                    let kind = dispatcher.workPool(of: command)
+                    pools.pool(for: kind).runIfActive(eventLoop: context.eventLoop) { () -> RESPValue in
+                        // INFO's commands_running counts the heavy ones.
+                        kind == .queries ? try state.working(work) : try work()
                     }.whenComplete { result in
                         let elapsed = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
                         if elapsed >= slowMillis {

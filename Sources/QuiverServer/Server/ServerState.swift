@@ -19,7 +19,7 @@ public final class ServerState: @unchecked Sendable {
     private var _rejected = 0
     /// Counted on every command from every event loop: an atomic, not the lock.
     private let commands = Atomic<Int>(0)
-    /// Commands running on worker threads now.
+    /// Commands running on the query workers now (cheap commands are not counted).
     private let working = Atomic<Int>(0)
     private var _slowQueries = 0
     private var _failedAuth = 0
