@@ -25,17 +25,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var session: Session
     private var encoder = ReplyEncoder()
     private var output: [UInt8] = []
-    private var busy = false
-    private var closing = false
-    private var draining = false
-    private var readPending = false
+    private var machine = ConnectionStateMachine()
+    /// Whether this connection counts against `maxClients` (it was let in).
     private var admitted = false
-    /// Commands wait while replies are queued that the client has not read.
-    private var outputBlocked = false
-    /// After a protocol error: the reply is sent and our side half-closed; what the client still
-    /// sends is read and dropped until it closes (or `lingerSeconds` pass), so that it gets the
-    /// error instead of a connection reset.
-    private var lingering = false
     static let lingerSeconds: Int64 = 2
 
     init(state: ServerState, pools: WorkerPools) {
@@ -88,7 +80,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !closing, !lingering else { return }
+        guard machine.acceptsInput else { return }
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { decoder.append($0) }
         processCommands(context)
@@ -99,13 +91,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func processCommands(_ context: ChannelHandlerContext) {
-        while !busy && !closing {
+        while true {
             if output.count >= state.configuration.maxPendingOutputBytes { flush(context) }
-            guard context.channel.isWritable else {
-                // Resumed by channelWritabilityChanged once the client has read.
-                outputBlocked = true
-                return
-            }
+            // Waits (for channelWritabilityChanged) while the client has not read its replies.
+            guard machine.mayRunNextCommand(writable: context.channel.isWritable) else { return }
             guard let event = decoder.next() else { break }
             switch event {
             case .failure(let error):
@@ -122,7 +111,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     encoder.encode(value, into: &output)
                     if output.count > 1 << 20 { flush(context) }
                 case .delayedReply(let value, let delay):
-                    busy = true
+                    machine.commandStarted()
                     flush(context)
                     let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                     context.eventLoop.scheduleTask(in: delay) {
@@ -134,13 +123,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     writeAndClose(context, value)
                     return
                 case .closeSilently:
-                    closing = true
+                    machine.closing()
                     flush(context)
                     context.close(promise: nil)
                     return
                 case .work(let work):
                     let started = DispatchTime.now().uptimeNanoseconds
-                    busy = true
+                    machine.commandStarted()
                     flush(context)
                     let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                     let logger = state.logger, state = self.state
@@ -171,19 +160,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func finishWork(_ context: ChannelHandlerContext, _ value: RESPValue) {
-        busy = false
-        guard !closing else { return }
+        let next = machine.commandFinished(writable: context.channel.isWritable)
+        if next == .drop { return }
         encoder.protocolVersion = session.protocolVersion
         encoder.encode(value, into: &output)
-        if draining {
-            closing = true
+        guard case .replyAndContinue(let read) = next else {
             flush(context)
             context.close(promise: nil)
             return
         }
         processCommands(context)
         flush(context)
-        resumeReadingIfPossible(context)
+        if read { context.read() }
     }
 
     private func flush(_ context: ChannelHandlerContext) {
@@ -197,7 +185,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// `lingerSeconds` pass: closing with unread input would reset the connection, and the
     /// client could lose the reply.
     private func replyAndLinger(_ context: ChannelHandlerContext, _ value: RESPValue) {
-        lingering = true
+        let releaseRead = machine.protocolError()
         encoder.protocolVersion = session.protocolVersion
         encoder.encode(value, into: &output)
         let buffer = context.channel.allocator.buffer(bytes: output)
@@ -207,14 +195,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
             channel.close(mode: .output, promise: nil)
         }
         context.eventLoop.scheduleTask(in: .seconds(Self.lingerSeconds)) { channel.close(promise: nil) }
-        if readPending {
-            readPending = false
-            context.read()
-        }
+        if releaseRead { context.read() }
     }
 
     private func writeAndClose(_ context: ChannelHandlerContext, _ value: RESPValue) {
-        closing = true
+        machine.closing()
         encoder.protocolVersion = session.protocolVersion
         encoder.encode(value, into: &output)
         let buffer = context.channel.allocator.buffer(bytes: output)
@@ -228,54 +213,36 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Backpressure
 
     func read(context: ChannelHandlerContext) {
-        if lingering {
-            context.read()
-            return
-        }
-        if busy || !context.channel.isWritable {
-            readPending = true
-            return
-        }
-        context.read()
+        if machine.readRequested(writable: context.channel.isWritable) { context.read() }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable && outputBlocked && !closing && !lingering {
-            outputBlocked = false
-            processCommands(context)
-            flush(context)
+        if context.channel.isWritable {
+            let resume = machine.becameWritable()
+            if resume.runCommands {
+                processCommands(context)
+                flush(context)
+            }
+            if resume.read { context.read() }
         }
-        if context.channel.isWritable { resumeReadingIfPossible(context) }
         context.fireChannelWritabilityChanged()
-    }
-
-    private func resumeReadingIfPossible(_ context: ChannelHandlerContext) {
-        if readPending && !busy && context.channel.isWritable {
-            readPending = false
-            context.read()
-        }
     }
 
     // MARK: Idle and shutdown
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is DrainEvent {
-            draining = true
-            if !busy {
-                closing = true
+            if machine.drainRequested() {
                 flush(context)
                 context.close(promise: nil)
             }
             return
         }
-        if event as? ChannelEvent == .inputClosed, lingering {
-            context.close(promise: nil)
-            return
-        }
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, !busy {
-            state.logger.info("closing idle connection \(session.remoteAddress)")
-            closing = true
-            context.close(promise: nil)
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            if machine.idleTimedOut() {
+                state.logger.info("closing idle connection \(session.remoteAddress)")
+                context.close(promise: nil)
+            }
             return
         }
         context.fireUserInboundEventTriggered(event)
