@@ -114,14 +114,13 @@ public enum ModelService {
         if !problems.isEmpty { throw Invalid(problems.joined(separator: "; ")) }
         let data = TrainingData(snapshot: snapshot)
         do { try data.checkTrainable() } catch { throw Invalid(error.description) }
-        let bytes = hyper.batchBytes(entities: data.entityCount, relations: data.relationCount * 2)
-        if bytes > memoryBudget {
-            throw Invalid(String(format: "a batch of %d would need about %.1f GiB for %d entities; lower --batch%@ (the limit is %.0f GiB, "
-                                 + "QUIVER_TRAIN_MEMORY_GIB)", hyper.batch, Double(bytes) / 1_073_741_824, data.entityCount,
-                                 hyper.model == .nbf ? " or --dim" : ", or use --negatives", Double(memoryBudget) / 1_073_741_824))
-        }
+        if let problem = hyper.memoryProblem(entities: data.entityCount, relations: data.relationCount * 2) { throw Invalid(problem) }
         let outcome = Trainer.train(data: data, hyper: hyper, progress: progress, shouldStop: shouldStop)
         if outcome.cancelled { throw Invalid("training of '\(name)' on '\(snapshot.graph)' was cancelled; nothing was saved") }
+        if let d = outcome.diverged {
+            throw Invalid("training of '\(name)' on '\(snapshot.graph)' diverged at epoch \(d.epoch) (loss \(d.loss)); lower --lr "
+                          + "(it was \(hyper.learningRate)); nothing was saved")
+        }
         let known = data.knownAnswers()
         let batch = hyper.evaluationBatch(entities: data.entityCount)
         let valid = data.valid.isEmpty ? nil
@@ -141,12 +140,6 @@ public enum ModelService {
                                         metrics: metrics, weights: archive.encoded(), weightBytes: 0,
                                         trainedOnSeq: snapshot.changeSeq, trainedAt: ""))
         return report
-    }
-
-    /// What one training batch may hold: QUIVER_TRAIN_MEMORY_GIB, default 8 GiB.
-    static var memoryBudget: Int {
-        let gib = ProcessInfo.processInfo.environment["QUIVER_TRAIN_MEMORY_GIB"].flatMap(Double.init) ?? 8
-        return Int(gib * 1_073_741_824)
     }
 
     /// Reads model `name` of the snapshot's graph and maps it onto the snapshot's numbering.
