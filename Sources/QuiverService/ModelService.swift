@@ -168,6 +168,11 @@ public enum ModelService {
     public static func score(_ m: LoadedModel, snapshot: CSRSnapshot, head: String, relation: String, topK: Int, explain: Int = 0,
                              expand: Int = 0, threads: Int? = nil) throws -> ScoreJSON {
         guard topK >= 0, explain >= 0, expand >= 0 else { throw Invalid("top-k, explain and expand must be at least 0") }
+        // Every answer is listed, explained and expanded in memory: bound what one query may ask.
+        let listable = max(maximumListed, m.data.entityCount)
+        guard topK <= listable else { throw Invalid("top-k must be at most \(listable) (10000 or the entity count), not \(topK)") }
+        guard expand <= listable else { throw Invalid("expand-k must be at most \(listable) (10000 or the entity count), not \(expand)") }
+        guard explain <= maximumExplained else { throw Invalid("explain must be at most \(maximumExplained) paths per answer, not \(explain)") }
         guard let h = snapshot.node(named: head) else { throw Invalid("unknown node '\(head)' in graph '\(snapshot.graph)'") }
         let inverse = relation.hasPrefix("^")
         let relName = inverse ? String(relation.dropFirst()) : relation
@@ -212,6 +217,11 @@ public enum ModelService {
         }
         return ScoreJSON(graph: snapshot.graph, model: m.name, head: head, relation: relation, answers: answers, expanded: expanded)
     }
+
+    /// The most answers (and expanded candidates) `score` lists, unless the graph has more entities.
+    public static let maximumListed = 10_000
+    /// The most paths `score` explains per answer.
+    public static let maximumExplained = 1000
 
     static func storedTails(_ s: CSRSnapshot, head: Int32, relation: Int32, inverse: Bool) -> [Int32] {
         if inverse {
