@@ -155,6 +155,7 @@ public enum ModelService {
     public static func evaluate(_ m: LoadedModel, split: Split, threads: Int? = nil) throws -> EvalJSON {
         let triples = m.data.triples(of: split)
         if triples.isEmpty { throw Invalid("graph '\(m.data.graph)' has no facts labelled split=\(split)") }
+        try checkThreads(threads)
         let started = DispatchTime.now().uptimeNanoseconds
         let e = FilteredEvaluation.run(model: m.model, data: m.data, triples: triples, known: m.data.knownAnswers(),
                                        batch: m.hyper.evaluationBatch(entities: m.data.entityCount), threads: threads ?? defaultKernelThreads)
@@ -172,6 +173,7 @@ public enum ModelService {
         let listable = max(maximumListed, m.data.entityCount)
         guard topK <= listable else { throw Invalid("top-k must be at most \(listable) (10000 or the entity count), not \(topK)") }
         guard expand <= listable else { throw Invalid("expand-k must be at most \(listable) (10000 or the entity count), not \(expand)") }
+        try checkThreads(threads)
         guard explain <= maximumExplained else { throw Invalid("explain must be at most \(maximumExplained) paths per answer, not \(explain)") }
         guard let h = snapshot.node(named: head) else { throw Invalid("unknown node '\(head)' in graph '\(snapshot.graph)'") }
         let inverse = relation.hasPrefix("^")
@@ -222,6 +224,12 @@ public enum ModelService {
     public static let maximumListed = 10_000
     /// The most paths `score` explains per answer.
     public static let maximumExplained = 1000
+
+    static func checkThreads(_ threads: Int?) throws(Invalid) {
+        if let threads, !(1...Hyperparameters.maximumThreads).contains(threads) {
+            throw Invalid("threads must be in 1...\(Hyperparameters.maximumThreads) (got \(threads))")
+        }
+    }
 
     static func storedTails(_ s: CSRSnapshot, head: Int32, relation: Int32, inverse: Bool) -> [Int32] {
         if inverse {

@@ -48,3 +48,15 @@ import Testing
         #expect(throws: AugmentError.self) { try comparison.validate() }
     }
 }
+
+@Suite struct AugmentNationsLimitTests {
+    @Test func nationsToPhiRABillionIsRefusedAndTwentyFiveIsNot() throws {
+        guard let nations = try dataset("nations") else { return }
+        var o = AugmentationOptions()
+        o.memoryBudget = MemoryBudget(bytes: 8 * MemoryBudget.gibibyte)
+        o.targetPhiR = 1e9
+        #expect(throws: AugmentError.self) { try Augmenter.augment(nations, options: o) }
+        o.targetPhiR = 25
+        #expect(throws: Never.self) { try Augmenter.augment(nations, options: o) }
+    }
+}
