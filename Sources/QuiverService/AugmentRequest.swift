@@ -62,6 +62,72 @@ public struct AugmentRequest: Sendable {
         if intoGraph != nil && targetPhiR == nil && targetPhi == nil && !chainRules {
             throw Failure(description: "--into-graph stores an augmented graph: give --target-phi-r or --target-phi (or allow chain rules)", isUsage: true)
         }
+        func usage(_ check: () throws(AugmentError) -> Void) throws(Failure) {
+            do { try check() } catch { throw Failure(description: error.description, isUsage: true) }
+        }
+        switch task {
+        case .composition: try usage { () throws(AugmentError) in try compositionOptions(seed: 0).validate() }
+        case .comparison: try usage { () throws(AugmentError) in try comparisonOptions(seed: 0).validate() }
+        }
+        for (name, target) in [("--target-phi-r", targetPhiR), ("--target-phi", targetPhi)] {
+            if let target, !(target > 0 && target.isFinite) {
+                throw Failure(description: "\(name) must be a positive number (got \(target))", isUsage: true)
+            }
+        }
+        if !(corruptRate >= 0 && corruptRate <= 10) { throw Failure(description: "--corrupt-rate must be in [0, 10] (got \(corruptRate))", isUsage: true) }
+        if let d = bridgeOutDegree, d < 1 { throw Failure(description: "--bridge-out-degree must be at least 1 (got \(d))", isUsage: true) }
+        guard synthetic else { return }
+        // Synthetic sizes are known now: refuse what cannot fit before generating anything.
+        let size: DatasetSize
+        switch task {
+        case .composition:
+            if entities < 1 || relations < 1 { throw Failure(description: "--entities and --relations must be at least 1", isUsage: true) }
+            if outDegree < 0 || outDegree > relations {
+                throw Failure(description: "--out-degree \(outDegree) needs 0...\(relations) (each entity's relations are distinct)", isUsage: true)
+            }
+            size = DatasetSize.syntheticComposition(entities: entities, relations: relations, outDegree: outDegree,
+                                                    options: compositionOptions(seed: 0))
+        case .comparison:
+            if entities < 2 || attributes < 1 || values < 1 {
+                throw Failure(description: "comparison needs --entities ≥ 2, --attributes ≥ 1, --values ≥ 1", isUsage: true)
+            }
+            size = DatasetSize.syntheticComparison(entities: entities, attributes: attributes, values: values,
+                                                   options: comparisonOptions(seed: 0))
+        }
+        // Ids are Int32 throughout the generators.
+        let largest = max(entities, task == .composition ? relations : max(attributes, values))
+        if largest > Int(Int32.max) { throw Failure(description: "synthetic sizes must be at most \(Int32.max) (got \(largest))") }
+        let shape = task == .composition ? "\(entities) entities, \(relations) relations and out-degree \(outDegree)"
+            : "\(entities) entities, \(attributes) attributes and \(values) values"
+        if let refusal = size.refusal("a synthetic \(task.rawValue) dataset of \(shape)", budget: .current) {
+            throw Failure(description: refusal)
+        }
+    }
+
+    /// The composition task's options from this request.
+    func compositionOptions(seed: UInt64) -> CompositionOptions {
+        var o = CompositionOptions()
+        o.hops = hops
+        o.phi = phi
+        o.oodRatio = oodRatio ?? 0.05
+        o.iidTestProbability = iidTestProbability ?? 0.005
+        o.probeSize = probeSize
+        o.seed = seed
+        o.maxItems = maxItems
+        o.ambiguity = ambiguity
+        return o
+    }
+
+    /// The comparison task's options from this request.
+    func comparisonOptions(seed: UInt64) -> ComparisonOptions {
+        var o = ComparisonOptions()
+        o.phi = phi
+        o.idEntityRatio = 1 - (oodRatio ?? 0.1)
+        o.iidTestProbability = iidTestProbability ?? 0.1
+        o.probeSize = probeSize
+        o.seed = seed
+        o.maxItems = maxItems
+        return o
     }
 
     public enum Outcome: Sendable {
@@ -112,6 +178,7 @@ public struct AugmentRequest: Sendable {
                 o.bridgeOutDegree = bridgeOutDegree
                 o.syntheticRelations = !existingRelations
                 o.seed = seed
+                o.memoryBudget = .current
                 let result = try Augmenter.augment(facts, options: o)
                 facts = result.graph
                 augmentation = result.report
@@ -121,15 +188,7 @@ public struct AugmentRequest: Sendable {
                 try storeGraph(facts, as: intoGraph, store: store)
             }
         }
-        var o = CompositionOptions()
-        o.hops = hops
-        o.phi = phi
-        o.oodRatio = oodRatio ?? 0.05
-        o.iidTestProbability = iidTestProbability ?? 0.005
-        o.probeSize = probeSize
-        o.seed = seed
-        o.maxItems = maxItems
-        o.ambiguity = ambiguity
+        let o = compositionOptions(seed: seed)
         let ds = try CompositionDataset.build(graph: facts, options: o) { f in progress?("composing", f, 0) }
         progress?("writing \(out)", nil, ds.trainInferred.count)
         let checks = try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).writeChecked(to: out)
@@ -141,13 +200,7 @@ public struct AugmentRequest: Sendable {
     }
 
     private func runComparison(store: Store?, seed: UInt64) throws -> ComparisonChecks {
-        var o = ComparisonOptions()
-        o.phi = phi
-        o.idEntityRatio = 1 - (oodRatio ?? 0.1)
-        o.iidTestProbability = iidTestProbability ?? 0.1
-        o.probeSize = probeSize
-        o.seed = seed
-        o.maxItems = maxItems
+        let o = comparisonOptions(seed: seed)
         let kb: AttributeTable
         if synthetic {
             kb = try AttributeTable.synthetic(entities: entities, attributes: attributes, values: values, seed: seed)

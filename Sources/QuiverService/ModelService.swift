@@ -114,14 +114,13 @@ public enum ModelService {
         if !problems.isEmpty { throw Invalid(problems.joined(separator: "; ")) }
         let data = TrainingData(snapshot: snapshot)
         do { try data.checkTrainable() } catch { throw Invalid(error.description) }
-        let bytes = hyper.batchBytes(entities: data.entityCount, relations: data.relationCount * 2)
-        if bytes > memoryBudget {
-            throw Invalid(String(format: "a batch of %d would need about %.1f GiB for %d entities; lower --batch%@ (the limit is %.0f GiB, "
-                                 + "QUIVER_TRAIN_MEMORY_GIB)", hyper.batch, Double(bytes) / 1_073_741_824, data.entityCount,
-                                 hyper.model == .nbf ? " or --dim" : ", or use --negatives", Double(memoryBudget) / 1_073_741_824))
-        }
+        if let problem = hyper.memoryProblem(entities: data.entityCount, relations: data.relationCount * 2) { throw Invalid(problem) }
         let outcome = Trainer.train(data: data, hyper: hyper, progress: progress, shouldStop: shouldStop)
         if outcome.cancelled { throw Invalid("training of '\(name)' on '\(snapshot.graph)' was cancelled; nothing was saved") }
+        if let d = outcome.diverged {
+            throw Invalid("training of '\(name)' on '\(snapshot.graph)' diverged at epoch \(d.epoch) (loss \(d.loss)); lower --lr "
+                          + "(it was \(hyper.learningRate)); nothing was saved")
+        }
         let known = data.knownAnswers()
         let batch = hyper.evaluationBatch(entities: data.entityCount)
         let valid = data.valid.isEmpty ? nil
@@ -143,12 +142,6 @@ public enum ModelService {
         return report
     }
 
-    /// What one training batch may hold: QUIVER_TRAIN_MEMORY_GIB, default 8 GiB.
-    static var memoryBudget: Int {
-        let gib = ProcessInfo.processInfo.environment["QUIVER_TRAIN_MEMORY_GIB"].flatMap(Double.init) ?? 8
-        return Int(gib * 1_073_741_824)
-    }
-
     /// Reads model `name` of the snapshot's graph and maps it onto the snapshot's numbering.
     public static func load(store: Store, snapshot: CSRSnapshot, name: String) throws -> LoadedModel {
         let stored = try store.model(graph: snapshot.graph, name: name)
@@ -162,6 +155,7 @@ public enum ModelService {
     public static func evaluate(_ m: LoadedModel, split: Split, threads: Int? = nil) throws -> EvalJSON {
         let triples = m.data.triples(of: split)
         if triples.isEmpty { throw Invalid("graph '\(m.data.graph)' has no facts labelled split=\(split)") }
+        try checkThreads(threads)
         let started = DispatchTime.now().uptimeNanoseconds
         let e = FilteredEvaluation.run(model: m.model, data: m.data, triples: triples, known: m.data.knownAnswers(),
                                        batch: m.hyper.evaluationBatch(entities: m.data.entityCount), threads: threads ?? defaultKernelThreads)
@@ -175,6 +169,12 @@ public enum ModelService {
     public static func score(_ m: LoadedModel, snapshot: CSRSnapshot, head: String, relation: String, topK: Int, explain: Int = 0,
                              expand: Int = 0, threads: Int? = nil) throws -> ScoreJSON {
         guard topK >= 0, explain >= 0, expand >= 0 else { throw Invalid("top-k, explain and expand must be at least 0") }
+        // Every answer is listed, explained and expanded in memory: bound what one query may ask.
+        let listable = max(maximumListed, m.data.entityCount)
+        guard topK <= listable else { throw Invalid("top-k must be at most \(listable) (10000 or the entity count), not \(topK)") }
+        guard expand <= listable else { throw Invalid("expand-k must be at most \(listable) (10000 or the entity count), not \(expand)") }
+        try checkThreads(threads)
+        guard explain <= maximumExplained else { throw Invalid("explain must be at most \(maximumExplained) paths per answer, not \(explain)") }
         guard let h = snapshot.node(named: head) else { throw Invalid("unknown node '\(head)' in graph '\(snapshot.graph)'") }
         let inverse = relation.hasPrefix("^")
         let relName = inverse ? String(relation.dropFirst()) : relation
@@ -218,6 +218,17 @@ public enum ModelService {
             }
         }
         return ScoreJSON(graph: snapshot.graph, model: m.name, head: head, relation: relation, answers: answers, expanded: expanded)
+    }
+
+    /// The most answers (and expanded candidates) `score` lists, unless the graph has more entities.
+    public static let maximumListed = 10_000
+    /// The most paths `score` explains per answer.
+    public static let maximumExplained = 1000
+
+    static func checkThreads(_ threads: Int?) throws(Invalid) {
+        if let threads, !(1...Hyperparameters.maximumThreads).contains(threads) {
+            throw Invalid("threads must be in 1...\(Hyperparameters.maximumThreads) (got \(threads))")
+        }
     }
 
     static func storedTails(_ s: CSRSnapshot, head: Int32, relation: Int32, inverse: Bool) -> [Int32] {

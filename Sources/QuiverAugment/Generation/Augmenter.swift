@@ -17,6 +17,8 @@ public struct AugmentationOptions: Sendable {
     /// Give bridges' out-edges new synthetic relations (true) or existing ones (false).
     public var syntheticRelations = true
     public var seed: UInt64 = 0
+    /// What augmentation may plan to hold; a target needing more is refused before anything is added.
+    public var memoryBudget = MemoryBudget.current
     public init() {}
 }
 
@@ -88,6 +90,9 @@ public enum Augmenter {
             firstHop[Int(g0.relations[f])] += g0.factRange(of: g0.tails[f]).count
         }
         let atomicBefore = atomic, firstBefore = firstHop
+        let order = (0..<Int32(g0.relationCount)).filter { chosen?.contains($0) ?? true }
+            .sorted { (atomicBefore[Int($0)], $0) < (atomicBefore[Int($1)], $1) }
+        try checkSize(g0, order: order, atomic: atomicBefore, firstHop: firstBefore, target: target, options: options)
         var added: [Fact] = []
         var corrupted = [Int](repeating: 0, count: relationNames.count), bridged = corrupted
         var bridges = 0, newRelations = 0
@@ -119,8 +124,6 @@ public enum Augmenter {
             return a == 0 ? 0 : Double(firstHop.reduce(0, +)) / Double(a)
         }
         let realEntities = g0.entityCount
-        let order = (0..<Int32(g0.relationCount)).filter { chosen?.contains($0) ?? true }
-            .sorted { (atomicBefore[Int($0)], $0) < (atomicBefore[Int($1)], $1) }
         let global = options.targetPhiR == nil
         // A global target is met by raising relations to a level; the bridges' own relations pull
         // the average down, so the level grows until the graph's phi reaches the target.
@@ -138,6 +141,10 @@ public enum Augmenter {
         func raise(_ r: Int32, to level: Double, bridgeOutDegree d: Int) throws {
             func deficit() -> Int { Int((level * Double(atomic[Int(r)])).rounded(.up)) - firstHop[Int(r)] }
             guard deficit() > 0 else { return }
+            // Each bridge in-edge adds one atomic fact of r and as many compositions as the bridge
+            // has out-edges: with no more than `level` of them the deficit never shrinks.
+            let compositionsPerEdge = options.syntheticRelations ? d : min(d, g0.relationCount)
+            guard Double(compositionsPerEdge) > level else { throw unreachable(level, relations: g0.relationCount) }
             // Heads that lack r, in random order: a new (h, r, ·) keeps the graph functional.
             var heads = (0..<Int32(realEntities)).filter { !outRel[Int($0)].contains(r) }
             rng.shuffle(&heads)
@@ -191,6 +198,41 @@ public enum Augmenter {
                     corrupted: corrupted[r], bridge_edges: bridged[r])
             })
         return (graph, report)
+    }
+}
+
+extension Augmenter {
+    /// Refuses a target whose facts, bridges and synthetic relations cannot fit the budget, from
+    /// the first round's deficits (a global target may add more in later rounds). Each in-edge of
+    /// relation r to a bridge with d out-edges closes d − target of r's deficit.
+    static func unreachable(_ level: Double, relations: Int) -> AugmentError {
+        .badOption("phi_r \(level) is unreachable with --existing-relations: a bridge has at most \(relations) out-edges (one per "
+                   + "relation); lower the target below that or leave out --existing-relations")
+    }
+
+    static func checkSize(_ g: FactGraph, order: [Int32], atomic: [Int], firstHop: [Int], target: Double,
+                          options: AugmentationOptions) throws(AugmentError) {
+        let d = max(Double(options.bridgeOutDegree ?? 0), target.rounded(.up) + 2)
+        let perEdge = (options.syntheticRelations ? d : min(d, Double(g.relationCount))) - target
+        var inEdges = 0.0, corrupted = 0.0
+        for r in order {
+            let wrong = (options.corruptRate * Double(atomic[Int(r)])).rounded()
+            let deficit = target * (Double(atomic[Int(r)]) + wrong) - Double(firstHop[Int(r)])
+            guard deficit > 0 else { continue }
+            corrupted += wrong
+            guard perEdge > 0 else { throw unreachable(target, relations: g.relationCount) }
+            inEdges += (deficit / perEdge).rounded(.up)
+        }
+        let bridges = (inEdges / Double(options.bridgeInDegree)).rounded(.up) + Double(order.count)
+        let facts = corrupted + inEdges + bridges * min(d, options.syntheticRelations ? d : Double(g.relationCount))
+        let relations = options.syntheticRelations ? d : 0
+        // Per added fact: the fact, the live adjacency and the final graph's copy; per new
+        // entity: its name, out-relation set and in-edge list; per new relation: its name and counters.
+        let bytes = facts * 96 + (inEdges + bridges) * 128 + relations * 80 + Double(g.factCount) * 64
+        let name = options.targetPhiR != nil ? "--target-phi-r" : "--target-phi"
+        let remedy = name + (options.bridgeOutDegree != nil ? " or --bridge-out-degree" : "") + (options.corruptRate > 0 ? " or --corrupt-rate" : "")
+        let what = "raising phi_r to \(target) (about \(Int(min(facts, 9e18))) facts and \(Int(min(relations, 9e18))) relations added)"
+        if let refusal = options.memoryBudget.refusal(what, needs: bytes, lower: remedy) { throw AugmentError.badOption(refusal) }
     }
 }
 

@@ -69,7 +69,22 @@ public struct ComparisonOptions: Sendable {
     public var seed: UInt64 = 0
     public var maxItems: Int?
     public init() {}
+
+    /// Refuses options no dataset can be built with; `build` calls it first.
+    public func validate() throws(AugmentError) {
+        guard idEntityRatio > 0 && idEntityRatio <= 1 else { throw AugmentError.badOption("--ood-ratio must be in [0, 1)") }
+        guard phi >= 0 && phi <= maximumPhi else { throw AugmentError.badOption("--phi must be a number in [0, \(Int(maximumPhi))] (got \(phi))") }
+        guard iidTestProbability >= 0 && iidTestProbability <= 1 else {
+            throw AugmentError.badOption("--iid-test-prob must be in [0, 1] (got \(iidTestProbability))")
+        }
+        guard probeSize >= 0 else { throw AugmentError.badOption("--probe-size must be at least 0") }
+        if let m = maxItems, m < 0 { throw AugmentError.badOption("--max-items must be at least 0") }
+    }
 }
+
+/// The largest phi either task takes: far above what any graph reaches (phi counts compositions
+/// per ID atomic fact), and small enough that `phi × facts` is an exact integer.
+public let maximumPhi = 1_000_000.0
 
 /// Wang et al.'s comparison task: `<attr_k><q><e_i><mask><e_j>` → `<attr_k_0|1|2>` (less, equal,
 /// greater), both orders of every pair; pairs of two OOD entities are OOD tests, of two ID
@@ -93,8 +108,7 @@ public struct ComparisonDataset: Sendable {
     }
 
     public static func build(_ table: AttributeTable, options: ComparisonOptions) throws -> ComparisonDataset {
-        guard options.idEntityRatio > 0 && options.idEntityRatio <= 1 else { throw AugmentError.badOption("--ood-ratio must be in [0, 1)") }
-        guard options.phi >= 0 else { throw AugmentError.badOption("--phi must be non-negative") }
+        try options.validate()
         var splitRNG = SeededRandom.stream(seed: options.seed, step: 21)
         var idSets: [[Int32]] = [], oodSets: [[Int32]] = []
         var idAtomic: [SIMD2<Int32>] = [], oodAtomic: [SIMD2<Int32>] = []

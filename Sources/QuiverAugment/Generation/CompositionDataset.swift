@@ -20,9 +20,10 @@ public struct CompositionOptions: Sendable {
 
     public init() {}
 
-    func validate() throws {
+    /// Refuses options no dataset can be built with; `build` calls it first.
+    public func validate() throws(AugmentError) {
         guard (2...4).contains(hops) else { throw AugmentError.badOption("--hops must be 2, 3 or 4 (got \(hops))") }
-        guard phi >= 0 && phi.isFinite else { throw AugmentError.badOption("--phi must be a non-negative number (got \(phi))") }
+        guard phi >= 0 && phi <= maximumPhi else { throw AugmentError.badOption("--phi must be a number in [0, \(Int(maximumPhi))] (got \(phi))") }
         guard oodRatio >= 0 && oodRatio < 1 else { throw AugmentError.badOption("--ood-ratio must be in [0, 1) (got \(oodRatio))") }
         guard iidTestProbability >= 0 && iidTestProbability <= 1 else {
             throw AugmentError.badOption("--iid-test-prob must be in [0, 1] (got \(iidTestProbability))")

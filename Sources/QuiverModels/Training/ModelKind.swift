@@ -1,3 +1,4 @@
+import QuiverCore
 import QuiverKernels
 
 /// The models `quiver train` knows.
@@ -55,37 +56,45 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
         }
     }
 
-    /// Roughly how many bytes one training batch holds at once: the path GNN keeps about eight
-    /// `entities × batch × dim` tensors per layer for its backward pass; 1-N scoring keeps a few
-    /// `batch × entities` score matrices.
-    public func batchBytes(entities: Int, relations: Int) -> Int {
-        switch model {
-        case .nbf: return 4 * entities * batch * dim * (8 * layers + 6) + 4 * 2 * relations * batch * dim * layers
-        default: return negatives > 0 ? 4 * batch * (negatives + 1) * dim * 4 : 4 * batch * entities * 4
-        }
-    }
-
     /// Queries scored at once when evaluating: the training batch for the path GNN; for KGE
     /// models as many as keep the score matrix near 256 MiB (at most 1024).
     public func evaluationBatch(entities: Int) -> Int {
         model == .nbf ? batch : max(1, min(1024, (64 << 20) / max(entities, 1)))
     }
 
-    /// A setting that cannot train, worded for the user.
-    public func problems() -> [String] {
+    /// The largest sane values of options that only cost time or threads.
+    public static let maximumEpochs = 1_000_000
+    public static let maximumThreads = 1024
+
+    /// A setting that cannot train, worded for the user. Besides ranges, refuses a `dim` whose
+    /// parameters and optimizer state alone (one entity, one relation) exceed `budget`; the
+    /// estimate for the real graph is `memoryProblem(entities:relations:budget:)`.
+    public func problems(budget: MemoryBudget = .current) -> [String] {
         var p: [String] = []
         if dim < 1 { p.append("dim must be at least 1") }
         if model == .nbf && layers < 1 { p.append("layers must be at least 1 for the path GNN") }
-        if epochs < 1 { p.append("epochs must be at least 1") }
-        if !(learningRate > 0) { p.append("lr must be positive") }
+        if epochs < 1 || epochs > Self.maximumEpochs { p.append("epochs must be in 1...\(Self.maximumEpochs) (got \(epochs))") }
+        // The optimizer works in Float: a rate that is not a finite Float diverges at once.
+        if !(learningRate > 0) || !Float(learningRate).isFinite {
+            p.append("lr must be a positive finite number below \(Float.greatestFiniteMagnitude) (got \(learningRate))")
+        }
         if batch < 1 { p.append("batch must be at least 1") }
         if negatives < 0 { p.append("negatives must be 0 (score all entities) or more") }
         if model == .nbf && negatives > 0 { p.append("the path GNN scores every node; negatives must be 0") }
-        if regularization < 0 { p.append("regularization must be at least 0") }
-        if !(labelSmoothing >= 0 && labelSmoothing < 1) { p.append("label smoothing must be in [0, 1)") }
+        if !(regularization >= 0) || !Float(regularization).isFinite {
+            p.append("regularization must be a finite number of at least 0 (got \(regularization))")
+        }
+        if !(labelSmoothing >= 0 && labelSmoothing < 1) { p.append("label smoothing must be in [0, 1) (got \(labelSmoothing))") }
         if patience < 1 { p.append("patience must be at least 1") }
         if validateEvery < 1 { p.append("validate-every must be at least 1") }
-        if threads < 1 { p.append("threads must be at least 1") }
+        if threads < 1 || threads > Self.maximumThreads { p.append("threads must be in 1...\(Self.maximumThreads) (got \(threads))") }
+        if dim >= 1 && (model != .nbf || layers >= 1) {
+            let least = trainingMemory(entities: 1, relations: 2).parameters
+            if let refusal = budget.refusal("dim \(dim) (its parameters and optimizer state alone, for one entity)", needs: least,
+                                            lower: "--dim") {
+                p.append(refusal)
+            }
+        }
         return p
     }
 }

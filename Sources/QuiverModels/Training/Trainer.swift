@@ -41,6 +41,14 @@ public struct TrainingOutcome: Sendable {
     public var seconds: Double
     public var stoppedEarly: Bool
     public var cancelled: Bool
+    /// Set when a batch's loss stopped being a finite number (the learning rate is too high, or a
+    /// regularization weight): training stopped there and the parameters are not worth keeping.
+    public var diverged: Divergence?
+
+    public struct Divergence: Sendable, Equatable {
+        public var epoch: Int
+        public var loss: Double
+    }
 }
 
 /// Trains a model on a graph's `split=train` facts, validating on `split=valid` by filtered MRR
@@ -89,6 +97,7 @@ public enum Trainer {
         var best: (epoch: Int, mrr: Double, parameters: Parameters)?
         var sinceBest = 0
         var stoppedEarly = false, cancelled = false
+        var diverged: TrainingOutcome.Divergence?
         let evalBatch = hyper.evaluationBatch(entities: data.entityCount)
         epochs: for epoch in 1 ... hyper.epochs {
             var order = Array(examples.indices)
@@ -101,6 +110,8 @@ public enum Trainer {
                 if shouldStop() { cancelled = true; break epochs }
                 let batch = order[b * hyper.batch ..< min(order.count, (b + 1) * hyper.batch)].map { examples[$0] }
                 let (loss, grads) = model.lossAndGradients(batch, random: &negatives, threads: hyper.threads)
+                // Past a NaN or an infinity every later step is NaN too: stop rather than train on.
+                if !loss.isFinite { diverged = .init(epoch: epoch, loss: Double(loss)); break epochs }
                 var params = model.parameters
                 optimizer.apply(grads, to: &params)
                 model.parameters = params
@@ -110,6 +121,12 @@ public enum Trainer {
                 let secs = since(epochStart)
                 progress(TrainingProgress(epoch: epoch, epochs: hyper.epochs, batch: b + 1, batches: batches, loss: lossSum / Double(max(seen, 1)),
                                           triplesPerSecond: Double(seen) / max(secs, 1e-9), seconds: since(started), validationMRR: nil))
+            }
+            // A step can overflow the parameters with the batch's loss still finite; the next
+            // epoch (or the saved model) would be NaN.
+            if model.parameters.tensors.contains(where: { $0.values.contains { !$0.isFinite } }) {
+                diverged = .init(epoch: epoch, loss: lossSum / Double(max(seen, 1)))
+                break epochs
             }
             let secs = since(epochStart)
             var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(seen, 1)), seconds: secs,
@@ -133,6 +150,6 @@ public enum Trainer {
         }
         if let best { model.parameters = best.parameters }
         return TrainingOutcome(model: model, history: history, bestEpoch: best?.epoch ?? history.count, bestValidMRR: best?.mrr,
-                               seconds: since(started), stoppedEarly: stoppedEarly, cancelled: cancelled)
+                               seconds: since(started), stoppedEarly: stoppedEarly, cancelled: cancelled, diverged: diverged)
     }
 }
