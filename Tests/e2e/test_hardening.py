@@ -8,7 +8,7 @@ import time
 import pytest
 import redis
 
-from conftest import quiver_binary
+from conftest import Daemon, quiver_binary
 
 
 def dense_tsv():
@@ -51,6 +51,20 @@ def test_an_unbounded_limit_is_cut_within_the_deadline(daemon, dense):
     assert out["truncated"] is True and out["reason"] in ("limit", "reply-size", "timeout")
     assert out["count"] <= 100_000
     assert resident_mib(daemon.proc.pid) < 4096
+
+
+def test_the_row_and_byte_budgets_are_options_of_serve(daemon, dense, data_dir):
+    small = Daemon(data_dir, ["--max-result-rows", "2000", "--max-reply-bytes", "100000", "--timeout-ms", "20000"])
+    try:
+        r = redis.Redis(port=small.port, protocol=3, decode_responses=True, socket_timeout=60)
+        out = r.execute_command("PATHS", dense, "k0", "k1", "MODE", "simple", "LIMIT", "1000000000")
+        assert out["truncated"] is True and out["reason"] == "reply-size" and out["count"] < 2000
+        out = r.execute_command("NEIGHBORS", dense, "hub", "LIMIT", "1000000000")
+        assert out["count"] <= 2000 and out["reason"] in ("limit", "reply-size")
+        with pytest.raises(redis.ResponseError, match="larger than a reply may be"):
+            r.execute_command("EXPORT", dense)
+    finally:
+        small.terminate()
 
 
 def test_work_stops_when_its_client_disconnects(daemon, dense):
