@@ -152,13 +152,19 @@ public enum ModelService {
                            snapshotSeq: snapshot.changeSeq)
     }
 
-    public static func evaluate(_ m: LoadedModel, split: Split, threads: Int? = nil) throws -> EvalJSON {
+    /// `stop` ends a long evaluation early (the daemon's deadline, or its client leaving): then
+    /// nothing is reported, as a partial MRR would mislead.
+    public static func evaluate(_ m: LoadedModel, split: Split, threads: Int? = nil, stop: StopCondition = StopCondition()) throws -> EvalJSON {
         let triples = m.data.triples(of: split)
         if triples.isEmpty { throw Invalid("graph '\(m.data.graph)' has no facts labelled split=\(split)") }
         try checkThreads(threads)
         let started = DispatchTime.now().uptimeNanoseconds
         let e = FilteredEvaluation.run(model: m.model, data: m.data, triples: triples, known: m.data.knownAnswers(),
-                                       batch: m.hyper.evaluationBatch(entities: m.data.entityCount), threads: threads ?? defaultKernelThreads)
+                                       batch: m.hyper.evaluationBatch(entities: m.data.entityCount), threads: threads ?? defaultKernelThreads,
+                                       shouldStop: { stop.reason != nil })
+        if let why = stop.reason {
+            throw Invalid("eval stopped before it finished: \(why == .timeout ? "its deadline passed (give a larger TIMEOUT)" : "it was cancelled")")
+        }
         return EvalJSON(graph: m.data.graph, model: m.name, split: split.description, both: e.both, tail: e.tail, head: e.head,
                         seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
     }

@@ -76,9 +76,9 @@ extension GraphBackend {
     }
 
     /// EVAL graph MODEL name [SPLIT s] [FORMAT JSON]
-    func eval(_ args: inout Arguments) throws -> Outcome {
+    func eval(_ args: inout Arguments, session: Session) throws -> Outcome {
         let graph = try args.string("a graph")
-        var name: String?, split = Split.test, json = false
+        var name: String?, split = Split.test, json = false, timeout: Duration?
         while let option = args.peekOption() {
             args.skip()
             switch option {
@@ -86,15 +86,17 @@ extension GraphBackend {
             case "split":
                 split = try args.split()
             case "format": json = try args.formatJSON()
-            default: throw CommandError.wrongArgs("EVAL takes MODEL, SPLIT and FORMAT JSON, not '\(option)'")
+            case "timeout", "timeoutms": timeout = try args.timeout()
+            default: throw CommandError.wrongArgs("EVAL takes MODEL, SPLIT, TIMEOUT and FORMAT JSON, not '\(option)'")
             }
         }
         guard let name else { throw CommandError.wrongArgs("EVAL needs MODEL name (the name given to TRAIN)") }
+        let stop = try budget(timeout: timeout, session: session).stop
         return .work { [engines, models, store, name, split, json] in
             let snapshot = try engines.engine(graph).snapshot
             do {
                 let m = try models.model(store: store, snapshot: snapshot, name: name)
-                return try reply(ModelService.evaluate(m, split: split), json: json)
+                return try reply(ModelService.evaluate(m, split: split, stop: stop), json: json)
             } catch let e as ModelService.Invalid { throw CommandError.err(e.description) }
         }
     }
