@@ -1,4 +1,5 @@
 import Foundation
+import QuiverCore
 import QuiverProtocol
 
 /// What the connection should do with a command.
@@ -234,10 +235,10 @@ public struct Dispatcher: Sendable {
         if wanted == nil || wanted == "graphs" {
             var lines: [(String, String)] = []
             if let backend = state.backend, let graphs = try? backend.store.graphs() {
-                let cached = Set(backend.cache.cachedGraphs)
+                let cached = Set(backend.cache.cachedGraphs.map(ExactName.init))
                 lines.append(("graphs", String(graphs.count)))
                 for g in graphs {
-                    lines.append(("graph_\(g.name)", "triples=\(g.tripleCount),change_seq=\(g.changeSeq),cached=\(cached.contains(g.name) ? 1 : 0)"))
+                    lines.append(("graph_\(g.name)", "triples=\(g.tripleCount),change_seq=\(g.changeSeq),cached=\(cached.contains(ExactName(g.name)) ? 1 : 0)"))
                 }
             }
             add("Graphs", lines)

@@ -418,13 +418,14 @@ struct QueryOptions: Sendable {
     }
 }
 
-/// One path engine per graph for its current snapshot, with the ontology's inverse names.
+/// One path engine per graph for its current snapshot, with the ontology's inverse names. Graphs
+/// are keyed by their exact bytes, as the store and `SnapshotCache` key them.
 final class EngineCache: @unchecked Sendable {
     let store: Store
     let cache: SnapshotCache
     let hopsCeiling: Int
     private let lock = NSLock()
-    private var engines: [String: PathEngine] = [:]
+    private var engines: [ExactName: PathEngine] = [:]
 
     init(store: Store, cache: SnapshotCache, hopsCeiling: Int) {
         self.store = store
@@ -435,21 +436,22 @@ final class EngineCache: @unchecked Sendable {
     /// The change sequence each graph had when this server's last write to it committed: a read
     /// after a write must see a snapshot at least that new (read-your-writes), whatever the
     /// cache's background rebuilds are doing.
-    private var written: [String: Int64] = [:]
+    private var written: [ExactName: Int64] = [:]
 
     /// Records that a write by this server committed; the next read waits for a snapshot of it.
     func wrote(_ graph: String) {
         cache.invalidate(graph)
         let seq = (try? store.changeSeq(of: graph)) ?? nil
         lock.lock()
-        if let seq { written[graph] = max(seq, written[graph] ?? 0) } else { written[graph] = nil }
+        let key = ExactName(graph)
+        if let seq { written[key] = max(seq, written[key] ?? 0) } else { written[key] = nil }
         lock.unlock()
         cache.invalidate(graph)
     }
 
     private func currentSnapshot(_ graph: String) throws -> CSRSnapshot {
         lock.lock()
-        let required = written[graph] ?? 0
+        let required = written[ExactName(graph)] ?? 0
         lock.unlock()
         var snapshot = try cache.snapshot(of: graph)
         var attempts = 0
@@ -468,13 +470,13 @@ final class EngineCache: @unchecked Sendable {
             snapshot = try currentSnapshot(graph)
         } catch StoreError.graphNotFound {
             lock.lock()
-            engines[graph] = nil
-            written[graph] = nil
+            engines[ExactName(graph)] = nil
+            written[ExactName(graph)] = nil
             lock.unlock()
             throw CommandError.noGraph(graph)
         }
         lock.lock()
-        if let e = engines[graph], e.snapshot === snapshot {
+        if let e = engines[ExactName(graph)], e.snapshot === snapshot {
             lock.unlock()
             return e
         }
@@ -482,7 +484,7 @@ final class EngineCache: @unchecked Sendable {
         let ontology = try store.ontology(graph: graph)
         let engine = PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
         lock.lock()
-        engines[graph] = engine
+        engines[ExactName(graph)] = engine
         lock.unlock()
         return engine
     }
