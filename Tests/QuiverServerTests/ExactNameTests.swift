@@ -60,4 +60,24 @@ extension TestClient {
             }
         }
     }
+
+    @Test func invalidUTF8GraphNamesAreRefused() async throws {
+        let g = uniqueName("exact-bad")
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            let before = c.command("GRAPHS")
+            for bad: UInt8 in [0xFE, 0xFF] {
+                let reply = c.command(raw: [Array("ADD".utf8), Array(g.utf8) + [bad], Array("a".utf8), Array("r".utf8), Array("b".utf8)])
+                let hex = String(bad, radix: 16)
+                #expect(reply?.text == "WRONGARGS ADD: argument 1 (a graph) is not valid UTF-8 (byte 0x\(hex) at offset \(g.utf8.count))")
+            }
+            let term = c.command(raw: [Array("ADD".utf8), Array(g.utf8), Array("caf".utf8) + [0xE9], Array("r".utf8), Array("b".utf8)])
+            #expect(term?.text == "WRONGARGS ADD: argument 2 (a subject) is not valid UTF-8 (byte 0xe9 at offset 3)")
+            #expect(c.command("GRAPHS") == before)
+            #expect(try store.graphs().allSatisfy { !$0.name.hasPrefix(g) })
+            // Housekeeping refuses it too; PING and ECHO return bytes as they came.
+            #expect(c.command(raw: [Array("CLIENT".utf8), Array("SETNAME".utf8), [0x6E, 0xFF]])?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command(raw: [Array("ECHO".utf8), [0x61, 0xFF]]) == .bulkString([0x61, 0xFF]))
+        }
+    }
 }

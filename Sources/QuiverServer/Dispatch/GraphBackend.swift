@@ -123,8 +123,7 @@ final class GraphBackend: Sendable {
             let graph = try args.string("a graph"), head = try args.string("a head node")
             var relations: [String] = []
             while let word = args.peek(), !QueryOptions.search.contains(Arguments.normalize(word)) {
-                relations.append(word)
-                args.skip()
+                relations.append(try args.string("a relation"))
             }
             let q = try QueryOptions.parse(&args, allowed: QueryOptions.search)
             return .work { [engines, relations] in
@@ -137,8 +136,7 @@ final class GraphBackend: Sendable {
             var seeds: [String] = []
             let options: Set<String> = ["alpha", "topk", "iterations", "tolerance", "method", "relations", "format"]
             while let word = args.peek(), !options.contains(Arguments.normalize(word)) {
-                seeds.append(word)
-                args.skip()
+                seeds.append(try args.string("a seed node"))
             }
             var query = PPRQuery(seeds: seeds)
             var json = false
