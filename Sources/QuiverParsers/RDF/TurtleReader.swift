@@ -490,6 +490,7 @@ struct TurtleParser {
         guard RDFCharacters.isValidScalar(value) else {
             throw failure("an escape of a Unicode scalar value (not a surrogate, at most U+10FFFF)")
         }
+        if value == 0 { throw failure(ErrorText.noNUL, found: "an escaped NUL byte") }
         input.advance(2 + digits)
         return value
     }
@@ -691,6 +692,8 @@ struct TurtleParser {
                 }
             } else if !long && (b == 0x0A || b == 0x0D) {
                 throw failure("closing quote of the string opened at \(open.line):\(open.column) (use \"\"\" for text with line breaks)")
+            } else if b == 0 {
+                throw failure(ErrorText.noNUL, found: TermProblem.nul.found)
             } else if b < 0x80 {
                 scratch.append(b)
                 input.advance()
