@@ -38,7 +38,7 @@ final class GraphBackend: Sendable {
             return .work { [engines] in try reply(GraphStats(engines.engine(graph).snapshot), json: q.json) }
         case "ADD", "DEL":
             let graph = try args.string("a graph")
-            let s = try args.string("a subject"), p = try args.string("a predicate"), o = try args.string("an object")
+            let s = try Self.term(&args, "a subject"), p = try Self.term(&args, "a predicate"), o = try Self.term(&args, "an object")
             var provenance = Provenance.asserted
             var split: Split?
             while let option = args.peekOption(), command.name == "ADD" {
@@ -54,7 +54,7 @@ final class GraphBackend: Sendable {
                 }
             }
             if !args.isAtEnd { throw CommandError.wrongArgs("\(command.name) graph s p o: unexpected '\(args.peek() ?? "")'") }
-            let triple = Triple(Self.term(s), Self.term(p), Self.term(o))
+            let triple = Triple(s, p, o)
             let isAdd = command.name == "ADD"
             return .work { [store, engines, provenance, split] in
                 let report = isAdd
@@ -202,6 +202,15 @@ final class GraphBackend: Sendable {
         default:
             throw CommandError.err("unknown command '\(command.name)'")
         }
+    }
+
+    /// The next word as a term, refused (naming the word) when it could not be stored or exported
+    /// as TSV and loaded back: the rule of `Term.problem`, which the TSV reader and `Store.add` share.
+    static func term(_ args: inout Arguments, _ what: String) throws(CommandError) -> Term {
+        let position = args.index
+        let term = term(try args.string(what))
+        if let problem = term.problem { throw args.refusal(at: position, what, problem.description) }
+        return term
     }
 
     /// `<iri>` is an IRI, `_:b` a blank node, anything else a plain name (as in TSV files).
