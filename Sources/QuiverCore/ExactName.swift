@@ -10,11 +10,13 @@
 /// cache[ExactName("caf\u{E9}")] = 1
 /// cache[ExactName("cafe\u{301}")]   // nil
 /// ```
-public struct ExactName: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct ExactName: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The name; its UTF-8 bytes are what `==`, `hash(into:)` and `<` look at.
     public let text: String
 
     @inlinable public init(_ text: String) { self.text = text }
+
+    @inlinable public init(stringLiteral text: String) { self.text = text }
 
     @inlinable public static func == (a: ExactName, b: ExactName) -> Bool { a.text.hasSameBytes(as: b.text) }
 

@@ -50,7 +50,7 @@ struct TurtleParser {
     private var input: TurtleInput
     private let fileName: String
     private var base: String?
-    private var prefixes: [String: String] = [:]
+    private var prefixes: [ExactName: String] = [:]  // prefix labels are exact bytes
     private var pending: [Triple] = []
     private var pendingIndex = 0
     private var nextGeneratedID = 1
@@ -215,7 +215,7 @@ struct TurtleParser {
         input.advance()
         try skipSpace()
         guard try input.peek() == 0x3C else { throw failure("IRI in angle brackets") }
-        prefixes[prefix] = try iriRef()
+        prefixes[ExactName(prefix)] = try iriRef()
     }
 
     /// `<iri>` after `@base` or `BASE`.
@@ -590,7 +590,7 @@ struct TurtleParser {
             throw failure("IRI or prefixed name")
         }
         input.advance()
-        guard let namespace = prefixes[prefix] else {
+        guard let namespace = prefixes[ExactName(prefix)] else {
             throw failure("a declared prefix", at: start, found: "'\(prefix):'")
         }
         var local: [UInt8] = []

@@ -235,7 +235,7 @@ public struct Dispatcher: Sendable {
         if wanted == nil || wanted == "graphs" {
             var lines: [(String, String)] = []
             if let backend = state.backend, let graphs = try? backend.store.graphs() {
-                let cached = Set(backend.cache.cachedGraphs.map(ExactName.init))
+                let cached = Set(backend.cache.cachedGraphs.map { ExactName($0) })
                 lines.append(("graphs", String(graphs.count)))
                 for g in graphs {
                     lines.append(("graph_\(g.name)", "triples=\(g.tripleCount),change_seq=\(g.changeSeq),cached=\(cached.contains(ExactName(g.name)) ? 1 : 0)"))
