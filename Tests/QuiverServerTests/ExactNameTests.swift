@@ -77,7 +77,15 @@ extension TestClient {
             #expect(try store.graphs().allSatisfy { !$0.name.hasPrefix(g) })
             // Housekeeping refuses it too; PING and ECHO return bytes as they came.
             #expect(c.command(raw: [Array("CLIENT".utf8), Array("SETNAME".utf8), [0x6E, 0xFF]])?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command(raw: [Array("HELLO".utf8), Array("3".utf8), Array("SETNAME".utf8), [0x6E, 0xFF]])?.text?.hasPrefix("WRONGARGS") == true)
             #expect(c.command(raw: [Array("ECHO".utf8), [0x61, 0xFF]]) == .bulkString([0x61, 0xFF]))
+            // Words read as lists (HOP's relations, PPR's seeds) are checked like any other.
+            #expect(c.command("ADD", g, "a", "r", "b") == .integer(1))
+            #expect(c.command(raw: [Array("HOP".utf8), Array(g.utf8), Array("a".utf8), [0x72, 0xFF]])?.text
+                    == "WRONGARGS HOP: argument 3 (a relation) is not valid UTF-8 (byte 0xff at offset 1)")
+            #expect(c.command(raw: [Array("PPR".utf8), Array(g.utf8), Array("a".utf8), [0x61, 0xFE]])?.text
+                    == "WRONGARGS PPR: argument 3 (a seed node) is not valid UTF-8 (byte 0xfe at offset 1)")
+            _ = try? store.drop(graph: g)
         }
     }
 
