@@ -31,4 +31,14 @@ import Testing
         #expect(args.peekOption() != "provenance")
         #expect(throws: CommandError.self) { _ = try args.string("a graph") }
     }
+
+    @Test func addWordsBecomeTermsByTheirBytes() {
+        #expect(GraphBackend.term("<http://x/a>") == .iri("http://x/a"))
+        #expect(GraphBackend.term("_:b1") == .blank("b1"))
+        #expect(GraphBackend.term("_:") == .name("_:"))
+        #expect(GraphBackend.term("<>") == .iri(""))
+        // '<' then a combining acute accent: one Character that is not '<', but the word is still bracketed.
+        #expect(GraphBackend.term("<\u{301}x>") == .iri("\u{301}x"))
+        #expect(GraphBackend.term("<caf\u{E9}>") != GraphBackend.term("<cafe\u{301}>"))
+    }
 }

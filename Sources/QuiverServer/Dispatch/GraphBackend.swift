@@ -214,9 +214,14 @@ final class GraphBackend: Sendable {
     }
 
     /// `<iri>` is an IRI, `_:b` a blank node, anything else a plain name (as in TSV files).
+    /// Decided on bytes, not `Character`s: `<` followed by a combining mark is one `Character`
+    /// that is not `<`, yet the stored IRI must be exactly the bytes between the brackets.
     static func term(_ word: String) -> Term {
-        if word.count >= 2 && word.hasPrefix("<") && word.hasSuffix(">") { return .iri(String(word.dropFirst().dropLast())) }
-        if word.hasPrefix("_:") && word.count > 2 { return .blank(String(word.dropFirst(2))) }
+        let bytes = word.utf8
+        if bytes.count >= 2 && bytes.first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">") {
+            return .iri(String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self))
+        }
+        if bytes.count > 2 && bytes.starts(with: "_:".utf8) { return .blank(String(decoding: bytes.dropFirst(2), as: UTF8.self)) }
         return .name(word)
     }
 
