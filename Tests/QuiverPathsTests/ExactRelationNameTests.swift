@@ -29,4 +29,16 @@ import Testing
         #expect(!ontology.matches("http://x/" + Self.nfd, Self.nfc))
         #expect(ontology.matches("http://x/" + Self.nfd, Self.nfd))
     }
+
+    /// `<` then a combining mark is one `Character` that is not `<`; the name is still an IRI's
+    /// display form, and finds the IRI.
+    @Test func bracketsAreFoundByBytes() throws {
+        var b = SnapshotBuilder(graph: "test")
+        b.add(Triple(.iri("\u{301}x"), .name("r"), .blank("\u{301}b")), provenance: .asserted)
+        let snap = b.build()
+        #expect(snap.node(named: "<\u{301}x>") != nil)
+        #expect(snap.node(named: "_:\u{301}b") != nil)
+        let engine = PathEngine(snapshot: snap)
+        #expect(try engine.paths(from: "<\u{301}x>", to: "_:\u{301}b").paths.count == 1)
+    }
 }
