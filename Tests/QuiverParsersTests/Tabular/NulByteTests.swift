@@ -28,3 +28,27 @@ extension Tabular {
         }
     }
 }
+
+extension Tabular {
+    /// The TSV writer refuses exactly the names the TSV reader would refuse (`TermProblem`).
+    @Suite struct TSVWriterRule {
+        @Test func namesTheReaderRefusesCannotBeWritten() throws {
+            let writer = TripleWriter(format: .tsv)
+            var out: [UInt8] = []
+            for (bad, why) in [("", "is empty"), ("a\u{0}b", "contains a NUL byte"), ("a\tb", "contains a tab"), ("a\r\nb", "contains a carriage return")] {
+                do {
+                    try writer.append(.name(bad), .name("r"), .name("c"), to: &out)
+                    Issue.record("wrote \(bad.debugDescription)")
+                } catch let e as TripleWriter.UnrepresentableTerm {
+                    #expect(e.description.contains(why), "\(e)")
+                }
+            }
+            #expect(out.isEmpty)
+            try writer.append(.name("caf\u{E9}"), .name("r"), .name("c"), to: &out)
+            var reader = TSVReader(source: MemoryByteSource(out), fileName: "w.tsv")
+            var batch: [Triple] = []
+            _ = try reader.readBatch(into: &batch, maxCount: 10)
+            #expect(batch == [Triple(.name("caf\u{E9}"), .name("r"), .name("c"))])
+        }
+    }
+}
