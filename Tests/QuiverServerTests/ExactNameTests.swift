@@ -78,6 +78,9 @@ extension TestClient {
             // Housekeeping refuses it too; PING and ECHO return bytes as they came.
             #expect(c.command(raw: [Array("CLIENT".utf8), Array("SETNAME".utf8), [0x6E, 0xFF]])?.text?.hasPrefix("WRONGARGS") == true)
             #expect(c.command(raw: [Array("HELLO".utf8), Array("3".utf8), Array("SETNAME".utf8), [0x6E, 0xFF]])?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("CLIENT", "SETNAME", "a\r\nb")?.text?.hasPrefix("ERR Client names cannot contain") == true)
+            #expect(c.command("HELLO", "3", "SETNAME", "a b")?.text?.hasPrefix("ERR Client names cannot contain") == true)
+            #expect(c.command("CLIENT", "SETNAME", "ok-name") == .ok)
             #expect(c.command(raw: [Array("ECHO".utf8), [0x61, 0xFF]]) == .bulkString([0x61, 0xFF]))
             // Words read as lists (HOP's relations, PPR's seeds) are checked like any other.
             #expect(c.command("ADD", g, "a", "r", "b") == .integer(1))
