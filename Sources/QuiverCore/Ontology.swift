@@ -60,9 +60,10 @@ public struct Ontology: Sendable, Equatable, Codable {
         return nil
     }
 
-    /// True when `iri` names `relation`: equal, or `relation` is the IRI's local name.
+    /// True when `iri` names `relation`: the same bytes, or `relation` is the IRI's local name.
+    /// (Not `String` equality, which would take an NFD name for its NFC spelling.)
     public func matches(_ iri: String, _ relation: String) -> Bool {
-        iri == relation || localName(of: iri) == relation
+        iri.hasSameBytes(as: relation) || localName(of: iri).hasSameBytes(as: relation)
     }
 }
 
@@ -113,10 +114,10 @@ extension Ontology {
             return items
         }
 
-        var declared: [String: Declaration] = [:]
+        var declared: [ExactName: Declaration] = [:]
         var order: [String] = []
         func declare(_ r: String) {
-            if declared[r] == nil { declared[r] = Declaration(relation: r); order.append(r) }
+            if declared[ExactName(r)] == nil { declared[ExactName(r)] = Declaration(relation: r); order.append(r) }
         }
         for t in triples {
             guard let s = iri(t.subject), case .iri(let p) = t.predicate else { continue }
@@ -137,7 +138,10 @@ extension Ontology {
                 guard let o = iri(t.object) else { throw OntologyError(message: "owl:inverseOf of <\(s)> must be a relation IRI") }
                 declare(s)
                 declare(o)
-                if !inverses.contains([s, o]) && !inverses.contains([o, s]) { inverses.append([s, o]) }
+                func isPair(_ pair: [String], _ a: String, _ b: String) -> Bool {
+                    pair.count == 2 && pair[0].hasSameBytes(as: a) && pair[1].hasSameBytes(as: b)
+                }
+                if !inverses.contains(where: { isPair($0, s, o) || isPair($0, o, s) }) { inverses.append([s, o]) }
             case Self.rdfs + "domain":
                 if let o = iri(t.object) { declare(s); domains[s, default: []].append(o) }
             case Self.rdfs + "range":
@@ -155,15 +159,15 @@ extension Ontology {
                 chains.append(ChainAxiom(head: s, body: body))
             case Self.rdfs + "label":
                 declare(s)
-                declared[s]?.label = t.object.value
+                declared[ExactName(s)]?.label = t.object.value
             case Self.rdfs + "comment":
                 declare(s)
-                declared[s]?.comment = t.object.value
+                declared[ExactName(s)]?.comment = t.object.value
             default:
                 break
             }
         }
-        declarations = order.compactMap { declared[$0] }
+        declarations = order.compactMap { declared[ExactName($0)] }
         for key in domains.keys { domains[key]?.sort() }
         for key in ranges.keys { ranges[key]?.sort() }
     }

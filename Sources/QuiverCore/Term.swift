@@ -70,6 +70,56 @@ public enum Term: Hashable, Sendable {
         self = .literal(String(decoding: parts[0], as: UTF8.self), datatype: dt, language: lang)
     }
 
+    /// Equal exactly when the canonical bytes are (so exactly when the ids are): names compare by
+    /// their UTF-8 bytes, not by Unicode canonical equivalence as `String` does, since the NFC and
+    /// NFD spellings of a name are two terms in the store.
+    public static func == (a: Term, b: Term) -> Bool {
+        switch (a, b) {
+        case (.name(let x), .name(let y)), (.iri(let x), .iri(let y)), (.blank(let x), .blank(let y)):
+            return x.hasSameBytes(as: y)
+        case (.literal(let v, let dt, let lang), .literal(let v2, let dt2, let lang2)):
+            return v.hasSameBytes(as: v2) && (dt ?? "").hasSameBytes(as: dt2 ?? "")
+                && Self.sameLanguage(lang ?? "", lang2 ?? "")
+        default:
+            return false
+        }
+    }
+
+    /// Hashes the canonical bytes' parts without building them (term hashing is on the load path).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind.rawValue)
+        switch self {
+        case .name(let v), .iri(let v), .blank(let v):
+            hasher.combineUTF8(of: v)
+        case .literal(let v, let dt, let lang):
+            hasher.combineUTF8(of: v)
+            hasher.combineUTF8(of: dt ?? "")
+            // Byte by byte in both cases, so that a tag that lower-cases to ASCII (the Kelvin
+            // sign) hashes like the ASCII tag it equals.
+            let tag = lang ?? ""
+            if tag.utf8.allSatisfy({ $0 < 0x80 }) {
+                hasher.combine(tag.utf8.count)
+                for b in tag.utf8 { hasher.combine(Self.asciiLowercased(b)) }
+            } else {
+                let lower = tag.lowercased().utf8
+                hasher.combine(lower.count)
+                for b in lower { hasher.combine(b) }
+            }
+        }
+    }
+
+    /// Language tags compare case-insensitively, as in the canonical bytes.
+    private static func sameLanguage(_ a: String, _ b: String) -> Bool {
+        if a.hasSameBytes(as: b) { return true }
+        let x = a.utf8, y = b.utf8
+        if x.allSatisfy({ $0 < 0x80 }) && y.allSatisfy({ $0 < 0x80 }) {
+            return x.count == y.count && zip(x, y).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
+        }
+        return a.lowercased().hasSameBytes(as: b.lowercased())
+    }
+
+    @inline(__always) private static func asciiLowercased(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
     /// Calls `body` with the term's canonical bytes: the kind byte, then the value; for literals
     /// also 0xFF, the datatype, 0xFF and the lower-cased language tag. Two terms are equal exactly
     /// when these bytes are, and a term's id is their hash.

@@ -62,7 +62,8 @@ struct NodeIndex: Sendable {
     /// (`_:…`) or literal (`"…`) form are left to the snapshot; a plain name is a `.name` term or
     /// else an `.iri` one.
     func node(named name: String, in snapshot: CSRSnapshot) -> Int32? {
-        if name.hasPrefix("<") || name.hasPrefix("_:") || name.hasPrefix("\"") { return snapshot.node(named: name) }
+        let first = name.utf8.first  // bytes, as `Term.candidates(forDisplayName:)` decides
+        if first == UInt8(ascii: "<") || first == UInt8(ascii: "\"") || name.utf8.starts(with: "_:".utf8) { return snapshot.node(named: name) }
         let ids = snapshot.nodeTermIDs
         if let n = find(Term.name(name).id.rawValue, in: ids) { return n }
         return find(Term.iri(name).id.rawValue, in: ids)

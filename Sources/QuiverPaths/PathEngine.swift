@@ -14,7 +14,8 @@ import QuiverSnapshot
 public struct PathEngine: Sendable {
     public let snapshot: CSRSnapshot
     /// Relation names usable in expressions that are not stored: name → stored relation it inverts.
-    public let inverses: [String: String]
+    /// Keyed by exact bytes, as the snapshot finds stored relations (by term id).
+    public let inverses: [ExactName: String]
     /// The largest `maxHops` a query may ask for; also the default.
     public let maxHopsCeiling: Int
     /// Bit `p` set when some edge has provenance `p`.
@@ -32,7 +33,7 @@ public struct PathEngine: Sendable {
     /// How shortest-walk DAGs are walked (tests force each way).
     var dagSteps = Searcher.DAGSteps.cheaper
 
-    public init(snapshot: CSRSnapshot, inverses: [String: String] = [:], maxHopsCeiling: Int = 16) {
+    public init(snapshot: CSRSnapshot, inverses: [ExactName: String] = [:], maxHopsCeiling: Int = 16) {
         self.snapshot = snapshot
         self.inverses = inverses
         self.maxHopsCeiling = maxHopsCeiling
@@ -57,13 +58,13 @@ public struct PathEngine: Sendable {
 
     /// The inverse names an ontology adds to a snapshot: for each `owl:inverseOf` pair with one side
     /// stored and the other not, the other side (its IRI and its local name) → the stored relation.
-    public static func inverseMap(from ontology: Ontology, snapshot: CSRSnapshot) -> [String: String] {
-        var map: [String: String] = [:]
+    public static func inverseMap(from ontology: Ontology, snapshot: CSRSnapshot) -> [ExactName: String] {
+        var map: [ExactName: String] = [:]
         for stored in snapshot.relationNames {
             for pair in ontology.inverses where pair.count == 2 {
                 for (mine, other) in [(pair[0], pair[1]), (pair[1], pair[0])] where ontology.matches(mine, stored) {
-                    for name in [other, localName(of: other)] where snapshot.relation(named: name) == nil && map[name] == nil {
-                        map[name] = stored
+                    for name in [other, localName(of: other)] where snapshot.relation(named: name) == nil && map[ExactName(name)] == nil {
+                        map[ExactName(name)] = stored
                     }
                 }
             }
@@ -82,8 +83,8 @@ public struct PathEngine: Sendable {
     /// A relation by name, or an inverse name from the ontology (then `inverted` is true).
     public func relation(named name: String) throws -> (relation: Int32, inverted: Bool) {
         if let r = snapshot.relation(named: name) { return (r, false) }
-        if let stored = inverses[name], let r = snapshot.relation(named: stored) { return (r, true) }
-        throw PathError.unknownRelation(name, suggestions: closeNames(to: name, in: Array(snapshot.relationNames) + inverses.keys))
+        if let stored = inverses[ExactName(name)], let r = snapshot.relation(named: stored) { return (r, true) }
+        throw PathError.unknownRelation(name, suggestions: closeNames(to: name, in: Array(snapshot.relationNames) + inverses.keys.map(\.text)))
     }
 
     // MARK: Queries

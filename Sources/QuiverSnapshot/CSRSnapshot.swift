@@ -148,11 +148,15 @@ extension Term {
 
 extension Term {
     /// The terms a user may mean by a display name: a plain name or IRI, `<iri>`, `_:label`, or a
-    /// literal in N-Triples form.
+    /// literal in N-Triples form. The marks are matched and cut as bytes: `<` followed by a
+    /// combining mark is one `Character` that is not `<`, yet it opens an IRI's display name.
     static func candidates(forDisplayName name: String) -> [Term] {
-        if name.hasPrefix("<"), name.hasSuffix(">"), name.count >= 2 { return [.iri(String(name.dropFirst().dropLast()))] }
-        if name.hasPrefix("_:") { return [.blank(String(name.dropFirst(2))), .name(name)] }
-        if name.hasPrefix("\""), let literal = parseLiteral(name) { return [literal, .name(name)] }
+        let bytes = name.utf8
+        if bytes.count >= 2, bytes.first == UInt8(ascii: "<"), bytes.last == UInt8(ascii: ">") {
+            return [.iri(String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self))]
+        }
+        if bytes.starts(with: "_:".utf8) { return [.blank(String(decoding: bytes.dropFirst(2), as: UTF8.self)), .name(name)] }
+        if bytes.first == UInt8(ascii: "\""), let literal = parseLiteral(name) { return [literal, .name(name)] }
         return [.name(name), .iri(name)]
     }
 
@@ -175,12 +179,12 @@ extension Term {
             }
         }
         guard i < chars.count else { return nil }
-        let rest = String(String.UnicodeScalarView(chars[(i + 1)...]))
+        let rest = chars[(i + 1)...]
         let lexical = String(value)
         if rest.isEmpty { return .literal(lexical, datatype: nil, language: nil) }
-        if rest.hasPrefix("@") { return .literal(lexical, datatype: nil, language: String(rest.dropFirst())) }
-        if rest.hasPrefix("^^<"), rest.hasSuffix(">") {
-            return .literal(lexical, datatype: String(rest.dropFirst(3).dropLast()), language: nil)
+        if rest.first == "@" { return .literal(lexical, datatype: nil, language: String(String.UnicodeScalarView(rest.dropFirst()))) }
+        if rest.starts(with: ["^", "^", "<"]), rest.count >= 4, rest.last == ">" {
+            return .literal(lexical, datatype: String(String.UnicodeScalarView(rest.dropFirst(3).dropLast())), language: nil)
         }
         return nil
     }

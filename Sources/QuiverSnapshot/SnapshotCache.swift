@@ -1,11 +1,13 @@
 import Foundation
+import QuiverCore
 import QuiverPostgres
 import QuiverStore
 
 /// Keeps one current snapshot per graph for a long-running process (the daemon), in step with the
 /// store: writes by any process NOTIFY on `changeChannel`, and the cache rebuilds the graph's
 /// snapshot in the background. Readers are never blocked: they keep the snapshot they hold, and a
-/// rebuilt one is swapped in whole.
+/// rebuilt one is swapped in whole. Graphs are keyed by their exact bytes (`ExactName`): the NFC
+/// and NFD spellings of a name are two graphs.
 ///
 /// ```swift
 /// let cache = SnapshotCache(store: store)
@@ -16,11 +18,11 @@ public final class SnapshotCache: @unchecked Sendable {
     public let store: Store
     private let loader: SnapshotLoader
     private let lock = NSLock()
-    private var entries: [String: CSRSnapshot] = [:]
-    private var stale: Set<String> = []
-    private var building: [String: NSCondition] = [:]
+    private var entries: [ExactName: CSRSnapshot] = [:]
+    private var stale: Set<ExactName> = []
+    private var building: [ExactName: NSCondition] = [:]
     /// Bumped by every invalidation: a build that started at an older version is stale on arrival.
-    private var versions: [String: Int] = [:]
+    private var versions: [ExactName: Int] = [:]
     private var watcher: Thread?
     private var stopping = false
     /// Called after a graph's snapshot was rebuilt or dropped (for logs and tests).
@@ -32,7 +34,8 @@ public final class SnapshotCache: @unchecked Sendable {
     }
 
     /// The graph's current snapshot, built on first use or after a change.
-    public func snapshot(of graph: String) throws -> CSRSnapshot {
+    public func snapshot(of name: String) throws -> CSRSnapshot {
+        let graph = ExactName(name)
         while true {
             lock.lock()
             if let snap = entries[graph], !stale.contains(graph) {
@@ -59,24 +62,25 @@ public final class SnapshotCache: @unchecked Sendable {
                 condition.broadcast()
             }
             do {
-                let snap = try loader.build(graph: graph)
+                let snap = try loader.build(graph: name)
                 lock.lock()
                 entries[graph] = snap
                 // A change announced while this build read the store may be missing from it.
                 if versions[graph, default: 0] != version { stale.insert(graph) }
                 lock.unlock()
                 return snap
-            } catch StoreError.graphNotFound(let name) {
+            } catch StoreError.graphNotFound(let missing) {
                 lock.lock()
-                entries[name] = nil
+                entries[graph] = nil
                 lock.unlock()
-                throw StoreError.graphNotFound(name)
+                throw StoreError.graphNotFound(missing)
             }
         }
     }
 
     /// Marks a graph's snapshot out of date; the next `snapshot(of:)` rebuilds it.
-    public func invalidate(_ graph: String) {
+    public func invalidate(_ name: String) {
+        let graph = ExactName(name)
         lock.lock()
         versions[graph, default: 0] += 1
         stale.insert(graph)
@@ -93,11 +97,11 @@ public final class SnapshotCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// The graphs with a snapshot in memory.
+    /// The graphs with a snapshot in memory, in byte order.
     public var cachedGraphs: [String] {
         lock.lock()
         defer { lock.unlock() }
-        return entries.keys.sorted()
+        return entries.keys.sorted().map(\.text)
     }
 
     /// Listens for changes on a connection of its own, on a background thread, and rebuilds changed
@@ -109,7 +113,7 @@ public final class SnapshotCache: @unchecked Sendable {
         stopping = false
         lock.unlock()
         let thread = Thread { [weak self] in
-            var lastSeqs: [String: Int64] = [:]
+            var lastSeqs: [ExactName: Int64] = [:]
             while true {
                 guard let self else { return }
                 self.lock.lock()
@@ -118,15 +122,15 @@ public final class SnapshotCache: @unchecked Sendable {
                 if stop { break }
                 do {
                     let notes = try conn.notifications(timeout: 0.25)
-                    let graphs = Set(notes.map(\.payload))
-                    for g in graphs { self.refresh(g) }
+                    let graphs = Set(notes.map { ExactName($0.payload) })
+                    for g in graphs { self.refresh(g.text) }
                     if notes.isEmpty {
                         // A fallback for a missed notification: compare change sequences now and then.
                         for g in self.cachedGraphs {
                             let seq = try? self.store.changeSeq(of: g)
-                            if seq != lastSeqs[g] {
-                                if lastSeqs[g] != nil { self.refresh(g) }
-                                lastSeqs[g] = seq
+                            if seq != lastSeqs[ExactName(g)] {
+                                if lastSeqs[ExactName(g)] != nil { self.refresh(g) }
+                                lastSeqs[ExactName(g)] = seq
                             }
                         }
                     }
@@ -150,20 +154,21 @@ public final class SnapshotCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func refresh(_ graph: String) {
+    private func refresh(_ name: String) {
+        let graph = ExactName(name)
         lock.lock()
         let cached = entries[graph] != nil || building[graph] != nil
         lock.unlock()
         guard cached else { return }
-        invalidate(graph)
+        invalidate(name)
         // Rebuild until a build saw every change announced so far (a few rounds under a stream of writes).
         for _ in 0..<3 {
-            _ = try? snapshot(of: graph)
+            _ = try? snapshot(of: name)
             lock.lock()
             let again = stale.contains(graph) && entries[graph] != nil
             lock.unlock()
             if !again { break }
         }
-        onRefresh?(graph)
+        onRefresh?(name)
     }
 }

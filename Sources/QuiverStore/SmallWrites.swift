@@ -20,6 +20,11 @@ extension Store {
     /// ```
     public func add(graph name: String, triples: [Triple], provenance: Provenance = .asserted, split: Split? = nil) throws -> SmallWriteReport {
         try validateGraphName(name)
+        for triple in triples {
+            for term in [triple.subject, triple.predicate, triple.object] {
+                if let problem = term.problem { throw StoreError.invalidTerm(term, problem) }
+            }
+        }
         return try withConnection { conn in
             try conn.transaction {
                 let target = try GraphTarget.prepare(name: name, conn, createIndexedIfNew: true)

@@ -6,6 +6,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case graphNotFound(String)
     case modelNotFound(graph: String, name: String)
     case invalidGraphName(String, reason: String)
+    /// A term that cannot be stored, or exported as TSV and loaded back (`Term.problem`).
+    case invalidTerm(Term, TermProblem)
     case schemaTooNew(databaseVersion: Int, supportedVersion: Int)
     /// Two different terms hash to the same 64-bit id (astronomically rare; the load is refused whole).
     case termIDCollision(TermID, Term, Term)
@@ -24,6 +26,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             "graph '\(g)' has no model named '\(name)' (see `quiver models \(g)`; train one with `quiver train \(g)`)"
         case .invalidGraphName(let g, let reason):
             "invalid graph name '\(g)': \(reason)"
+        case .invalidTerm(let term, let problem):
+            "cannot store the term \(term): it \(problem)"
         case .schemaTooNew(let db, let ours):
             "the database schema is at version \(db), but this quiver knows versions up to \(ours); upgrade quiver or use another database"
         case .termIDCollision(let id, let a, let b):

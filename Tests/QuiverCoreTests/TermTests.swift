@@ -23,3 +23,37 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == "hello world")
     }
 }
+
+/// Names are the stored bytes: the NFC and NFD spellings of `café` are two names, as they are two
+/// rows in PostgreSQL and two term ids.
+@Suite struct ExactTermTests {
+    static let nfc = "caf\u{E9}", nfd = "cafe\u{301}"
+
+    @Test func canonicallyEquivalentTermsDiffer() {
+        #expect(Term.name(Self.nfc).id != Term.name(Self.nfd).id)
+        #expect(Term.name(Self.nfc) != Term.name(Self.nfd))
+        #expect(Term.iri(Self.nfc) != Term.iri(Self.nfd))
+        #expect(Term.literal(Self.nfc, datatype: nil, language: nil) != Term.literal(Self.nfd, datatype: nil, language: nil))
+        #expect(Term.literal("x", datatype: Self.nfc, language: nil) != Term.literal("x", datatype: Self.nfd, language: nil))
+        #expect(Set([Term.name(Self.nfc), Term.name(Self.nfd)]).count == 2)
+        let byTerm: [Term: Int] = [.name(Self.nfc): 1, .name(Self.nfd): 2]
+        #expect(byTerm[.name(Self.nfc)] == 1)
+        #expect(byTerm[.name(Self.nfd)] == 2)
+    }
+
+    @Test func equalExactlyWhenIDsAre() {
+        let terms: [Term] = [
+            .name("usa"), .iri("usa"), .blank("usa"), .literal("usa", datatype: nil, language: nil),
+            .literal("usa", datatype: nil, language: "en"), .literal("usa", datatype: nil, language: "EN"),
+            .literal("usa", datatype: "http://x/t", language: nil), .name(Self.nfc), .name(Self.nfd), .name(""),
+        ]
+        for a in terms {
+            for b in terms {
+                #expect((a == b) == (a.id == b.id), "\(a) vs \(b)")
+                if a == b { #expect(a.hashValue == b.hashValue) }
+            }
+        }
+        #expect(Term.name("usa") == Term.name("usa"))
+        #expect(Set(terms).count == 9)
+    }
+}

@@ -67,7 +67,8 @@ public enum Augmenter {
         if let names = options.relations {
             chosen = []
             for n in names {
-                guard let r = input.relationNames.firstIndex(of: n) ?? input.relationNames.firstIndex(where: { localName(of: $0) == n }) else {
+                guard let r = input.relationNames.firstIndex(where: { $0.hasSameBytes(as: n) })
+                        ?? input.relationNames.firstIndex(where: { localName(of: $0).hasSameBytes(as: n) }) else {
                     throw AugmentError.unknownRelation(n, suggestions: closeNames(n, input.relationNames))
                 }
                 chosen!.insert(Int32(r))

@@ -20,13 +20,13 @@ public enum ChainRules {
             var extra: [Fact] = []
             var seen = Set<SIMD3<Int32>>()
             for (a, axiom) in ontology.chains.enumerated() {
-                let body = axiom.body.map { name in g.relationNames.firstIndex { ontology.matches(name, $0) || $0 == name } }
+                let body = axiom.body.map { name in g.relationNames.firstIndex { ontology.matches(name, $0) || $0.hasSameBytes(as: name) } }
                 guard body.allSatisfy({ $0 != nil }) else { continue }
                 let rels = body.map { Int32($0!) }
-                var head = g.relationNames.firstIndex { ontology.matches(axiom.head, $0) || $0 == axiom.head }.map(Int32.init)
+                var head = g.relationNames.firstIndex { ontology.matches(axiom.head, $0) || $0.hasSameBytes(as: axiom.head) }.map(Int32.init)
                 if head == nil {
                     let name = plainNames ? localName(of: axiom.head) : axiom.head
-                    if let i = newRelations.firstIndex(of: name) { head = Int32(g.relationCount + i) } else {
+                    if let i = newRelations.firstIndex(where: { $0.hasSameBytes(as: name) }) { head = Int32(g.relationCount + i) } else {
                         newRelations.append(name)
                         head = Int32(g.relationCount + newRelations.count - 1)
                     }

@@ -103,6 +103,8 @@ struct UTF8StreamCheck {
 enum ErrorText {
     static let endOfInput = "end of input"
     static let endOfLine = "end of line"
+    /// PostgreSQL text cannot hold a NUL byte (`TermProblem.nul`).
+    static let noNUL = "text without NUL bytes (a stored name cannot hold one)"
 
     /// A short, printable description of one byte for `ParseError.found`.
     static func describe(_ byte: UInt8) -> String {

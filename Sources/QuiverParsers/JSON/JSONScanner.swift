@@ -269,6 +269,9 @@ struct JSONScanner {
             return
         }
         var value = try readHex4()
+        if value == 0 && keep {
+            throw error(at: start, found: "an escaped NUL byte '\\u0000'", expected: ErrorText.noNUL)
+        }
         if value >= 0xDC00 && value <= 0xDFFF {
             throw error(
                 at: start, found: "a lone low surrogate \\u\(hex4(value))", expected: "a high surrogate before it")

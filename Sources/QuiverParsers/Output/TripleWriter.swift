@@ -18,8 +18,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 ///
 /// Plain names (from TSV inputs) have no RDF form: in N-Triples they become IRIs under
 /// `urn:quiver:name:` with the name percent-encoded, so the output is valid N-Triples. In TSV,
-/// plain names are written as they are and other terms in their N-Triples form; a name containing a
-/// tab or line break cannot be written as TSV and is an error.
+/// plain names are written as they are and other terms in their N-Triples form; a name the TSV
+/// reader would refuse (`TermProblem`: empty, or with a NUL, tab or line break) is an error.
 public struct TripleWriter: Sendable {
     public static let nameNamespace = "urn:quiver:name:"
     public let format: OutputFormat
@@ -29,7 +29,8 @@ public struct TripleWriter: Sendable {
     public struct UnrepresentableTerm: Error, CustomStringConvertible {
         public var term: Term
         public var description: String {
-            "the name \(NTriples.format(.literal(term.value, datatype: nil, language: nil))) contains a tab or line break and cannot be written as TSV; export as nt"
+            let problem = term.problem.map(\.description) ?? "contains a tab or line break"
+            return "the name \(NTriples.format(.literal(term.value, datatype: nil, language: nil))) \(problem) and cannot be written as TSV; export as nt"
         }
     }
 
@@ -55,7 +56,7 @@ public struct TripleWriter: Sendable {
 
     private func appendTSV(_ t: Term, to out: inout [UInt8]) throws {
         if case .name(let v) = t {
-            if v.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { throw UnrepresentableTerm(term: t) }
+            if t.problem != nil { throw UnrepresentableTerm(term: t) }
             out.append(contentsOf: v.utf8)
         } else {
             NTriples.append(t, to: &out)

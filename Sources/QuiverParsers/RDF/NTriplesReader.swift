@@ -127,6 +127,13 @@ public struct NTriplesReader<Source: ByteSource>: TripleReader {
         if let invalid {
             throw NTriplesSyntaxIssue(offset: invalid, expected: "valid UTF-8")
         }
+        let nul: Int? = buffer.withUnsafeBufferPointer { buf in
+            guard from < to, let base = buf.baseAddress, let hit = memchr(base + from, 0, to - from) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        if let nul {
+            throw NTriplesSyntaxIssue(offset: nul, expected: ErrorText.noNUL, found: TermProblem.nul.found)
+        }
         return true
     }
 
@@ -372,6 +379,7 @@ struct NTriplesLineParser {
         guard RDFCharacters.isValidScalar(value) else {
             throw Issue(offset: j, expected: "an escape of a Unicode scalar value (not a surrogate, at most U+10FFFF)")
         }
+        if value == 0 { throw Issue(offset: j, expected: ErrorText.noNUL, found: "an escaped NUL byte") }
         return value
     }
 

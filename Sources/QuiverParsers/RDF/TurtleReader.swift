@@ -50,7 +50,7 @@ struct TurtleParser {
     private var input: TurtleInput
     private let fileName: String
     private var base: String?
-    private var prefixes: [String: String] = [:]
+    private var prefixes: [ExactName: String] = [:]  // prefix labels are exact bytes
     private var pending: [Triple] = []
     private var pendingIndex = 0
     private var nextGeneratedID = 1
@@ -215,7 +215,7 @@ struct TurtleParser {
         input.advance()
         try skipSpace()
         guard try input.peek() == 0x3C else { throw failure("IRI in angle brackets") }
-        prefixes[prefix] = try iriRef()
+        prefixes[ExactName(prefix)] = try iriRef()
     }
 
     /// `<iri>` after `@base` or `BASE`.
@@ -490,6 +490,7 @@ struct TurtleParser {
         guard RDFCharacters.isValidScalar(value) else {
             throw failure("an escape of a Unicode scalar value (not a surrogate, at most U+10FFFF)")
         }
+        if value == 0 { throw failure(ErrorText.noNUL, found: "an escaped NUL byte") }
         input.advance(2 + digits)
         return value
     }
@@ -589,7 +590,7 @@ struct TurtleParser {
             throw failure("IRI or prefixed name")
         }
         input.advance()
-        guard let namespace = prefixes[prefix] else {
+        guard let namespace = prefixes[ExactName(prefix)] else {
             throw failure("a declared prefix", at: start, found: "'\(prefix):'")
         }
         var local: [UInt8] = []
@@ -691,6 +692,8 @@ struct TurtleParser {
                 }
             } else if !long && (b == 0x0A || b == 0x0D) {
                 throw failure("closing quote of the string opened at \(open.line):\(open.column) (use \"\"\" for text with line breaks)")
+            } else if b == 0 {
+                throw failure(ErrorText.noNUL, found: TermProblem.nul.found)
             } else if b < 0x80 {
                 scratch.append(b)
                 input.advance()

@@ -219,6 +219,9 @@ struct CSVRecordScanner {
 
     @inline(__always)
     private mutating func append(_ byte: UInt8) throws {
+        if byte == 0 {
+            throw error(at: Position(line: line, column: column), found: TermProblem.nul.found, expected: ErrorText.noNUL)
+        }
         if !utf8.isInsideSequence {
             utf8SequenceStart = Position(line: line, column: column)
         }

@@ -147,6 +147,10 @@ struct TSVLineScanner {
             if !UTF8Rules.isASCII(line, count: length), let bad = UTF8Rules.firstInvalid(line, count: length) {
                 throw error(line: line, at: bad.offset, found: ErrorText.invalidUTF8(bad.byte), expected: "valid UTF-8")
             }
+            // Tabs and line ends are structure here; NUL is the one byte of `Term.problem` a field can hold.
+            if let nul = memchr(line, 0, length) {
+                throw error(line: line, at: UnsafeRawPointer(nul) - line, found: TermProblem.nul.found, expected: ErrorText.noNUL)
+            }
             guard let tab1 = memchr(line, 0x09, length).map({ UnsafeRawPointer($0) - line }) else {
                 throw fieldCountError(line: line, length: length, fields: 1, at: length)
             }

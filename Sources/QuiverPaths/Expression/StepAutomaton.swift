@@ -1,3 +1,4 @@
+import QuiverCore
 import QuiverSnapshot
 
 /// A deterministic automaton over the steps of one snapshot: the compiled form of a path expression
@@ -69,7 +70,7 @@ struct StepAutomaton: Sendable {
     /// Compiles `expression` against `snapshot`. A relation name missing from the snapshot but
     /// present in `inverses` (name → stored relation it is the inverse of) stands for `^stored`.
     static func compile(
-        _ expression: PathExpression, snapshot: CSRSnapshot, inverses: [String: String], direction: Direction,
+        _ expression: PathExpression, snapshot: CSRSnapshot, inverses: [ExactName: String], direction: Direction,
         excluded: Set<Int32>
     ) throws -> StepAutomaton {
         // Atoms: (relation or nil for any, inverse).
@@ -77,8 +78,8 @@ struct StepAutomaton: Sendable {
         var nfa = NFA()
         func resolve(_ name: String) throws -> (Int32, Bool) {
             if let r = snapshot.relation(named: name) { return (r, false) }
-            if let stored = inverses[name], let r = snapshot.relation(named: stored) { return (r, true) }
-            throw PathError.unknownRelation(name, suggestions: closeNames(to: name, in: Array(snapshot.relationNames) + inverses.keys))
+            if let stored = inverses[ExactName(name)], let r = snapshot.relation(named: stored) { return (r, true) }
+            throw PathError.unknownRelation(name, suggestions: closeNames(to: name, in: Array(snapshot.relationNames) + inverses.keys.map(\.text)))
         }
         func build(_ e: PathExpression, _ from: Int, _ to: Int) throws {
             switch e {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import QuiverCore
 import QuiverProtocol
 
 /// What the connection should do with a command.
@@ -134,7 +135,7 @@ public struct Dispatcher: Sendable {
                 case "auth":
                     let user = try args.string("a user name"), password = try args.string("a password")
                     if let failure = authenticate(user: user, password: password, session: &session) { return failedAuth(failure, session: session) }
-                case "setname": newName = try args.string("a name")
+                case "setname": newName = try Self.clientName(&args)
                 default: throw CommandError.wrongArgs("HELLO takes [2|3] [AUTH user pass] [SETNAME name], not '\(option)'")
                 }
             }
@@ -152,12 +153,21 @@ public struct Dispatcher: Sendable {
         ]))
     }
 
+    /// A client name for CLIENT SETNAME or HELLO SETNAME: as Redis, printable ASCII without spaces
+    /// (so no control characters either), checked on bytes.
+    private static func clientName(_ args: inout Arguments) throws(CommandError) -> String {
+        let name = try args.string("a name")
+        guard name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw .err("Client names cannot contain spaces, newlines or special characters.")
+        }
+        return name
+    }
+
     private func client(_ args: inout Arguments, session: inout Session) throws(CommandError) -> RESPValue {
         let verb = try args.string("a subcommand").uppercased()
         switch verb {
         case "SETNAME":
-            let name = try args.string("a name")
-            guard !name.contains(" "), !name.contains("\n") else { throw .err("Client names cannot contain spaces, newlines or special characters.") }
+            let name = try Self.clientName(&args)
             session.name = name.isEmpty ? nil : name
             return .ok
         case "GETNAME": return session.name.map { .bulk($0) } ?? .null
@@ -257,10 +267,10 @@ public struct Dispatcher: Sendable {
         if wanted == nil || wanted == "graphs" {
             var lines: [(String, String)] = []
             if let backend = state.backend, let graphs = try? backend.store.graphs() {
-                let cached = Set(backend.cache.cachedGraphs)
+                let cached = Set(backend.cache.cachedGraphs.map { ExactName($0) })
                 lines.append(("graphs", String(graphs.count)))
                 for g in graphs {
-                    lines.append(("graph_\(g.name)", "triples=\(g.tripleCount),change_seq=\(g.changeSeq),cached=\(cached.contains(g.name) ? 1 : 0)"))
+                    lines.append(("graph_\(g.name)", "triples=\(g.tripleCount),change_seq=\(g.changeSeq),cached=\(cached.contains(ExactName(g.name)) ? 1 : 0)"))
                 }
             }
             add("Graphs", lines)

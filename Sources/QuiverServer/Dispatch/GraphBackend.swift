@@ -55,7 +55,7 @@ final class GraphBackend: Sendable {
             return .work { [engines] in try reply(GraphStats(engines.engine(graph).snapshot), json: q.json) }
         case "ADD", "DEL":
             let graph = try args.string("a graph")
-            let s = try args.string("a subject"), p = try args.string("a predicate"), o = try args.string("an object")
+            let s = try Self.term(&args, "a subject"), p = try Self.term(&args, "a predicate"), o = try Self.term(&args, "an object")
             var provenance = Provenance.asserted
             var split: Split?
             while let option = args.peekOption(), command.name == "ADD" {
@@ -71,7 +71,7 @@ final class GraphBackend: Sendable {
                 }
             }
             if !args.isAtEnd { throw CommandError.wrongArgs("\(command.name) graph s p o: unexpected '\(args.peek() ?? "")'") }
-            let triple = Triple(Self.term(s), Self.term(p), Self.term(o))
+            let triple = Triple(s, p, o)
             let isAdd = command.name == "ADD"
             return .work { [store, engines, provenance, split] in
                 let report = isAdd
@@ -152,8 +152,7 @@ final class GraphBackend: Sendable {
             let graph = try args.string("a graph"), head = try args.string("a head node")
             var relations: [String] = []
             while let word = args.peek(), !QueryOptions.search.contains(Arguments.normalize(word)) {
-                relations.append(word)
-                args.skip()
+                relations.append(try args.string("a relation"))
             }
             let q = try QueryOptions.parse(&args, allowed: QueryOptions.search)
             let budget = try budget(timeout: q.path.timeout, session: session)
@@ -167,8 +166,7 @@ final class GraphBackend: Sendable {
             var seeds: [String] = []
             let options: Set<String> = ["alpha", "topk", "iterations", "tolerance", "method", "relations", "format", "timeout", "timeoutms"]
             while let word = args.peek(), !options.contains(Arguments.normalize(word)) {
-                seeds.append(word)
-                args.skip()
+                seeds.append(try args.string("a seed node"))
             }
             var query = PPRQuery(seeds: seeds)
             var json = false, timeout: Duration?
@@ -243,10 +241,24 @@ final class GraphBackend: Sendable {
         }
     }
 
+    /// The next word as a term, refused (naming the word) when it could not be stored or exported
+    /// as TSV and loaded back: the rule of `Term.problem`, which the TSV reader and `Store.add` share.
+    static func term(_ args: inout Arguments, _ what: String) throws(CommandError) -> Term {
+        let position = args.index
+        let term = term(try args.string(what))
+        if let problem = term.problem { throw args.refusal(at: position, what, problem.description) }
+        return term
+    }
+
     /// `<iri>` is an IRI, `_:b` a blank node, anything else a plain name (as in TSV files).
+    /// Decided on bytes, not `Character`s: `<` followed by a combining mark is one `Character`
+    /// that is not `<`, yet the stored IRI must be exactly the bytes between the brackets.
     static func term(_ word: String) -> Term {
-        if word.count >= 2 && word.hasPrefix("<") && word.hasSuffix(">") { return .iri(String(word.dropFirst().dropLast())) }
-        if word.hasPrefix("_:") && word.count > 2 { return .blank(String(word.dropFirst(2))) }
+        let bytes = word.utf8
+        if bytes.count >= 2 && bytes.first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">") {
+            return .iri(String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self))
+        }
+        if bytes.count > 2 && bytes.starts(with: "_:".utf8) { return .blank(String(decoding: bytes.dropFirst(2), as: UTF8.self)) }
         return .name(word)
     }
 
@@ -452,13 +464,14 @@ struct QueryOptions: Sendable {
     }
 }
 
-/// One path engine per graph for its current snapshot, with the ontology's inverse names.
+/// One path engine per graph for its current snapshot, with the ontology's inverse names. Graphs
+/// are keyed by their exact bytes, as the store and `SnapshotCache` key them.
 final class EngineCache: @unchecked Sendable {
     let store: Store
     let cache: SnapshotCache
     let hopsCeiling: Int
     private let lock = NSLock()
-    private var engines: [String: PathEngine] = [:]
+    private var engines: [ExactName: PathEngine] = [:]
 
     init(store: Store, cache: SnapshotCache, hopsCeiling: Int) {
         self.store = store
@@ -469,21 +482,22 @@ final class EngineCache: @unchecked Sendable {
     /// The change sequence each graph had when this server's last write to it committed: a read
     /// after a write must see a snapshot at least that new (read-your-writes), whatever the
     /// cache's background rebuilds are doing.
-    private var written: [String: Int64] = [:]
+    private var written: [ExactName: Int64] = [:]
 
     /// Records that a write by this server committed; the next read waits for a snapshot of it.
     func wrote(_ graph: String) {
         cache.invalidate(graph)
         let seq = (try? store.changeSeq(of: graph)) ?? nil
         lock.lock()
-        if let seq { written[graph] = max(seq, written[graph] ?? 0) } else { written[graph] = nil }
+        let key = ExactName(graph)
+        if let seq { written[key] = max(seq, written[key] ?? 0) } else { written[key] = nil }
         lock.unlock()
         cache.invalidate(graph)
     }
 
     private func currentSnapshot(_ graph: String) throws -> CSRSnapshot {
         lock.lock()
-        let required = written[graph] ?? 0
+        let required = written[ExactName(graph)] ?? 0
         lock.unlock()
         var snapshot = try cache.snapshot(of: graph)
         var attempts = 0
@@ -502,13 +516,13 @@ final class EngineCache: @unchecked Sendable {
             snapshot = try currentSnapshot(graph)
         } catch StoreError.graphNotFound {
             lock.lock()
-            engines[graph] = nil
-            written[graph] = nil
+            engines[ExactName(graph)] = nil
+            written[ExactName(graph)] = nil
             lock.unlock()
             throw CommandError.noGraph(graph)
         }
         lock.lock()
-        if let e = engines[graph], e.snapshot === snapshot {
+        if let e = engines[ExactName(graph)], e.snapshot === snapshot {
             lock.unlock()
             return e
         }
@@ -516,7 +530,7 @@ final class EngineCache: @unchecked Sendable {
         let ontology = try store.ontology(graph: graph)
         let engine = PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
         lock.lock()
-        engines[graph] = engine
+        engines[ExactName(graph)] = engine
         lock.unlock()
         return engine
     }

@@ -7,13 +7,18 @@ import QuiverSnapshot
 import QuiverStore
 
 /// Loaded models, one per graph and name, kept while both the graph's snapshot and the stored
-/// model are the ones they were built from.
+/// model are the ones they were built from. Keyed by the exact bytes of both names.
 final class ModelCache: @unchecked Sendable {
+    private struct Key: Hashable {
+        var graph: ExactName
+        var model: ExactName
+    }
+
     private let lock = NSLock()
-    private var models: [String: (stamp: String, model: LoadedModel)] = [:]
+    private var models: [Key: (stamp: String, model: LoadedModel)] = [:]
 
     func model(store: Store, snapshot: CSRSnapshot, name: String) throws -> LoadedModel {
-        let key = snapshot.graph + "\u{0}" + name
+        let key = Key(graph: ExactName(snapshot.graph), model: ExactName(name))
         guard let stamp = try store.modelStamp(graph: snapshot.graph, name: name) else {
             throw StoreError.modelNotFound(graph: snapshot.graph, name: name)
         }

@@ -83,12 +83,12 @@ func dotQuote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", w
 /// The union of the paths as a Graphviz digraph (edges drawn as stored, subject → object).
 func dot(_ paths: [NamedPath]) -> String {
     var lines = ["digraph paths {"]
-    var seen: Set<String> = []
+    var seen: Set<ExactName> = []  // lines naming NFC and NFD spellings are two edges
     for p in paths {
         for (i, e) in p.edges.enumerated() {
             let (a, b) = e.direction == .out ? (p.nodes[i], p.nodes[i + 1]) : (p.nodes[i + 1], p.nodes[i])
             let line = "  \(dotQuote(a)) -> \(dotQuote(b)) [label=\(dotQuote(e.relation))];"
-            if seen.insert(line).inserted { lines.append(line) }
+            if seen.insert(ExactName(line)).inserted { lines.append(line) }
         }
     }
     if paths.count == 1 && paths[0].edges.isEmpty { lines.append("  \(dotQuote(paths[0].nodes[0]));") }

@@ -46,8 +46,9 @@ struct RDFNTriplesSerializerTests {
         #expect(try T.nt(doc, step: 97, batchSize: 333) == triples)
     }
 
+    /// No NUL: the serializer escapes it, but the reader refuses it (a stored term cannot hold one).
     static let oddScalars: [Unicode.Scalar] = [
-        "\u{0}", "\u{1}", "\u{7}", "\u{8}", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{1F}", " ", "\"", "'", "\\", "<",
+        "\u{1}", "\u{7}", "\u{8}", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{1F}", " ", "\"", "'", "\\", "<",
         ">", "{", "}", "|", "^", "`", "#", "%", "@", "\u{7F}", "\u{80}", "é", "ß", "\u{300}", "\u{200D}", "\u{2028}",
         "\u{FEFF}", "\u{FFFD}", "\u{FFFF}", "日", "😀", "\u{10FFFF}", "a", "Z", "0", ":", "/", ".", "-", "_",
     ]
