@@ -24,6 +24,7 @@ demo: deps release
 ## Build once and run every test (unit and integration, against a real PostgreSQL the tests start),
 ## then the end-to-end tests of `quiver serve` with real clients (redis-cli, redis-py).
 test: test-deps
+	scripts/check-module-deps.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	QUIVER_BIN=$$($(SWIFT) build --show-bin-path)/quiver python3 -m pytest -q Tests/e2e

@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "quiver", targets: ["quiver"]),
         .library(name: "QuiverStore", targets: ["QuiverStore"]),
+        .library(name: "QuiverGraph", targets: ["QuiverGraph"]),
         .library(name: "QuiverSnapshot", targets: ["QuiverSnapshot"]),
         .library(name: "QuiverPaths", targets: ["QuiverPaths"]),
         .library(name: "QuiverProtocol", targets: ["QuiverProtocol"]),
@@ -34,24 +35,28 @@ let package = Package(
         .target(name: "QuiverPostgres", dependencies: ["CLibPQ"]),
         // The triple store: migrations, graphs, the term dictionary, bulk loads, export, ontology.
         .target(name: "QuiverStore", dependencies: ["QuiverCore", "QuiverParsers", "QuiverPostgres"]),
-        // The in-memory CSR snapshot of a graph, built from the store and kept in step with writes.
-        .target(name: "QuiverSnapshot", dependencies: ["QuiverCore", "QuiverStore", "QuiverPostgres", "CPrefetch"]),
+        // The graph in memory, with no I/O: the immutable CSR snapshot, its builder, id maps, stats.
+        // The compute modules below depend on it alone, so none of them links libpq.
+        .target(name: "QuiverGraph", dependencies: ["QuiverCore", "CPrefetch"]),
+        // The snapshot from the store: the loader that builds a QuiverGraph from PostgreSQL and the
+        // cache kept in step with writes.
+        .target(name: "QuiverSnapshot", dependencies: ["QuiverCore", "QuiverGraph", "QuiverStore", "QuiverPostgres"]),
         // Multi-hop search over a snapshot: shortest/k-shortest/simple paths, regular path expressions,
         // reachability, composition (hop) queries and path counting.
-        .target(name: "QuiverPaths", dependencies: ["QuiverCore", "QuiverSnapshot", "CPrefetch"]),
+        .target(name: "QuiverPaths", dependencies: ["QuiverCore", "QuiverGraph", "CPrefetch"]),
         // Scoring kernels over a snapshot: relational SpMM (+ backward), personalized PageRank,
         // KGE score functions, dense layers. SIMD over the feature width, threaded over rows.
-        .target(name: "QuiverKernels", dependencies: ["QuiverCore", "QuiverSnapshot"]),
+        .target(name: "QuiverKernels", dependencies: ["QuiverCore", "QuiverGraph"]),
         // Trained reasoners on the kernels: DistMult, ComplEx, RotatE and an NBFNet-style path GNN,
         // the training loop, filtered evaluation and the stored-model format.
-        .target(name: "QuiverModels", dependencies: ["QuiverCore", "QuiverSnapshot", "QuiverKernels"]),
+        .target(name: "QuiverModels", dependencies: ["QuiverCore", "QuiverGraph", "QuiverKernels"]),
         // Grokking-style datasets from a graph: phi analysis, Wang et al.'s composition/comparison
         // tasks, synthetic augmentation to a target phi, ontology chain rules.
-        .target(name: "QuiverAugment", dependencies: ["QuiverCore", "QuiverSnapshot"]),
-        // What the CLI and the daemon both answer: option parsing shared by both, and the JSON
-        // shapes of `--json` / `FORMAT JSON`.
+        .target(name: "QuiverAugment", dependencies: ["QuiverCore", "QuiverGraph"]),
+        // What the CLI and the daemon both answer: the request types they fill in (PPR, augment,
+        // models), the answer budgets, and the JSON shapes of `--json` / `FORMAT JSON`.
         .target(name: "QuiverService", dependencies: [
-            "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverKernels", "QuiverModels", "QuiverAugment",
+            "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverPaths", "QuiverKernels", "QuiverModels", "QuiverAugment",
         ]),
         // The wire protocol (RESP2/RESP3 and inline commands) as pure value types: no I/O.
         .target(name: "QuiverProtocol"),
@@ -59,8 +64,8 @@ let package = Package(
         .target(
             name: "QuiverServer",
             dependencies: [
-                "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverSnapshot", "QuiverPaths", "QuiverService", "QuiverProtocol",
-                "QuiverAugment",
+                "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverPaths", "QuiverService", "QuiverProtocol",
+                "QuiverAugment", "QuiverModels",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -71,8 +76,8 @@ let package = Package(
         .executableTarget(
             name: "quiver",
             dependencies: [
-                "QuiverCore", "QuiverParsers", "QuiverPostgres", "QuiverStore", "QuiverSnapshot", "QuiverPaths",
-                "QuiverService", "QuiverServer", "QuiverAugment", "QuiverKernels", "QuiverModels",
+                "QuiverCore", "QuiverParsers", "QuiverPostgres", "QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverPaths",
+                "QuiverService", "QuiverServer", "QuiverProtocol", "QuiverAugment", "QuiverKernels", "QuiverModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,26 +85,26 @@ let package = Package(
         ),
 
         // Kernel benchmarks (Benchmarks/kernels.sh): rspmm and a STREAM-like copy on a saved graph.
-        .executableTarget(name: "quiver-bench-kernels", dependencies: ["QuiverKernels", "QuiverSnapshot"]),
+        .executableTarget(name: "quiver-bench-kernels", dependencies: ["QuiverKernels", "QuiverGraph"]),
 
         .testTarget(name: "QuiverCoreTests", dependencies: ["QuiverCore"]),
         .testTarget(name: "QuiverParsersTests", dependencies: ["QuiverParsers", "QuiverCore"]),
         .testTarget(name: "QuiverPostgresTests", dependencies: ["QuiverPostgres"]),
-        .testTarget(name: "QuiverPathsTests", dependencies: ["QuiverPaths", "QuiverSnapshot", "QuiverCore"]),
-        .testTarget(name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "QuiverSnapshot", "QuiverCore"]),
-        .testTarget(name: "QuiverModelsTests", dependencies: ["QuiverModels", "QuiverKernels", "QuiverCore"]),
+        .testTarget(name: "QuiverPathsTests", dependencies: ["QuiverPaths", "QuiverGraph", "QuiverCore"]),
+        .testTarget(name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "QuiverGraph", "QuiverCore"]),
+        .testTarget(name: "QuiverModelsTests", dependencies: ["QuiverModels", "QuiverKernels", "QuiverGraph", "QuiverCore"]),
         .testTarget(name: "QuiverProtocolTests", dependencies: ["QuiverProtocol"]),
-        .testTarget(name: "QuiverAugmentTests", dependencies: ["QuiverAugment", "QuiverSnapshot", "QuiverCore"]),
+        .testTarget(name: "QuiverAugmentTests", dependencies: ["QuiverAugment", "QuiverGraph", "QuiverCore"]),
         .testTarget(
             name: "QuiverServerTests",
             dependencies: [
-                "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore", "QuiverService", "QuiverSnapshot",
+                "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore", "QuiverService", "QuiverGraph", "QuiverSnapshot",
                 "QuiverAugment", "QuiverModels",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "QuiverStoreTests", dependencies: ["QuiverStore", "QuiverSnapshot", "QuiverParsers", "QuiverPostgres", "QuiverCore"]),
+        .testTarget(name: "QuiverStoreTests", dependencies: ["QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverParsers", "QuiverPostgres", "QuiverCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

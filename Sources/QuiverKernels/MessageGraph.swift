@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 
 /// The edges a message-passing kernel runs over: a snapshot's edges, optionally restricted to some
 /// provenances, some relations or an explicit per-edge mask, in both directions.

@@ -1,5 +1,5 @@
 import Dispatch
-import QuiverSnapshot
+import QuiverGraph
 
 /// Personalized PageRank over a snapshot's out-edges (subject → object).
 ///

@@ -1,6 +1,6 @@
 import CPrefetch
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 
 /// Finds a node by name in one or two cache misses instead of a binary search's twenty.
 ///

@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 
 /// Multi-hop queries over one immutable snapshot. Holds no mutable state: any number of threads
 /// may query one engine at once (each query allocates its own buffers, or uses the caller's

@@ -2,6 +2,7 @@ import Foundation
 import QuiverAugment
 import QuiverCore
 import QuiverParsers
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

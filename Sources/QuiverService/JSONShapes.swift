@@ -1,4 +1,5 @@
 import QuiverPaths
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

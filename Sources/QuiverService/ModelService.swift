@@ -4,6 +4,7 @@ import QuiverCore
 import QuiverKernels
 import QuiverModels
 import QuiverPaths
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import QuiverCore
 import QuiverKernels
+import QuiverGraph
 import QuiverSnapshot
 
 /// A personalized PageRank question, as `quiver ppr` and the daemon's `PPR` ask it: names in,

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverCore
+import QuiverGraph
 import QuiverPostgres
 import QuiverStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverCore
+import QuiverGraph
 import QuiverStore
 
 /// Builds snapshots of stored graphs with binary COPY (never row by row).

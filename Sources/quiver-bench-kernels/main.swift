@@ -9,7 +9,7 @@
 import Dispatch
 import Foundation
 import QuiverKernels
-import QuiverSnapshot
+import QuiverGraph
 
 struct Options {
     var tsv = "bench-data/g5000000.ints.tsv"

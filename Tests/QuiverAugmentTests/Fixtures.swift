@@ -1,6 +1,6 @@
 import Foundation
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 @testable import QuiverAugment
 
 /// A fact graph from (head, relation, tail) names, through a real snapshot build.

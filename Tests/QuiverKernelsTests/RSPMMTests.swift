@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 import Testing
 @testable import QuiverKernels
 

@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 @testable import QuiverKernels
 
 /// SplitMix64: a small seeded generator, so every property test replays the same cases.

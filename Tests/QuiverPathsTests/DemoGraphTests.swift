@@ -1,6 +1,6 @@
 import Foundation
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 import Testing
 @testable import QuiverPaths
 

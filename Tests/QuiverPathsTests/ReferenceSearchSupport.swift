@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 @testable import QuiverPaths
 
 /// A seeded SplitMix64 generator, so every failure replays.

@@ -5,6 +5,7 @@ import QuiverModels
 import QuiverProtocol
 import QuiverServer
 import QuiverService
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverPostgres
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import QuiverCore
 import QuiverParsers
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing

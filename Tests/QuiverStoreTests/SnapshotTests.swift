@@ -1,5 +1,6 @@
 import Foundation
 import QuiverCore
+@testable import QuiverGraph
 @testable import QuiverSnapshot
 import QuiverStore
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverCore
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing

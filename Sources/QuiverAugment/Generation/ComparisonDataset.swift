@@ -1,6 +1,6 @@
 import Foundation
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 
 /// Entities with ordinal attribute values: `values[a][e]` is entity `e`'s rank for attribute `a`,
 /// or -1 when it has none.

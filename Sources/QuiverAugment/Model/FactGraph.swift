@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 
 /// One atomic fact by dense ids, with where it came from.
 public struct Fact: Hashable, Sendable {

@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 
 /// One fact as the models see it: dense entity and relation indices.
 public struct IndexedTriple: Sendable, Hashable {

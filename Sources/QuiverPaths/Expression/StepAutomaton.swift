@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 
 /// A deterministic automaton over the steps of one snapshot: the compiled form of a path expression
 /// (or of "any step", without one), with the query's direction and excluded relations folded in.

@@ -1,4 +1,4 @@
-import QuiverSnapshot
+import QuiverGraph
 
 /// The deterministic order of paths in every answer.
 ///

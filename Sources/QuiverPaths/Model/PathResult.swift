@@ -1,4 +1,4 @@
-import QuiverSnapshot
+import QuiverGraph
 
 /// One step of a path: the relation of the edge crossed and which way it was crossed.
 public struct PathStep: Hashable, Sendable {

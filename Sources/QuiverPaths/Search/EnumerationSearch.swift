@@ -1,4 +1,4 @@
-import QuiverSnapshot
+import QuiverGraph
 
 extension Searcher {
     /// Fills `backward` with each product state's distance to an accepting state at `target`, up

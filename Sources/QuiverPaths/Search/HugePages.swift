@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import QuiverSnapshot
+import QuiverGraph
 
 /// Asks the kernel to back the snapshot's adjacency arrays with 2 MiB pages (Linux
 /// `MADV_COLLAPSE`, done now, in place; the data does not change). A search reads these arrays

@@ -1,5 +1,5 @@
 import CPrefetch
-import QuiverSnapshot
+import QuiverGraph
 
 /// The common query, with no path expression and no excluded relation or node, searched straight
 /// over the snapshot's CSR arrays: no automaton state, no closure per edge, membership in bit sets

@@ -1,6 +1,6 @@
 import Dispatch
 import QuiverCore
-import QuiverSnapshot
+import QuiverGraph
 
 /// The product of a snapshot and a `StepAutomaton`: a state is `node * stateCount + automatonState`.
 /// Holds raw views of the snapshot's arrays; valid only inside `withProductGraph`.

@@ -1,4 +1,4 @@
-import QuiverSnapshot
+import QuiverGraph
 
 extension Searcher {
     /// Breadth-first over the product graph from (`source`, 0) up to `maxHops` steps; every node

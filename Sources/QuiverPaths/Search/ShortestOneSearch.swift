@@ -1,4 +1,4 @@
-import QuiverSnapshot
+import QuiverGraph
 
 extension Searcher {
     /// One shortest walk by level-synchronous bidirectional BFS that stops at the first meeting.

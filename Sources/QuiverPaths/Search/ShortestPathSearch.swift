@@ -1,4 +1,4 @@
-import QuiverSnapshot
+import QuiverGraph
 
 /// The per-query state of a search over a `ProductGraph`: distance arrays, limits and counters.
 struct Searcher {

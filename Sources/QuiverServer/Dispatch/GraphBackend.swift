@@ -5,6 +5,7 @@ import QuiverParsers
 import QuiverPaths
 import QuiverProtocol
 import QuiverService
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

@@ -3,6 +3,7 @@ import QuiverCore
 import QuiverModels
 import QuiverProtocol
 import QuiverService
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

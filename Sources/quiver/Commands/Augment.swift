@@ -4,6 +4,7 @@ import QuiverAugment
 import QuiverCore
 import QuiverParsers
 import QuiverService
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

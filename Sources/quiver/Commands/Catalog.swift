@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuiverService
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

@@ -4,6 +4,7 @@ import QuiverCore
 import QuiverModels
 import QuiverPaths
 import QuiverService
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

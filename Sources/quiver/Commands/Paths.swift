@@ -3,6 +3,7 @@ import Foundation
 import QuiverCore
 import QuiverPaths
 import QuiverService
+import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 

@@ -222,7 +222,7 @@ public struct SnapshotBuilder: Sendable {
 }
 
 /// Sorts a dictionary by id, moving each term with its id.
-func sortDictionary(ids: inout [Int64], terms: inout [Term]) {
+public func sortDictionary(ids: inout [Int64], terms: inout [Term]) {
     let order: [Int32]
     (order, ids) = sortKeys(ids)
     terms = order.gather(terms)
