@@ -333,6 +333,7 @@ final class GraphBackend: Sendable {
             throw CommandError.wrongArgs("AUGMENT needs OUT name: a directory name (no '/') inside the server's --export-dir")
         }
         request.out = URL(fileURLWithPath: exportDirectory).appendingPathComponent(outName).path
+        request.outParent = exportDirectory
         do { try request.validate() } catch { throw CommandError.wrongArgs(error.description) }
         let store = self.store, engines = self.engines
         let job = try state.jobs.submit(kind: "augment", graph: request.graph ?? "synthetic") { [request] job in
