@@ -52,6 +52,13 @@ import Glibc
             // Both workers are free again: graph commands are answered.
             #expect(c.command("STATS", g)?.dictionary["triples"] == .integer(1))
             #expect(c.command("ADD", g, "b", "r", "c") == .integer(1))
+            // The opened descriptor is still sniffed for gzip.
+            let gzip = Process()
+            gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+            gzip.arguments = ["-c", "printf 'c\\tr\\td\\n' | gzip > '\(dir)/more.tsv.gz'"]
+            try gzip.run()
+            gzip.waitUntilExit()
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", "PATH", "more.tsv.gz")?.dictionary["new"] == .integer(1))
         }
         _ = try? store.drop(graph: g)
     }
