@@ -19,6 +19,10 @@ public struct AugmentRequest: Sendable {
     public var attributes = 20
     public var values = 20
     public var out: String
+    /// When set, the last component of `out` is created inside this directory through its
+    /// descriptor: never through a link, and only new or empty (the daemon's `--export-dir`).
+    /// nil: `out` and its parents are created as paths (the CLI).
+    public var outParent: String?
     public var task = Task.composition
     public var hops = 2
     public var phi = 7.2
@@ -192,12 +196,19 @@ public struct AugmentRequest: Sendable {
         let o = compositionOptions(seed: seed)
         let ds = try CompositionDataset.build(graph: facts, options: o) { f in progress?("composing", f, 0) }
         progress?("writing \(out)", nil, ds.trainInferred.count)
-        let checks = try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).writeChecked(to: out)
+        let directory = try outputDirectory()
+        let checks = try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).writeChecked(into: directory)
         let summary = AugmentSummary(checks: checks, augmentation: augmentation, extras: extras,
                                      seconds: Date().timeIntervalSince(started), out: out)
-        try summary.write(to: out + "/stats.json")
+        try summary.write(into: directory)
         if !checks.passed { throw Failure(description: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
         return .composition(summary)
+    }
+
+    /// `out`, created as `outParent` says.
+    private func outputDirectory() throws -> OutputDirectory {
+        guard let outParent else { return try OutputDirectory(creating: out) }
+        return try OutputDirectory(creatingEntry: URL(fileURLWithPath: out).lastPathComponent, inside: outParent)
     }
 
     private func runComparison(store: Store?, seed: UInt64) throws -> ComparisonChecks {
@@ -210,9 +221,10 @@ public struct AugmentRequest: Sendable {
             kb = try AttributeTable(snapshot: try SnapshotLoader(store: store).build(graph: graph))
         }
         let ds = try ComparisonDataset.build(kb, options: o)
-        try ds.write(to: out, writeNames: !synthetic)
+        let directory = try outputDirectory()
+        try ds.write(into: directory, writeNames: !synthetic)
         let checks = ds.checks
-        try checks.jsonData().write(to: URL(fileURLWithPath: out + "/stats.json"))
+        try directory.write("stats.json", Array(try checks.jsonData()))
         if !checks.passed { throw Failure(description: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
         return checks
     }
@@ -226,12 +238,13 @@ public struct AugmentSummary: Encodable, Sendable {
     public var seconds: Double
     public var out: String
 
-    public func write(to path: String) throws {
+    /// Writes stats.json into `directory`.
+    public func write(into directory: OutputDirectory) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         // stats.json leaves out the timing so that a seeded run is byte-for-byte repeatable.
         struct Stored: Encodable { var checks: SelfChecks; var augmentation: AugmentationReport?; var extras: [String: String] }
-        try encoder.encode(Stored(checks: checks, augmentation: augmentation, extras: extras)).write(to: URL(fileURLWithPath: path))
+        try directory.write("stats.json", Array(try encoder.encode(Stored(checks: checks, augmentation: augmentation, extras: extras))))
     }
 
     /// The summary a person reads after `quiver augment`.

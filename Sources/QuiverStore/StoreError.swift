@@ -17,6 +17,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case unsupported(String)
     /// The load was cancelled (`LoadCancellation`); it rolled back whole.
     case cancelled
+    /// The load ran longer than its `LoadOptions.timeout`; it rolled back whole.
+    case timedOut(Duration)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             message
         case .cancelled:
             "the load was cancelled; nothing of it was stored"
+        case .timedOut(let limit):
+            "the load ran longer than its limit of \(limit) and was stopped; nothing of it was stored"
         }
     }
 

@@ -217,15 +217,17 @@ public struct ComparisonDataset: Sendable {
 
     /// Writes train/valid/test/vocab.json (and names.json) in Wang et al.'s comparison layout.
     public func write(to directory: String, writeNames: Bool) throws {
-        try makeDirectory(directory)
+        try write(into: OutputDirectory(creating: directory), writeNames: writeNames)
+    }
+
+    /// `write(to:writeNames:)` into a directory already created.
+    public func write(into directory: OutputDirectory, writeNames: Bool) throws {
         func file(_ name: String, _ body: (inout [UInt8], inout Bool) -> Void) throws {
             var out: [UInt8] = [0x5B]
             var first = true
             body(&out, &first)
             out.append(0x5D)
-            let sink = try FileSink(path: directory + "/" + name)
-            try sink.write(out)
-            try sink.close()
+            try directory.write(name, out)
         }
         func sep(_ out: inout [UInt8], _ first: inout Bool) { if !first { out.put(", ") }; first = false }
         try file("train.json") { out, first in
@@ -252,9 +254,7 @@ public struct ComparisonDataset: Sendable {
                 for (v, name) in table.valueNames[i].enumerated() { entry("<attr_\(i)>:<\(v)>", name) }
             }
             out.append(0x7D)
-            let sink = try FileSink(path: directory + "/names.json")
-            try sink.write(out)
-            try sink.close()
+            try directory.write("names.json", out)
         }
     }
 

@@ -63,9 +63,14 @@ public struct DatasetWriter: Sendable {
     /// Writes every file, like `write(to:)`, while the self-checks run on another thread: they read
     /// the same items from memory, so neither waits for the other.
     public func writeChecked(to directory: String) throws -> SelfChecks {
+        try writeChecked(into: OutputDirectory(creating: directory))
+    }
+
+    /// `writeChecked(to:)` into a directory already created.
+    public func writeChecked(into directory: OutputDirectory) throws -> SelfChecks {
         let dataset = self.dataset
         let checks = alongside { SelfChecks(dataset: dataset) }
-        let written = Result { try write(to: directory) }
+        let written = Result { try write(into: directory) }
         let result = checks()
         _ = try written.get()
         return result
@@ -74,11 +79,16 @@ public struct DatasetWriter: Sendable {
     /// Writes every file into `directory` (created if needed); returns the bytes written per file.
     @discardableResult
     public func write(to directory: String) throws -> [String: Int] {
-        try makeDirectory(directory)
+        try write(into: OutputDirectory(creating: directory))
+    }
+
+    /// Writes every file into `directory`; returns the bytes written per file.
+    @discardableResult
+    public func write(into directory: OutputDirectory) throws -> [String: Int] {
         let g = dataset.graph
         var sizes: [String: Int] = [:]
         let files: [(String, [Segment])] = [("train", trainSegments), ("valid", validSegments), ("test", testSegments)]
-        let written = try writeJSON(files.map { (directory + "/" + $0.0 + ".json", $0.1) })
+        let written = try writeJSON(files.map { ($0.0 + ".json", $0.1) }, into: directory)
         for (i, (name, _)) in files.enumerated() { sizes[name + ".json"] = written[i] }
         var vocab: [UInt8] = [0x5B]
         for (i, t) in vocabulary.enumerated() {
@@ -86,7 +96,7 @@ public struct DatasetWriter: Sendable {
             vocab.put(jsonString: t)
         }
         vocab.append(0x5D)
-        try writeFile(directory + "/vocab.json", vocab)
+        try directory.write("vocab.json", vocab)
         sizes["vocab.json"] = vocab.count
         if writeNames {
             var names: [UInt8] = [0x7B]
@@ -99,27 +109,21 @@ public struct DatasetWriter: Sendable {
                 names.put(jsonString: "<r_\(i)>"); names.put(": "); names.put(jsonString: n)
             }
             names.append(0x7D)
-            try writeFile(directory + "/names.json", names)
+            try directory.write("names.json", names)
             sizes["names.json"] = names.count
         }
         if writeJSONL {
             for (name, segments) in files {
-                sizes[name + ".jsonl"] = try writeJSONL(directory + "/" + name + ".jsonl", split: name, segments)
+                sizes[name + ".jsonl"] = try writeJSONL(name + ".jsonl", into: directory, split: name, segments)
             }
         }
         return sizes
     }
 
-    private func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-        let sink = try FileSink(path: path)
-        try sink.write(bytes)
-        try sink.close()
-    }
-
     /// train.json, valid.json and test.json together: item sizes are counted first, so every piece
     /// of every file knows its offset; the pieces are then formatted in parallel, each worker into one
     /// reused buffer, and written in place with `pwrite`. Returns the bytes of each file.
-    private func writeJSON(_ files: [(path: String, segments: [Segment])]) throws -> [Int] {
+    private func writeJSON(_ files: [(name: String, segments: [Segment])], into directory: OutputDirectory) throws -> [Int] {
         let formatter = ItemFormatter(graph: dataset.graph)
         struct Piece { var file: Int; var segment: Segment; var range: Range<Int>; var type: [UInt8] }
         var pieces: [Piece] = []
@@ -141,7 +145,13 @@ public struct DatasetWriter: Sendable {
             lastPiece[piece.file] = p
         }
         let totals = (0..<files.count).map { lastPiece[$0] == nil ? 2 : ends[$0] - 2 + 1 }
-        let sinks = try files.map { try PositionalSink(path: $0.path) }
+        var sinks: [OutputFile] = []
+        do {
+            for file in files { sinks.append(try directory.create(file.name)) }
+        } catch {
+            for sink in sinks { sink.discard() }
+            throw error
+        }
         var failure: Error?
         do {
             for (f, sink) in sinks.enumerated() {
@@ -166,13 +176,14 @@ public struct DatasetWriter: Sendable {
             failure = error
         }
         for sink in sinks {
-            do { try sink.close() } catch { failure = failure ?? error }
+            if failure != nil { sink.discard(); continue }
+            do { try sink.commit() } catch { failure = error }
         }
         if let failure { throw failure }
         return totals
     }
 
-    private func writeJSONL(_ path: String, split: String, _ segments: [Segment]) throws -> Int {
+    private func writeJSONL(_ name: String, into directory: OutputDirectory, split: String, _ segments: [Segment]) throws -> Int {
         let g = dataset.graph
         let pieces = pieces(of: segments)
         let buffers: [[UInt8]] = parallelMap(pieces.count) { p in
@@ -217,10 +228,15 @@ public struct DatasetWriter: Sendable {
             }
             return out
         }
-        let sink = try FileSink(path: path)
+        let sink = try directory.create(name)
         var total = 0
-        for b in buffers { try sink.write(b); total += b.count }
-        try sink.close()
+        do {
+            for b in buffers { try sink.append(b); total += b.count }
+        } catch {
+            sink.discard()
+            throw error
+        }
+        try sink.commit()
         return total
     }
 

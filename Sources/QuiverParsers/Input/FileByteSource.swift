@@ -66,6 +66,11 @@ public struct FileByteSource: ByteSource, Sendable {
         self.descriptor = OwnedFileDescriptor(fd: fd, closesOnDeinit: true)
     }
 
+    init(path: String, descriptor: OwnedFileDescriptor) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         try descriptor.read(into: buffer, path: path)
     }

@@ -17,11 +17,19 @@ public enum InputError: Error, CustomStringConvertible, Sendable, Equatable {
     case readFailed(path: String, reason: String)
     /// The gzip or zlib stream is damaged or truncated; `reason` comes from zlib where it says one.
     case corruptGzip(path: String, reason: String)
+    /// The path names a FIFO, socket, device or directory (`kind` says which): only regular files are read.
+    case notRegularFile(path: String, kind: String)
+    /// A component of the path (`link`, relative to the directory it was looked up in) is a
+    /// symbolic link, and this file is read only where no link leads.
+    case throughLink(path: String, link: String)
+    /// The path leads out of `directory` (`..`, or the opened file lies elsewhere).
+    case outsideDirectory(path: String, directory: String)
 
     /// The path the error is about.
     public var path: String {
         switch self {
-        case .cannotOpen(let path, _), .readFailed(let path, _), .corruptGzip(let path, _): path
+        case .cannotOpen(let path, _), .readFailed(let path, _), .corruptGzip(let path, _), .notRegularFile(let path, _),
+             .throughLink(let path, _), .outsideDirectory(let path, _): path
         }
     }
 
@@ -30,6 +38,9 @@ public enum InputError: Error, CustomStringConvertible, Sendable, Equatable {
         case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
         case .readFailed(let path, let reason): "cannot read \(path): \(reason)"
         case .corruptGzip(let path, let reason): "corrupt gzip data in \(path): \(reason)"
+        case .notRegularFile(let path, let kind): "cannot read \(path): it is \(kind), not a regular file"
+        case .throughLink(let path, let link): "cannot read \(path): '\(link)' is a symbolic link, and links are not followed here"
+        case .outsideDirectory(let path, let directory): "'\(path)' is outside the directory \(directory)"
         }
     }
 

@@ -41,6 +41,9 @@ public struct ServerConfiguration: Sendable {
     public var maxQueuedJobs = 16
     /// LOAD payloads at least this big run as a job (as does `LOAD … ASYNC`).
     public var jobThresholdBytes = 16 * 1024 * 1024
+    /// Seconds a LOAD may run (inline or as a job) before it is stopped and rolled back whole, so
+    /// that no load holds a worker and its graph's lock forever; nil: no limit.
+    public var loadTimeoutSeconds: Double? = 3600
     /// Server-side files for `LOAD … PATH p` must lie inside this directory; nil: refused.
     public var importDirectory: String?
     /// `AUGMENT … OUT name` writes its dataset to `<exportDirectory>/name`; nil: AUGMENT is refused.

@@ -279,7 +279,7 @@ final class GraphBackend: Sendable {
                 options.format = format
                 if args.peekOption() == "path" {
                     args.skip()
-                    input = .file(try importPath(try args.string("a file path")))
+                    input = .opened(try importFile(try args.string("a file path")))
                 } else {
                     input = .bytes(name: "payload", try args.bytes("the payload"))
                 }
@@ -298,15 +298,26 @@ final class GraphBackend: Sendable {
         let size: Int
         switch payload {
         case .bytes(_, let b): size = b.count
-        case .file(let path): size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        case .opened(let file): size = file.size
+        case .file: size = 0
         }
+        options.timeout = configuration.loadTimeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) }
         let loadOptions = options
         let store = self.store, engines = self.engines
+        let limit = configuration.loadTimeoutSeconds
+        /// The store's timeout, worded for this surface: the limit is the server's `--load-timeout`.
+        @Sendable func load(_ options: LoadOptions, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadReport {
+            do {
+                return try store.load(graph: graph, inputs: [payload], options: options, progress: progress)
+            } catch StoreError.timedOut {
+                throw CommandError.err("the load ran longer than the server's --load-timeout (\(limit.map { "\($0)" } ?? "?") s) and was rolled back; nothing of it was stored")
+            }
+        }
         if async || size >= configuration.jobThresholdBytes {
             let job = try state.jobs.submit(kind: "load", graph: graph) { job in
                 var jobOptions = loadOptions
                 jobOptions.cancellation = job.cancellation
-                let report = try store.load(graph: graph, inputs: [payload], options: jobOptions) { p in
+                let report = try load(jobOptions) { p in
                     job.report(fraction: p.phase == .reading ? p.totalBytes.map { $0 > 0 ? Double(p.bytesRead) / Double($0) * 0.9 : 0 } : 0.95,
                                items: p.triplesRead)
                 }
@@ -317,7 +328,7 @@ final class GraphBackend: Sendable {
             return .reply(.map(["job": .bulk(job.id), "state": .bulk(job.state.rawValue)]))
         }
         return .work {
-            let report = try store.load(graph: graph, inputs: [payload], options: loadOptions)
+            let report = try load(loadOptions)
             engines.wrote(graph)
             return try reply(LoadReportJSON(report), json: false)
         }
@@ -372,6 +383,7 @@ final class GraphBackend: Sendable {
             throw CommandError.wrongArgs("AUGMENT needs OUT name: a directory name (no '/') inside the server's --export-dir")
         }
         request.out = URL(fileURLWithPath: exportDirectory).appendingPathComponent(outName).path
+        request.outParent = exportDirectory
         do { try request.validate() } catch { throw CommandError.wrongArgs(error.description) }
         let store = self.store, engines = self.engines
         let job = try state.jobs.submit(kind: "augment", graph: request.graph ?? "synthetic") { [request] job in
@@ -390,15 +402,29 @@ final class GraphBackend: Sendable {
         return .reply(.map(["job": .bulk(job.id), "state": .bulk(job.state.rawValue)]))
     }
 
-    /// A server-side file for LOAD: only inside `--import-dir`, after resolving `..` and links.
-    private func importPath(_ path: String) throws(CommandError) -> String {
+    /// A server-side file for LOAD, opened once: a regular file inside `--import-dir`, reached
+    /// without `..` or links. The loader reads this descriptor; the name is never opened again,
+    /// so the file cannot be swapped for a link between the checks and the read.
+    private func importFile(_ path: String) throws(CommandError) -> RegularFile {
         guard let dir = configuration.importDirectory else {
             throw CommandError.err("LOAD … PATH is off: start quiver serve with --import-dir DIR, or send the payload")
         }
-        let root = URL(fileURLWithPath: dir).standardizedFileURL.resolvingSymlinksInPath().path
-        let full = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: root + "/")).standardizedFileURL.resolvingSymlinksInPath().path
-        guard full.hasPrefix(root + "/") else { throw CommandError.err("'\(path)' is outside the import directory \(dir)") }
-        return full
+        let outside = CommandError.err("'\(path)' is outside the import directory \(dir)")
+        var relative = path
+        if path.hasPrefix("/") {
+            // An absolute path names a file inside the directory as configured or as resolved.
+            let spellings = [dir, URL(fileURLWithPath: dir).standardizedFileURL.resolvingSymlinksInPath().path]
+                .map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+            guard let root = spellings.first(where: { path.hasPrefix($0) }) else { throw outside }
+            relative = String(path.dropFirst(root.count))
+        }
+        do {
+            return try RegularFile(opening: relative, inside: dir)
+        } catch .outsideDirectory {
+            throw outside
+        } catch {
+            throw CommandError.err(error.description)
+        }
     }
 }
 

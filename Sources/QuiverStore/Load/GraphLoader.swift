@@ -16,12 +16,13 @@ extension Store {
     ) throws -> LoadReport {
         try validateGraphName(name)
         let started = DispatchTime.now()
+        let deadline = options.deadline(from: .now)
         let conn = try connect()
         defer { conn.close() }
         do {
             var report = try conn.transaction {
                 let target = try GraphTarget.prepare(name: name, conn)
-                var session = LoadSession(graphID: target.id, options: options)
+                var session = LoadSession(graphID: target.id, options: options, deadline: deadline)
                 let copyTable = target.isFresh ? target.triplesTable : "load_triples"
                 // Rows of a partition created by this transaction go in frozen: no reader has to
                 // set their hint bits later, and no vacuum has to freeze them.
@@ -64,7 +65,7 @@ extension Store {
                         dedupeTriples: session.triplesSpilled, dedupeTerms: session.termsSpilled)
                     : try target.mergeStaged(conn, checkStagedTerms: session.termsSpilled)
                 // A cancel that came while the indexes were built still wins: nothing commits.
-                if let token = options.cancellation, token.isCancelled { throw StoreError.cancelled }
+                try options.checkContinue(deadline: deadline)
                 try target.recordChange(conn, kind: "load", added: counts.newTriples, removed: 0)
                 return LoadReport(
                     graph: name, read: session.triplesRead, new: counts.newTriples,

@@ -8,6 +8,8 @@ import QuiverPostgres
 struct LoadSession {
     let graphID: Int32
     let options: LoadOptions
+    /// Past this, the load stops at its next batch (`LoadOptions.timeout`).
+    let deadline: ContinuousClock.Instant?
     /// Blank node labels are scoped per load and file: `_:b` in two files are two nodes.
     let blankScope: String
 
@@ -30,9 +32,10 @@ struct LoadSession {
     private var bytesRead = 0
     private var totalBytes: Int?
 
-    init(graphID: Int32, options: LoadOptions) {
+    init(graphID: Int32, options: LoadOptions, deadline: ContinuousClock.Instant? = nil) {
         self.graphID = graphID
         self.options = options
+        self.deadline = deadline
         self.blankScope = "q" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
     }
 
@@ -61,6 +64,13 @@ struct LoadSession {
             totalBytes = opened.size
             let base = options.baseIRI ?? (path == "-" ? nil : fileIRI(path))
             reader = (opened.source, base)
+        case .opened(let file):
+            guard let f = options.format ?? InputFormat.detect(fileName: file.path) else {
+                throw StoreError.input("cannot tell the format of '\(file.path)' from its name; name one (nt, ttl, tsv, csv, jsonl, 2wiki)")
+            }
+            format = f
+            totalBytes = file.size
+            reader = (try countedInput(FileByteSource(file), name: file.path, counter: counter), options.baseIRI ?? fileIRI(file.path))
         case .bytes(let name, let bytes):
             guard let f = options.format ?? InputFormat.detect(fileName: name) else {
                 throw StoreError.input("the format of '\(name)' is unknown; name one (nt, ttl, tsv, csv, jsonl, 2wiki)")
@@ -103,7 +113,7 @@ struct LoadSession {
         count: Int, counter: ByteCounter, writer: BackgroundCopyWriter, progress: ((LoadProgress) -> Void)?
     ) throws {
         triplesRead += count
-        if let token = options.cancellation, token.isCancelled { throw StoreError.cancelled }
+        try options.checkContinue(deadline: deadline)
         if tripleEncoder.bytes.count >= 1 << 20 {
             try writer.push(tripleEncoder.takeBytes())
         }
@@ -247,7 +257,18 @@ func openCountedInput(path: String, counter: ByteCounter) throws -> (source: Any
             return (AnyByteSource(CountingByteSource(base: StandardInputSource(), counter: counter)), nil)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        var raw = CountingByteSource(base: try FileByteSource(path: path), counter: counter)
+        return (try countedInput(try FileByteSource(path: path), name: path, counter: counter), size)
+    } catch let e as StoreError {
+        throw e
+    } catch {
+        throw StoreError.input("\(error)")
+    }
+}
+
+/// `raw` with a byte counter under any gzip decompression (detected by the magic bytes `1f 8b`).
+func countedInput<S: ByteSource>(_ raw: S, name: String, counter: ByteCounter) throws -> AnyByteSource {
+    do {
+        var raw = CountingByteSource(base: raw, counter: counter)
         // Peek at the first two bytes for the gzip magic, then replay them.
         var head = [UInt8](repeating: 0, count: 2)
         var got = 0
@@ -260,9 +281,9 @@ func openCountedInput(path: String, counter: ByteCounter) throws -> (source: Any
         }
         let replay = PrefixedByteSource(prefix: Array(head[0..<got]), base: raw)
         if got == 2 && head[0] == 0x1f && head[1] == 0x8b {
-            return (AnyByteSource(GzipByteSource(replay, name: path)), size)
+            return AnyByteSource(GzipByteSource(replay, name: name))
         }
-        return (AnyByteSource(replay), size)
+        return AnyByteSource(replay)
     } catch let e as StoreError {
         throw e
     } catch {

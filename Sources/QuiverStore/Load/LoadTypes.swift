@@ -6,12 +6,16 @@ import QuiverParsers
 public enum LoadInput: Sendable, Equatable {
     /// A path; `-` means standard input. gzip is detected by its magic bytes.
     case file(String)
+    /// A regular file already opened (and checked) by the caller, read through its descriptor and
+    /// never reopened by name: the daemon's `LOAD … PATH`. gzip is detected by its magic bytes.
+    case opened(RegularFile)
     /// Bytes already in memory (a daemon payload), with a name for error messages.
     case bytes(name: String, [UInt8])
 
     var displayName: String {
         switch self {
         case .file(let p): p
+        case .opened(let file): file.path
         case .bytes(let name, _): name
         }
     }
@@ -34,6 +38,9 @@ public struct LoadOptions: Sendable {
     public var inMemoryTerms: Int = 8_000_000
     /// Checked after every batch: once cancelled, the load stops and rolls back whole.
     public var cancellation: LoadCancellation?
+    /// How long the load may run, from the call to `load`: past it, the load stops at its next
+    /// check (after a batch, or after the indexes) with `StoreError.timedOut` and rolls back whole.
+    public var timeout: Duration?
 
     public init(format: InputFormat? = nil, split: Split? = nil, provenance: Provenance = .asserted,
                 baseIRI: String? = nil, batchSize: Int = 50_000) {
@@ -63,6 +70,19 @@ public final class LoadCancellation: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return cancelled
+    }
+}
+
+extension LoadOptions {
+    /// The point past which a load that started now must stop.
+    func deadline(from start: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        timeout.map { start + $0 }
+    }
+
+    /// Throws when the load was cancelled or ran past `deadline`.
+    func checkContinue(deadline: ContinuousClock.Instant?) throws(StoreError) {
+        if let token = cancellation, token.isCancelled { throw .cancelled }
+        if let deadline, let timeout, ContinuousClock.now >= deadline { throw .timedOut(timeout) }
     }
 }
 

@@ -38,6 +38,7 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close clients silent this many seconds (default: never).", valueName: "seconds")) var idleTimeout: Int?
     @Option(name: .customLong("max-jobs"), help: "Jobs running at once (default 2).") var maxJobs: Int?
     @Option(name: .customLong("job-threshold-bytes"), help: "LOAD payloads this big run as a job (default 16 MiB).") var jobThresholdBytes: Int?
+    @Option(name: .customLong("load-timeout"), help: ArgumentHelp("Stop (and roll back) a LOAD running longer than this (default 3600; 0: no limit).", valueName: "seconds")) var loadTimeout: Double?
     @Option(name: .customLong("slowlog-ms"), help: "Log commands slower than this (default 100).") var slowlogMs: Int?
     @Option(name: .customLong("threads"), help: "Worker threads for queries and writes (default: cores, at least 2).") var threads: Int?
     @Option(name: .customLong("io-threads"), help: "Event-loop threads (default: cores).") var ioThreads: Int?
@@ -89,6 +90,12 @@ struct Serve: ParsableCommand {
         if let n = try int(maxJobs, "max-jobs") { config.maxJobs = n }
         if let n = try int(jobThresholdBytes, "job-threshold-bytes") { config.jobThresholdBytes = n }
         if let n = try int(slowlogMs, "slowlog-ms") { config.slowQueryMilliseconds = n }
+        if let text = loadTimeout.map({ "\($0)" }) ?? file["load-timeout"] {
+            guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+                throw CLIError(message: "--load-timeout must be a number of seconds (0: no limit), not '\(text)'", code: 2)
+            }
+            config.loadTimeoutSeconds = seconds > 0 ? seconds : nil
+        }
         if let n = try int(threads, "threads") { config.workerThreads = max(1, n) }
         if let n = try int(ioThreads, "io-threads") { config.eventLoopThreads = max(1, n) }
         if let n = try int(hopsCeiling, "hops-ceiling") { config.hopsCeiling = n }
