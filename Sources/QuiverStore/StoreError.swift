@@ -15,7 +15,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case input(String)
     case database(PGError)
     case unsupported(String)
-    /// The load was cancelled (`LoadCancellation`); it rolled back whole.
+    /// The load was cancelled (`LoadOptions.cancellation`); it rolled back whole.
     case cancelled
     /// The load ran longer than its `LoadOptions.timeout`; it rolled back whole.
     case timedOut(Duration)

@@ -1,4 +1,5 @@
 import Foundation
+import QuiverCore
 import QuiverProtocol
 import QuiverServer
 import QuiverStore
@@ -77,7 +78,7 @@ import Glibc
         let inside = Array("in\tr\tside\n".utf8)
         try Data(inside).write(to: URL(fileURLWithPath: data))
 
-        let stop = LoadCancellation()
+        let stop = CancellationToken()
         let swapper = Thread {
             let regular = importDir + "/inside/.regular", link = importDir + "/inside/.link"
             // Both replacements are made before their swap, and each state lasts about as long.

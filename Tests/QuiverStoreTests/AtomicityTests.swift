@@ -134,7 +134,7 @@ struct AtomicityTests {
         let lines = (0..<5_000).map { "n\($0)\tr\tn\($0 + 1)" }.joined(separator: "\n") + "\n"
         for round in 0..<2 {
             let before = try store.graph(named: g)
-            let token = LoadCancellation()
+            let token = CancellationToken()
             var options = LoadOptions()
             options.batchSize = 100
             options.cancellation = token

@@ -82,7 +82,7 @@ final class GraphBackend: Sendable {
                 engines.wrote(graph)
                 return .integer(Int64(report.changed))
             }
-        case "LOAD": return try load(&args, state: state)
+        case "LOAD": return try load(&args, state: state, session: session)
         case "EXPORT":
             let graph = try args.string("a graph")
             var format = OutputFormat.ntriples
@@ -263,10 +263,11 @@ final class GraphBackend: Sendable {
         return .name(word)
     }
 
-    private func load(_ args: inout Arguments, state: ServerState) throws -> Outcome {
+    private func load(_ args: inout Arguments, state: ServerState, session: Session) throws -> Outcome {
         let graph = try args.string("a graph")
         var options = LoadOptions()
         var input: LoadInput?
+        var path: String?
         var async = false
         while let option = args.peekOption() {
             args.skip()
@@ -279,7 +280,10 @@ final class GraphBackend: Sendable {
                 options.format = format
                 if args.peekOption() == "path" {
                     args.skip()
-                    input = .opened(try importFile(try args.string("a file path")))
+                    guard configuration.importDirectory != nil else {
+                        throw CommandError.err("LOAD … PATH is off: start quiver serve with --import-dir DIR, or send the payload")
+                    }
+                    path = try args.string("a file path")
                 } else {
                     input = .bytes(name: "payload", try args.bytes("the payload"))
                 }
@@ -294,44 +298,53 @@ final class GraphBackend: Sendable {
             default: throw CommandError.wrongArgs("LOAD takes FORMAT f payload|PATH file, SPLIT, PROVENANCE, BASE, ASYNC; not '\(args.peek() ?? option)'")
             }
         }
-        guard let payload = input else { throw CommandError.wrongArgs("LOAD graph FORMAT tsv|nt|ttl|csv|jsonl payload: the format and payload are missing") }
-        let size: Int
-        switch payload {
-        case .bytes(_, let b): size = b.count
-        case .opened(let file): size = file.size
-        case .file: size = 0
-        }
+        guard input != nil || path != nil else { throw CommandError.wrongArgs("LOAD graph FORMAT tsv|nt|ttl|csv|jsonl payload: the format and payload are missing") }
         options.timeout = configuration.loadTimeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) }
         let loadOptions = options
-        let store = self.store, engines = self.engines
-        let limit = configuration.loadTimeoutSeconds
+        let store = self.store, engines = self.engines, jobs = state.jobs
+        let limit = configuration.loadTimeoutSeconds, threshold = configuration.jobThresholdBytes, asJob = async
         /// The store's timeout, worded for this surface: the limit is the server's `--load-timeout`.
-        @Sendable func load(_ options: LoadOptions, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadReport {
+        @Sendable func load(_ payload: LoadInput, _ options: LoadOptions, progress: ((LoadProgress) -> Void)? = nil) throws -> LoadReport {
             do {
                 return try store.load(graph: graph, inputs: [payload], options: options, progress: progress)
             } catch StoreError.timedOut {
                 throw CommandError.err("the load ran longer than the server's --load-timeout (\(limit.map { "\($0)" } ?? "?") s) and was rolled back; nothing of it was stored")
             }
         }
-        if async || size >= configuration.jobThresholdBytes {
-            let job = try state.jobs.submit(kind: "load", graph: graph) { job in
-                var jobOptions = loadOptions
-                jobOptions.cancellation = job.cancellation
-                let report = try load(jobOptions) { p in
-                    job.report(fraction: p.phase == .reading ? p.totalBytes.map { $0 > 0 ? Double(p.bytesRead) / Double($0) * 0.9 : 0 } : 0.95,
-                               items: p.triplesRead)
+        /// Big loads (and ASYNC ones) become a job; the others answer when committed, and roll back
+        /// when their client goes away first.
+        @Sendable func start(_ payload: LoadInput, size: Int) throws -> RESPValue {
+            if asJob || size >= threshold {
+                let job = try jobs.submit(kind: "load", graph: graph) { job in
+                    var jobOptions = loadOptions
+                    jobOptions.cancellation = job.cancellation
+                    let report = try load(payload, jobOptions) { p in
+                        job.report(fraction: p.phase == .reading ? p.totalBytes.map { $0 > 0 ? Double(p.bytesRead) / Double($0) * 0.9 : 0 } : 0.95,
+                                   items: p.triplesRead)
+                    }
+                    engines.wrote(graph)
+                    job.report(fraction: 1, items: report.read)
+                    return try reply(LoadReportJSON(report), json: false)
                 }
-                engines.wrote(graph)
-                job.report(fraction: 1, items: report.read)
-                return try reply(LoadReportJSON(report), json: false)
+                return .map(["job": .bulk(job.id), "state": .bulk(job.state.rawValue)])
             }
-            return .reply(.map(["job": .bulk(job.id), "state": .bulk(job.state.rawValue)]))
-        }
-        return .work {
-            let report = try load(loadOptions)
+            var inlineOptions = loadOptions
+            inlineOptions.cancellation = session.cancellation
+            let report = try load(payload, inlineOptions)
             engines.wrote(graph)
             return try reply(LoadReportJSON(report), json: false)
         }
+        if let path {
+            // Opening and checking a server-side file asks the file system: on a worker, never on
+            // the event loop. The descriptor checked is the one read.
+            return .work { [self] in
+                let file = try importFile(path)
+                return try start(.opened(file), size: file.size)
+            }
+        }
+        guard let payload = input, case .bytes(_, let bytes) = payload else { throw CommandError.wrongArgs("LOAD needs a payload or PATH file") }
+        if asJob || bytes.count >= threshold { return .reply(try start(payload, size: bytes.count)) }
+        return .work { try start(payload, size: bytes.count) }
     }
 
     /// AUGMENT: the same `AugmentRequest` as `quiver augment`, always as a job, writing into a

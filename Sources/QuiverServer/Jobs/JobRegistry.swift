@@ -1,4 +1,5 @@
 import Foundation
+import QuiverCore
 import QuiverProtocol
 import QuiverStore
 
@@ -16,7 +17,7 @@ final class JobRegistry: @unchecked Sendable {
         let created = Date()
         fileprivate let work: @Sendable (Job) throws -> RESPValue
         /// Work that can stop halfway checks this (a load passes it in its options).
-        let cancellation = LoadCancellation()
+        let cancellation = CancellationToken()
         private let lock = NSLock()
         private var _state = State.queued
         private var started: Date?

@@ -37,7 +37,9 @@ public struct LoadOptions: Sendable {
     public var inMemoryTriples: Int = 16_000_000
     public var inMemoryTerms: Int = 8_000_000
     /// Checked after every batch: once cancelled, the load stops and rolls back whole.
-    public var cancellation: LoadCancellation?
+    /// Set from another thread to stop the load: it then throws `StoreError.cancelled` and its
+    /// transaction rolls back, so nothing of it is stored.
+    public var cancellation: CancellationToken?
     /// How long the load may run, from the call to `load`: past it, the load stops at its next
     /// check (after a batch, or after the indexes) with `StoreError.timedOut` and rolls back whole.
     public var timeout: Duration?
@@ -49,27 +51,6 @@ public struct LoadOptions: Sendable {
         self.provenance = provenance
         self.baseIRI = baseIRI
         self.batchSize = batchSize
-    }
-}
-
-/// Stops a running load from another thread; the load then throws `StoreError.cancelled` and
-/// its transaction rolls back, so nothing of it is stored.
-public final class LoadCancellation: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
-
-    public init() {}
-
-    public func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
-    }
-
-    public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
     }
 }
 
