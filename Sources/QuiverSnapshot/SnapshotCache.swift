@@ -125,13 +125,15 @@ public final class SnapshotCache: @unchecked Sendable {
                     let notes = try conn.notifications(timeout: 0.25)
                     let graphs = Set(notes.map { ExactName($0.payload) })
                     for g in graphs { self.refresh(g.text) }
-                    if notes.isEmpty {
-                        // A fallback for a missed notification: compare change sequences now and then.
+                    if notes.isEmpty && !self.cachedGraphs.isEmpty {
+                        // A fallback for a missed notification: compare change sequences, all in
+                        // one query on this connection.
+                        let seqs = try Store.changeSequences(on: conn)
                         for g in self.cachedGraphs {
-                            let seq = try? self.store.changeSeq(of: g)
-                            if seq != lastSeqs[ExactName(g)] {
-                                if lastSeqs[ExactName(g)] != nil { self.refresh(g) }
-                                lastSeqs[ExactName(g)] = seq
+                            let key = ExactName(g), seq = seqs[key]
+                            if seq != lastSeqs[key] {
+                                if lastSeqs[key] != nil { self.refresh(g) }
+                                lastSeqs[key] = seq
                             }
                         }
                     }

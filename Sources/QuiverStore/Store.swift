@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import QuiverCore
 import QuiverPostgres
 
@@ -35,6 +36,10 @@ public final class Store: Sendable {
     public let location: StoreLocation
     /// The libpq connection string of the database in use.
     public let conninfo: String
+    /// Idle connections kept for `withConnection`: opening one costs a PostgreSQL backend fork
+    /// (milliseconds), and a daemon makes several small calls per command.
+    private let idle = Mutex<[PGConnection]>([])
+    static let idleConnections = 4
 
     private init(location: StoreLocation, conninfo: String) {
         self.location = location
@@ -63,11 +68,46 @@ public final class Store: Sendable {
         do { return try PGConnection(conninfo: conninfo) } catch let e as PGError { throw StoreError.database(e) }
     }
 
-    /// Runs `body` on a fresh connection, translating PostgreSQL errors into `StoreError.database`.
+    /// Runs `body` on a connection of the pool (or a fresh one), translating PostgreSQL errors
+    /// into `StoreError.database`. The connection goes back to the pool only when `body` returned
+    /// with no transaction open; after any error it is closed.
     public func withConnection<T>(_ body: (PGConnection) throws -> T) throws -> T {
-        let conn = try connect()
-        defer { conn.close() }
-        do { return try body(conn) } catch let e as PGError { throw StoreError.database(e) }
+        let conn = try pooledConnection()
+        var reusable = false
+        defer {
+            if reusable && !conn.isInTransaction {
+                let kept = idle.withLock { pool in
+                    guard pool.count < Self.idleConnections else { return false }
+                    pool.append(conn)
+                    return true
+                }
+                if !kept { conn.close() }
+            } else {
+                conn.close()
+            }
+        }
+        do {
+            let result = try body(conn)
+            reusable = true
+            return result
+        } catch let e as PGError {
+            throw StoreError.database(e)
+        }
+    }
+
+    /// An idle connection that still answers (the server may have restarted since it was used), or
+    /// a new one.
+    private func pooledConnection() throws -> PGConnection {
+        while let conn = idle.withLock({ $0.popLast() }) {
+            if (try? conn.execute("SELECT 1")) != nil { return conn }
+            conn.close()
+        }
+        return try connect()
+    }
+
+    /// Closes the idle connections (before the embedded cluster stops, and in tests).
+    public func closeIdleConnections() {
+        for conn in idle.withLock({ pool in defer { pool = [] }; return pool }) { conn.close() }
     }
 
     // MARK: Catalog
@@ -126,6 +166,19 @@ public final class Store: Sendable {
     }
 
     /// The current change sequence of a graph (nil when it does not exist).
+    /// Every ready graph's change sequence, by exact name, in one query on `conn` (the snapshot
+    /// watcher's own connection).
+    public static func changeSequences(on conn: PGConnection) throws -> [ExactName: Int64] {
+        do {
+            let r = try conn.execute("SELECT name, change_seq FROM graphs WHERE ready")
+            var seqs: [ExactName: Int64] = [:]
+            for i in 0..<r.rowCount { if let name = r.string(i, 0) { seqs[ExactName(name)] = r.int64(i, 1) ?? 0 } }
+            return seqs
+        } catch let e as PGError {
+            throw StoreError.database(e)
+        }
+    }
+
     public func changeSeq(of name: String) throws -> Int64? {
         try withConnection { conn in
             let r = try conn.execute("SELECT change_seq FROM graphs WHERE name = $1 AND ready", [.text(name)])

@@ -2,15 +2,16 @@ import Foundation
 import QuiverCore
 import QuiverProtocol
 import QuiverStore
+import Synchronization
 
 /// Long work (big loads) that runs apart from the request that started it: `JOB STATUS id`
 /// shows its progress, `JOB CANCEL id` stops it (a running load rolls back whole), `JOBS` lists them. At most
 /// `maxRunning` run at once, each on a thread of its own so that queries keep their workers;
 /// up to `maxQueued` more wait in line.
-final class JobRegistry: @unchecked Sendable {
-    enum State: String { case queued, running, done, failed, cancelled }
+final class JobRegistry: Sendable {
+    enum State: String, Sendable { case queued, running, done, failed, cancelled }
 
-    final class Job: @unchecked Sendable {
+    final class Job: Sendable {
         let id: String
         let kind: String
         let graph: String
@@ -18,14 +19,17 @@ final class JobRegistry: @unchecked Sendable {
         fileprivate let work: @Sendable (Job) throws -> RESPValue
         /// Work that can stop halfway checks this (a load passes it in its options).
         let cancellation = CancellationToken()
-        private let lock = NSLock()
-        private var _state = State.queued
-        private var started: Date?
-        private var finished: Date?
-        private var fraction: Double?
-        private var items = 0
-        private var result: RESPValue?
-        private var error: String?
+
+        private struct Progress: Sendable {
+            var state = State.queued
+            var started: Date?
+            var finished: Date?
+            var fraction: Double?
+            var items = 0
+            var result: RESPValue?
+            var error: String?
+        }
+        private let progress = Mutex(Progress())
 
         init(id: String, kind: String, graph: String, work: @escaping @Sendable (Job) throws -> RESPValue) {
             self.id = id
@@ -34,72 +38,70 @@ final class JobRegistry: @unchecked Sendable {
             self.work = work
         }
 
-        var state: State {
-            lock.lock()
-            defer { lock.unlock() }
-            return _state
-        }
+        var state: State { progress.withLock { $0.state } }
 
         /// Called by the work as it goes: the fraction done (when known) and items (triples) so far.
         func report(fraction: Double?, items: Int) {
-            lock.lock()
-            self.fraction = fraction.map { min(1, max(0, $0)) }
-            self.items = items
-            lock.unlock()
+            progress.withLock {
+                $0.fraction = fraction.map { min(1, max(0, $0)) }
+                $0.items = items
+            }
         }
 
         fileprivate func transition(to state: State, result: RESPValue? = nil, error: String? = nil) {
-            lock.lock()
-            _state = state
-            if state == .running { started = Date() }
-            if state == .done || state == .failed || state == .cancelled { finished = Date() }
-            if state == .done { fraction = 1 }
-            if let result { self.result = result }
-            if let error { self.error = error }
-            lock.unlock()
+            progress.withLock { p in
+                p.state = state
+                if state == .running { p.started = Date() }
+                if state == .done || state == .failed || state == .cancelled { p.finished = Date() }
+                if state == .done { p.fraction = 1 }
+                if let result { p.result = result }
+                if let error { p.error = error }
+            }
         }
 
         /// Cancels a queued job; true when it was still queued.
         fileprivate func cancelIfQueued() -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            guard _state == .queued else { return false }
-            _state = .cancelled
-            finished = Date()
-            return true
+            progress.withLock { p in
+                guard p.state == .queued else { return false }
+                p.state = .cancelled
+                p.finished = Date()
+                return true
+            }
         }
 
         var status: RESPValue {
-            lock.lock()
-            defer { lock.unlock() }
+            let p = progress.withLock { $0 }
             let now = Date()
-            let elapsed = started.map { (finished ?? now).timeIntervalSince($0) } ?? 0
-            let rate = elapsed > 0 ? Double(items) / elapsed : 0
+            let elapsed = p.started.map { (p.finished ?? now).timeIntervalSince($0) } ?? 0
+            let rate = elapsed > 0 ? Double(p.items) / elapsed : 0
             var eta: RESPValue = .null
-            if _state == .running, let f = fraction, f > 0.001 { eta = .double((elapsed / f - elapsed).rounded(toPlaces: 1)) }
-            if _state == .done { eta = .double(0) }
+            if p.state == .running, let f = p.fraction, f > 0.001 { eta = .double((elapsed / f - elapsed).rounded(toPlaces: 1)) }
+            if p.state == .done { eta = .double(0) }
             var pairs: [RESPPair] = [
                 RESPPair(.bulk("id"), .bulk(id)), RESPPair(.bulk("kind"), .bulk(kind)), RESPPair(.bulk("graph"), .bulk(graph)),
-                RESPPair(.bulk("state"), .bulk(_state.rawValue)),
-                RESPPair(.bulk("percent"), fraction.map { .double(($0 * 100).rounded(toPlaces: 1)) } ?? .null),
-                RESPPair(.bulk("triples"), .integer(Int64(items))),
+                RESPPair(.bulk("state"), .bulk(p.state.rawValue)),
+                RESPPair(.bulk("percent"), p.fraction.map { .double(($0 * 100).rounded(toPlaces: 1)) } ?? .null),
+                RESPPair(.bulk("triples"), .integer(Int64(p.items))),
                 RESPPair(.bulk("rate"), .double(rate.rounded(toPlaces: 1))),
                 RESPPair(.bulk("eta_seconds"), eta),
                 RESPPair(.bulk("elapsed_seconds"), .double(elapsed.rounded(toPlaces: 3))),
             ]
-            if let result { pairs.append(RESPPair(.bulk("result"), result)) }
-            if let error { pairs.append(RESPPair(.bulk("error"), .bulk(error))) }
+            if let result = p.result { pairs.append(RESPPair(.bulk("result"), result)) }
+            if let error = p.error { pairs.append(RESPPair(.bulk("error"), .bulk(error))) }
             return .map(pairs)
         }
     }
 
     let maxRunning: Int
     let maxQueued: Int
-    private let lock = NSLock()
-    private var jobs: [Job] = []
-    private var queue: [Job] = []
-    private var running = 0
-    private var nextID = 0
+
+    private struct Queue: Sendable {
+        var jobs: [Job] = []
+        var waiting: [Job] = []
+        var running = 0
+        var nextID = 0
+    }
+    private let queue = Mutex(Queue())
 
     init(maxRunning: Int, maxQueued: Int) {
         self.maxRunning = max(1, maxRunning)
@@ -108,23 +110,24 @@ final class JobRegistry: @unchecked Sendable {
 
     /// Starts (or queues) a job; refuses when the queue is full.
     func submit(kind: String, graph: String, work: @escaping @Sendable (Job) throws -> RESPValue) throws(CommandError) -> Job {
-        lock.lock()
-        if running >= maxRunning && queue.count >= maxQueued {
-            lock.unlock()
-            throw CommandError("BUSY", "\(running) jobs are running and \(queue.count) waiting (the limit); try again later")
+        let (job, startNow): (Job?, Bool) = queue.withLock { q in
+            if q.running >= maxRunning && q.waiting.count >= maxQueued { return (nil, false) }
+            q.nextID += 1
+            let job = Job(id: String(q.nextID), kind: kind, graph: graph, work: work)
+            q.jobs.append(job)
+            if q.jobs.count > 200, let i = q.jobs.firstIndex(where: { [.done, .failed, .cancelled].contains($0.state) }) { q.jobs.remove(at: i) }
+            if q.running < maxRunning {
+                q.running += 1
+                return (job, true)
+            }
+            q.waiting.append(job)
+            return (job, false)
         }
-        nextID += 1
-        let job = Job(id: String(nextID), kind: kind, graph: graph, work: work)
-        jobs.append(job)
-        if jobs.count > 200, let i = jobs.firstIndex(where: { [.done, .failed, .cancelled].contains($0.state) }) { jobs.remove(at: i) }
-        if running < maxRunning {
-            running += 1
-            lock.unlock()
-            start(job)
-        } else {
-            queue.append(job)
-            lock.unlock()
+        guard let job else {
+            let (running, waiting) = queue.withLock { ($0.running, $0.waiting.count) }
+            throw CommandError("BUSY", "\(running) jobs are running and \(waiting) waiting (the limit); try again later")
         }
+        if startNow { start(job) }
         return job
     }
 
@@ -146,22 +149,24 @@ final class JobRegistry: @unchecked Sendable {
     }
 
     private func finishedOne() {
-        lock.lock()
-        running -= 1
-        var next: Job?
-        while !queue.isEmpty {
-            let candidate = queue.removeFirst()
-            if candidate.state == .queued { next = candidate; break }
+        let next: Job? = queue.withLock { q in
+            q.running -= 1
+            while !q.waiting.isEmpty {
+                let candidate = q.waiting.removeFirst()
+                if candidate.state == .queued {
+                    q.running += 1
+                    return candidate
+                }
+            }
+            return nil
         }
-        if next != nil { running += 1 }
-        lock.unlock()
         if let next { start(next) }
     }
 
     func job(_ id: String) throws(CommandError) -> Job {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let job = jobs.first(where: { $0.id == id }) else { throw CommandError("NOJOB", "no job '\(id)' (JOBS lists them)") }
+        guard let job = queue.withLock({ q in q.jobs.first(where: { $0.id == id }) }) else {
+            throw CommandError("NOJOB", "no job '\(id)' (JOBS lists them)")
+        }
         return job
     }
 
@@ -181,16 +186,11 @@ final class JobRegistry: @unchecked Sendable {
     }
 
     func list() -> RESPValue {
-        lock.lock()
-        let all = jobs
-        lock.unlock()
-        return .array(all.reversed().map(\.status))
+        .array(queue.withLock { $0.jobs }.reversed().map(\.status))
     }
 
     var counts: (running: Int, queued: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (running, queue.filter { $0.state == .queued }.count)
+        queue.withLock { q in (q.running, q.waiting.filter { $0.state == .queued }.count) }
     }
 }
 

@@ -4,7 +4,7 @@ import NIOCore
 import Synchronization
 
 /// What all connections share: configuration, counters for INFO, the graph backend and the jobs.
-public final class ServerState: @unchecked Sendable {
+public final class ServerState: Sendable {
     public let configuration: ServerConfiguration
     /// nil in protocol-only tests: graph commands then answer an error.
     let backend: GraphBackend?
@@ -12,36 +12,21 @@ public final class ServerState: @unchecked Sendable {
     let logger: Logger
     let started = Date()
 
-    private let lock = NSLock()
-    private var nextClientID: Int64 = 0
-    private var _connected = 0
-    private var _totalConnections = 0
-    private var _rejected = 0
-    /// Counted on every command from every event loop: an atomic, not the lock.
+    struct Counters: Sendable {
+        var connected = 0, totalConnections = 0, rejected = 0, commands = 0, slowQueries = 0, failedAuth = 0
+    }
+
+    private struct Shared: Sendable {
+        var counters = Counters()
+        var nextClientID: Int64 = 0
+        var channels: [ObjectIdentifier: Channel] = [:]
+    }
+
+    private let shared = Mutex(Shared())
+    /// Counted on every command from every event loop: an atomic, not the mutex.
     private let commands = Atomic<Int>(0)
     /// Commands running on the query workers now (cheap commands are not counted).
     private let working = Atomic<Int>(0)
-    private var _slowQueries = 0
-    private var _failedAuth = 0
-    private var channels: [ObjectIdentifier: Channel] = [:]
-
-    func track(_ channel: Channel) {
-        lock.lock()
-        channels[ObjectIdentifier(channel)] = channel
-        lock.unlock()
-    }
-
-    func untrack(_ channel: Channel) {
-        lock.lock()
-        channels[ObjectIdentifier(channel)] = nil
-        lock.unlock()
-    }
-
-    var openChannels: [Channel] {
-        lock.lock()
-        defer { lock.unlock() }
-        return Array(channels.values)
-    }
 
     init(configuration: ServerConfiguration, backend: GraphBackend?, logger: Logger) {
         self.configuration = configuration
@@ -50,32 +35,39 @@ public final class ServerState: @unchecked Sendable {
         self.logger = logger
     }
 
+    func track(_ channel: Channel) {
+        shared.withLock { $0.channels[ObjectIdentifier(channel)] = channel }
+    }
+
+    func untrack(_ channel: Channel) {
+        shared.withLock { $0.channels[ObjectIdentifier(channel)] = nil }
+    }
+
+    var openChannels: [Channel] { shared.withLock { Array($0.channels.values) } }
+
     /// Admits a new client unless `maxClients` are connected; returns its id.
     func admit() -> Int64? {
-        lock.lock()
-        defer { lock.unlock() }
-        _totalConnections += 1
-        guard _connected < configuration.maxClients else { _rejected += 1; return nil }
-        _connected += 1
-        nextClientID += 1
-        return nextClientID
+        shared.withLock { s in
+            s.counters.totalConnections += 1
+            guard s.counters.connected < configuration.maxClients else {
+                s.counters.rejected += 1
+                return nil
+            }
+            s.counters.connected += 1
+            s.nextClientID += 1
+            return s.nextClientID
+        }
     }
 
-    func reject() {
-        lock.lock()
-        _rejected += 1
-        lock.unlock()
-    }
+    func reject() { shared.withLock { $0.counters.rejected += 1 } }
 
-    func release() {
-        lock.lock()
-        _connected -= 1
-        lock.unlock()
-    }
+    func release() { shared.withLock { $0.counters.connected -= 1 } }
 
-    func countCommand() {
-        commands.add(1, ordering: .relaxed)
-    }
+    func countCommand() { commands.add(1, ordering: .relaxed) }
+
+    func countSlowQuery() { shared.withLock { $0.counters.slowQueries += 1 } }
+
+    func countFailedAuth() { shared.withLock { $0.counters.failedAuth += 1 } }
 
     /// Runs a command's work, counted in INFO's `commands_running`.
     func working<T>(_ body: () throws -> T) rethrows -> T {
@@ -86,24 +78,9 @@ public final class ServerState: @unchecked Sendable {
 
     var commandsRunning: Int { working.load(ordering: .relaxed) }
 
-    func countSlowQuery() {
-        lock.lock()
-        _slowQueries += 1
-        lock.unlock()
-    }
-
-    func countFailedAuth() {
-        lock.lock()
-        _failedAuth += 1
-        lock.unlock()
-    }
-
-    struct Counters { var connected, totalConnections, rejected, commands, slowQueries, failedAuth: Int }
-
     var counters: Counters {
-        lock.lock()
-        defer { lock.unlock() }
-        return Counters(connected: _connected, totalConnections: _totalConnections, rejected: _rejected,
-                        commands: commands.load(ordering: .relaxed), slowQueries: _slowQueries, failedAuth: _failedAuth)
+        var c = shared.withLock { $0.counters }
+        c.commands = commands.load(ordering: .relaxed)
+        return c
     }
 }
