@@ -3,6 +3,7 @@ import QuiverCore
 import QuiverGraph
 import QuiverPostgres
 import QuiverStore
+import Synchronization
 
 /// Keeps one current snapshot per graph for a long-running process (the daemon), in step with the
 /// store: writes by any process NOTIFY on `changeChannel`, and the cache rebuilds the graph's
@@ -15,66 +16,75 @@ import QuiverStore
 /// try cache.startWatching()
 /// let snap = try cache.snapshot(of: "nations")   // built once, then kept current
 /// ```
-public final class SnapshotCache: @unchecked Sendable {
+public final class SnapshotCache: Sendable {
     public let store: Store
     private let loader: SnapshotLoader
-    private let lock = NSLock()
-    private var entries: [ExactName: CSRSnapshot] = [:]
-    private var stale: Set<ExactName> = []
-    private var building: [ExactName: NSCondition] = [:]
-    /// Bumped by every invalidation: a build that started at an older version is stale on arrival.
-    private var versions: [ExactName: Int] = [:]
-    private var watcher: Thread?
-    private var stopping = false
-    /// Called after a graph's snapshot was rebuilt or dropped (for logs and tests).
-    public var onRefresh: (@Sendable (String) -> Void)?
+
+    private struct State: Sendable {
+        var entries: [ExactName: CSRSnapshot] = [:]
+        var stale: Set<ExactName> = []
+        /// Builds in progress; callers that want the same graph wait on its condition.
+        var building: [ExactName: NSCondition] = [:]
+        /// Bumped by every invalidation: a build that started at an older version is stale on arrival.
+        var versions: [ExactName: Int] = [:]
+        var stopping = false
+    }
+    private let state = Mutex(State())
 
     public init(store: Store) {
         self.store = store
         self.loader = SnapshotLoader(store: store)
     }
 
+    private enum Next {
+        case cached(CSRSnapshot)
+        case wait(NSCondition)
+        case build(NSCondition, version: Int)
+    }
+
     /// The graph's current snapshot, built on first use or after a change.
     public func snapshot(of name: String) throws -> CSRSnapshot {
         let graph = ExactName(name)
         while true {
-            lock.lock()
-            if let snap = entries[graph], !stale.contains(graph) {
-                lock.unlock()
-                return snap
-            }
-            if let pending = building[graph] {
+            let next: Next = state.withLock { s in
+                if let snap = s.entries[graph], !s.stale.contains(graph) { return .cached(snap) }
                 // Another caller is building it: wait for that build instead of repeating it.
-                lock.unlock()
+                if let pending = s.building[graph] { return .wait(pending) }
+                let condition = NSCondition()
+                s.building[graph] = condition
+                s.stale.remove(graph)
+                return .build(condition, version: s.versions[graph, default: 0])
+            }
+            switch next {
+            case .cached(let snap):
+                return snap
+            case .wait(let pending):
                 pending.lock()
                 pending.wait(until: Date().addingTimeInterval(0.05))
                 pending.unlock()
                 continue
-            }
-            let condition = NSCondition()
-            building[graph] = condition
-            stale.remove(graph)
-            let version = versions[graph, default: 0]
-            lock.unlock()
-            defer {
-                lock.lock()
-                building[graph] = nil
-                lock.unlock()
-                condition.broadcast()
-            }
-            do {
-                let snap = try loader.build(graph: name)
-                lock.lock()
-                entries[graph] = snap
-                // A change announced while this build read the store may be missing from it.
-                if versions[graph, default: 0] != version { stale.insert(graph) }
-                lock.unlock()
-                return snap
-            } catch StoreError.graphNotFound(let missing) {
-                lock.lock()
-                entries[graph] = nil
-                lock.unlock()
-                throw StoreError.graphNotFound(missing)
+            case .build(let condition, let version):
+                defer {
+                    state.withLock { $0.building[graph] = nil }
+                    condition.broadcast()
+                }
+                do {
+                    let snap = try loader.build(graph: name)
+                    state.withLock { s in
+                        s.entries[graph] = snap
+                        // A change announced while this build read the store may be missing from it.
+                        if s.versions[graph, default: 0] != version { s.stale.insert(graph) }
+                    }
+                    return snap
+                } catch StoreError.graphNotFound(let missing) {
+                    state.withLock { _ = $0.entries.removeValue(forKey: graph) }
+                    throw StoreError.graphNotFound(missing)
+                } catch {
+                    // A build that failed (a drop between its reads, a lost connection) proves
+                    // nothing about the snapshot held: the next caller builds again.
+                    state.withLock { _ = $0.stale.insert(graph) }
+                    throw error
+                }
             }
         }
     }
@@ -82,27 +92,25 @@ public final class SnapshotCache: @unchecked Sendable {
     /// Marks a graph's snapshot out of date; the next `snapshot(of:)` rebuilds it.
     public func invalidate(_ name: String) {
         let graph = ExactName(name)
-        lock.lock()
-        versions[graph, default: 0] += 1
-        stale.insert(graph)
-        lock.unlock()
+        state.withLock { s in
+            s.versions[graph, default: 0] += 1
+            s.stale.insert(graph)
+        }
     }
 
     /// Marks every snapshot out of date (after the change feed was interrupted).
     public func invalidateAll() {
-        lock.lock()
-        for g in entries.keys { versions[g, default: 0] += 1 }
-        for g in building.keys { versions[g, default: 0] += 1 }
-        stale.formUnion(entries.keys)
-        stale.formUnion(building.keys)
-        lock.unlock()
+        state.withLock { s in
+            for g in s.entries.keys { s.versions[g, default: 0] += 1 }
+            for g in s.building.keys { s.versions[g, default: 0] += 1 }
+            s.stale.formUnion(s.entries.keys)
+            s.stale.formUnion(s.building.keys)
+        }
     }
 
     /// The graphs with a snapshot in memory, in byte order.
     public var cachedGraphs: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.keys.sorted().map(\.text)
+        state.withLock { $0.entries.keys.sorted().map(\.text) }
     }
 
     /// Listens for changes on a connection of its own, on a background thread, and rebuilds changed
@@ -110,17 +118,12 @@ public final class SnapshotCache: @unchecked Sendable {
     public func startWatching() throws {
         let conn = try store.connect()
         try conn.listen(changeChannel)
-        lock.lock()
-        stopping = false
-        lock.unlock()
+        state.withLock { $0.stopping = false }
         let thread = Thread { [weak self] in
             var lastSeqs: [ExactName: Int64] = [:]
             while true {
                 guard let self else { return }
-                self.lock.lock()
-                let stop = self.stopping
-                self.lock.unlock()
-                if stop { break }
+                if self.state.withLock({ $0.stopping }) { break }
                 do {
                     let notes = try conn.notifications(timeout: 0.25)
                     let graphs = Set(notes.map { ExactName($0.payload) })
@@ -147,31 +150,23 @@ public final class SnapshotCache: @unchecked Sendable {
             conn.close()
         }
         thread.name = "quiver-snapshot-watcher"
-        watcher = thread
         thread.start()
     }
 
     public func stopWatching() {
-        lock.lock()
-        stopping = true
-        lock.unlock()
+        state.withLock { $0.stopping = true }
     }
 
     private func refresh(_ name: String) {
         let graph = ExactName(name)
-        lock.lock()
-        let cached = entries[graph] != nil || building[graph] != nil
-        lock.unlock()
+        let cached = state.withLock { $0.entries[graph] != nil || $0.building[graph] != nil }
         guard cached else { return }
         invalidate(name)
         // Rebuild until a build saw every change announced so far (a few rounds under a stream of writes).
         for _ in 0..<3 {
             _ = try? snapshot(of: name)
-            lock.lock()
-            let again = stale.contains(graph) && entries[graph] != nil
-            lock.unlock()
+            let again = state.withLock { $0.stale.contains(graph) && $0.entries[graph] != nil }
             if !again { break }
         }
-        onRefresh?(name)
     }
 }

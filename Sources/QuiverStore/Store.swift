@@ -165,7 +165,6 @@ public final class Store: Sendable {
         }
     }
 
-    /// The current change sequence of a graph (nil when it does not exist).
     /// Every ready graph's change sequence, by exact name, in one query on `conn` (the snapshot
     /// watcher's own connection).
     public static func changeSequences(on conn: PGConnection) throws -> [ExactName: Int64] {
@@ -179,6 +178,7 @@ public final class Store: Sendable {
         }
     }
 
+    /// The current change sequence of a graph (nil when it does not exist).
     public func changeSeq(of name: String) throws -> Int64? {
         try withConnection { conn in
             let r = try conn.execute("SELECT change_seq FROM graphs WHERE name = $1 AND ready", [.text(name)])

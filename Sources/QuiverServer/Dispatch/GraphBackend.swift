@@ -8,6 +8,7 @@ import QuiverService
 import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
+import Synchronization
 
 /// The graph commands: each parses its words on the event loop and returns work for a worker
 /// thread that calls the same library functions as the CLI command of the same name.
@@ -506,12 +507,19 @@ struct QueryOptions: Sendable {
 
 /// One path engine per graph for its current snapshot, with the ontology's inverse names. Graphs
 /// are keyed by their exact bytes, as the store and `SnapshotCache` key them.
-final class EngineCache: @unchecked Sendable {
+final class EngineCache: Sendable {
     let store: Store
     let cache: SnapshotCache
     let hopsCeiling: Int
-    private let lock = NSLock()
-    private var engines: [ExactName: PathEngine] = [:]
+
+    private struct Entries: Sendable {
+        var engines: [ExactName: PathEngine] = [:]
+        /// The change sequence each graph had when this server's last write to it committed: a
+        /// read after a write must see a snapshot at least that new (read-your-writes), whatever
+        /// the cache's background rebuilds are doing.
+        var written: [ExactName: Int64] = [:]
+    }
+    private let entries = Mutex(Entries())
 
     init(store: Store, cache: SnapshotCache, hopsCeiling: Int) {
         self.store = store
@@ -519,65 +527,46 @@ final class EngineCache: @unchecked Sendable {
         self.hopsCeiling = hopsCeiling
     }
 
-    /// The change sequence each graph had when this server's last write to it committed: a read
-    /// after a write must see a snapshot at least that new (read-your-writes), whatever the
-    /// cache's background rebuilds are doing.
-    private var written: [ExactName: Int64] = [:]
-
-    /// Records that a write by this server committed; the next read waits for a snapshot of it.
+    /// Records that a write by this server committed; the next read sees a snapshot of it.
     func wrote(_ graph: String) {
-        cache.invalidate(graph)
         let seq = (try? store.changeSeq(of: graph)) ?? nil
-        lock.lock()
         let key = ExactName(graph)
-        if let seq { written[key] = max(seq, written[key] ?? 0) } else { written[key] = nil }
-        lock.unlock()
+        entries.withLock { e in
+            if let seq { e.written[key] = max(seq, e.written[key] ?? 0) } else { e.written[key] = nil }
+        }
+        // Any build that starts from here on reads the committed write.
         cache.invalidate(graph)
     }
 
     private func currentSnapshot(_ graph: String) throws -> CSRSnapshot {
-        lock.lock()
-        let required = written[ExactName(graph)] ?? 0
-        lock.unlock()
-        var snapshot = try cache.snapshot(of: graph)
-        var attempts = 0
-        while snapshot.changeSeq < required && attempts < 200 {
-            cache.invalidate(graph)
-            if attempts > 0 { Thread.sleep(forTimeInterval: 0.005) }
-            snapshot = try cache.snapshot(of: graph)
-            attempts += 1
-        }
-        return snapshot
+        let required = entries.withLock { $0.written[ExactName(graph)] ?? 0 }
+        let snapshot = try cache.snapshot(of: graph)
+        guard snapshot.changeSeq < required else { return snapshot }
+        // Built before this server's write was announced: one rebuild reads it.
+        cache.invalidate(graph)
+        return try cache.snapshot(of: graph)
     }
 
     func engine(_ graph: String) throws -> PathEngine {
+        let key = ExactName(graph)
         let snapshot: CSRSnapshot
         do {
             snapshot = try currentSnapshot(graph)
         } catch StoreError.graphNotFound {
-            lock.lock()
-            engines[ExactName(graph)] = nil
-            written[ExactName(graph)] = nil
-            lock.unlock()
+            entries.withLock { e in
+                e.engines[key] = nil
+                e.written[key] = nil
+            }
             throw CommandError.noGraph(graph)
         }
-        lock.lock()
-        if let e = engines[ExactName(graph)], e.snapshot === snapshot {
-            lock.unlock()
-            return e
-        }
-        lock.unlock()
+        if let e = entries.withLock({ $0.engines[key] }), e.snapshot === snapshot { return e }
         let ontology = try store.ontology(graph: graph)
         let engine = PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
-        lock.lock()
-        engines[ExactName(graph)] = engine
-        lock.unlock()
+        entries.withLock { $0.engines[key] = engine }
         return engine
     }
 
     var snapshotBytes: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return engines.values.reduce(0) { $0 + $1.snapshot.adjacencyBytes }
+        entries.withLock { $0.engines.values.reduce(0) { $0 + $1.snapshot.adjacencyBytes } }
     }
 }

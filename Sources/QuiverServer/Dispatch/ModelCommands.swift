@@ -6,33 +6,28 @@ import QuiverService
 import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
+import Synchronization
 
 /// Loaded models, one per graph and name, kept while both the graph's snapshot and the stored
 /// model are the ones they were built from. Keyed by the exact bytes of both names.
-final class ModelCache: @unchecked Sendable {
-    private struct Key: Hashable {
+final class ModelCache: Sendable {
+    private struct Key: Hashable, Sendable {
         var graph: ExactName
         var model: ExactName
     }
 
-    private let lock = NSLock()
-    private var models: [Key: (stamp: String, model: LoadedModel)] = [:]
+    private let models = Mutex<[Key: (stamp: String, model: LoadedModel)]>([:])
 
     func model(store: Store, snapshot: CSRSnapshot, name: String) throws -> LoadedModel {
         let key = Key(graph: ExactName(snapshot.graph), model: ExactName(name))
         guard let stamp = try store.modelStamp(graph: snapshot.graph, name: name) else {
             throw StoreError.modelNotFound(graph: snapshot.graph, name: name)
         }
-        lock.lock()
-        if let cached = models[key], cached.stamp == stamp, cached.model.snapshotSeq == snapshot.changeSeq {
-            lock.unlock()
+        if let cached = models.withLock({ $0[key] }), cached.stamp == stamp, cached.model.snapshotSeq == snapshot.changeSeq {
             return cached.model
         }
-        lock.unlock()
         let loaded = try ModelService.load(store: store, snapshot: snapshot, name: name)
-        lock.lock()
-        models[key] = (stamp, loaded)
-        lock.unlock()
+        models.withLock { $0[key] = (stamp, loaded) }
         return loaded
     }
 }

@@ -7,6 +7,7 @@ import QuiverProtocol
 import QuiverServer
 import QuiverStore
 import ServiceLifecycle
+import Synchronization
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -158,17 +159,9 @@ struct Serve: ParsableCommand {
     }
 }
 
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _error: (any Error)?
-    func set(_ e: any Error) {
-        lock.lock()
-        _error = e
-        lock.unlock()
-    }
-    var error: (any Error)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return _error
-    }
+/// The server task's error, handed to the thread that waits for it.
+private final class ResultBox: Sendable {
+    private let stored = Mutex<(any Error)?>(nil)
+    func set(_ e: any Error) { stored.withLock { $0 = e } }
+    var error: (any Error)? { stored.withLock { $0 } }
 }
