@@ -91,6 +91,8 @@ public struct ScoreJSON: Encodable, Sendable {
 
 /// A stored model made ready for the snapshot at hand.
 public struct LoadedModel: @unchecked Sendable {
+    // @unchecked: `model` is an existential of a non-Sendable protocol, but a loaded model is never
+    // mutated: training builds a new one, and scoring and evaluation only read its weights.
     public var name: String
     public var stored: StoredModel
     public var hyper: Hyperparameters

@@ -40,6 +40,8 @@ public struct SnapshotLoader: Sendable {
 /// Feeds batches to a `SnapshotBuilder` on a thread of its own; at most four batches wait. Numbered
 /// batches are emptied and handed back to the readers, so a build reuses a few batches' storage.
 final class EdgePipeline: @unchecked Sendable {
+    // @unchecked: every field below is read and written only with `condition` locked, which the
+    // compiler cannot see; the builder is touched by the pipeline thread alone until `finish`.
     private let condition = NSCondition()
     private var queue: [TripleRows] = []
     private var spare: [TripleRows] = []

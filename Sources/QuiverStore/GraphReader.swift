@@ -269,6 +269,8 @@ struct TripleCopyDecoder {
 
 /// The result of the dictionary read on its own thread.
 final class DictionaryRead: @unchecked Sendable {
+    // @unchecked: written once by the reading thread and read after `wait()`, both under
+    // `condition`.
     private let condition = NSCondition()
     private var done = false
     private var ids: [Int64] = []

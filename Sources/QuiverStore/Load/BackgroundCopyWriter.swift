@@ -5,6 +5,8 @@ import QuiverPostgres
 /// PostgreSQL receiving the last one. At most `capacity` chunks wait in between, which bounds the
 /// memory; a send error stops the producer at its next `push`.
 final class BackgroundCopyWriter: @unchecked Sendable {
+    // @unchecked: the queue and flags are guarded by `condition`; the COPY writer is used by the
+    // sending thread alone.
     private let writer: PGCopyWriter
     private let capacity: Int
     private let condition = NSCondition()

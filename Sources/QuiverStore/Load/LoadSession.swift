@@ -237,6 +237,8 @@ func fileIRI(_ path: String) -> String {
 
 /// Counts the bytes that pass through (compressed bytes, for gzip inputs) for the progress bar.
 final class ByteCounter: @unchecked Sendable {
+    // @unchecked: advanced by the thread that reads the input and read by the progress callback,
+    // which that same thread calls.
     var count = 0
 }
 
