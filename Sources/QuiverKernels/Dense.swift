@@ -271,6 +271,7 @@ public enum Dense {
 }
 
 #if canImport(Glibc)
+import QuiverCore
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

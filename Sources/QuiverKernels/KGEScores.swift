@@ -139,6 +139,7 @@ public enum KGEScores {
 }
 
 #if canImport(Glibc)
+import QuiverCore
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

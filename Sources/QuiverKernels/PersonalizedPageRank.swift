@@ -1,3 +1,4 @@
+import QuiverCore
 import Dispatch
 import QuiverGraph
 

@@ -1,3 +1,5 @@
+import QuiverCore
+
 /// The (aggregate, combine) pair of a relational SpMM: `out[v] = ⊕_{(u,r,v)} w_e · (R[r] ⊗ X[u])`.
 ///
 /// As in torchdrug's `generalized_rspmm` (the kernel NBFNet uses): the edge weight always multiplies

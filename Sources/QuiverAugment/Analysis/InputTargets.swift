@@ -1,3 +1,5 @@
+import QuiverCore
+
 /// Looks inputs up among the training inputs, all given as 64-bit hashes with their targets.
 ///
 /// The training inputs are split by the top bits of their hash into partitions small enough for a
