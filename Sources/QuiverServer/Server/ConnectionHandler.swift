@@ -186,28 +186,25 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// client could lose the reply.
     private func replyAndLinger(_ context: ChannelHandlerContext, _ value: RESPValue) {
         let releaseRead = machine.protocolError()
-        encoder.protocolVersion = session.protocolVersion
-        encoder.encode(value, into: &output)
-        let buffer = context.channel.allocator.buffer(bytes: output)
-        output = []
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
-            channel.close(mode: .output, promise: nil)
-        }
+        sendLast(context, value).whenComplete { _ in channel.close(mode: .output, promise: nil) }
         context.eventLoop.scheduleTask(in: .seconds(Self.lingerSeconds)) { channel.close(promise: nil) }
         if releaseRead { context.read() }
     }
 
     private func writeAndClose(_ context: ChannelHandlerContext, _ value: RESPValue) {
         machine.closing()
+        let channel = context.channel
+        sendLast(context, value).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Writes what is queued and then `value`, the connection's last reply.
+    private func sendLast(_ context: ChannelHandlerContext, _ value: RESPValue) -> EventLoopFuture<Void> {
         encoder.protocolVersion = session.protocolVersion
         encoder.encode(value, into: &output)
         let buffer = context.channel.allocator.buffer(bytes: output)
         output = []
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
-            channel.close(promise: nil)
-        }
+        return context.writeAndFlush(wrapOutboundOut(buffer))
     }
 
     // MARK: Backpressure

@@ -68,11 +68,15 @@ public actor QuiverServer: Service {
         try? await listener.close()
         let open = state.openChannels
         for channel in open { channel.pipeline.fireUserInboundEventTriggered(DrainEvent()) }
-        let deadline = ContinuousClock.now + .seconds(state.configuration.shutdownGracePeriod)
-        for channel in open {
-            while channel.isActive && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            if channel.isActive { try? await channel.close() }
+        // One deadline for all: connections close as their commands finish; at the deadline the
+        // rest are closed, which completes their close futures too.
+        let loop = group.next()
+        let everyClose = EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop)
+        let cutoff = loop.scheduleTask(in: .seconds(state.configuration.shutdownGracePeriod)) {
+            for channel in open where channel.isActive { channel.close(promise: nil) }
         }
+        try? await everyClose.get()
+        cutoff.cancel()
         state.backend?.cache.stopWatching()
         await pools.shutdown()
         try? await group.shutdownGracefully()
