@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "QuiverPathsTests", dependencies: ["QuiverPaths", "QuiverGraph", "QuiverCore"]),
         .testTarget(name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "QuiverGraph", "QuiverCore"]),
         .testTarget(name: "QuiverModelsTests", dependencies: ["QuiverModels", "QuiverKernels", "QuiverGraph", "QuiverCore"]),
-        .testTarget(name: "QuiverProtocolTests", dependencies: ["QuiverProtocol"]),
+        .testTarget(name: "QuiverProtocolTests", dependencies: ["QuiverProtocol", "QuiverCore"]),
         .testTarget(name: "QuiverAugmentTests", dependencies: ["QuiverAugment", "QuiverGraph", "QuiverCore"]),
         .testTarget(
             name: "QuiverServerTests",

@@ -1,25 +1,15 @@
 import QuiverProtocol
+import QuiverCore
 import Testing
 
 /// Seeded random and mutated requests: whatever the bytes, the decoder gives the same events
 /// however they are split, never buffers past its limits, and stays failed after a failure.
 @Suite struct CommandDecoderFuzzTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    }
 
     static let limits = ProtocolLimits(maxInlineBytes: 256, maxBulkBytes: 1024, maxArguments: 32)
 
     /// A well-formed request, RESP or inline, with awkward words.
-    static func request(_ rng: inout SplitMix) -> [UInt8] {
+    static func request(_ rng: inout SeededRandom) -> [UInt8] {
         let pool: [[UInt8]] = [
             Array("PATHS".utf8), Array("g".utf8), [], [0xFF, 0xFE], Array("\"quoted\"".utf8), [0, 0, 0],
             Array("999999999999999999999".utf8), Array("-1".utf8), Array("NaN".utf8), Array("\r\n".utf8),
@@ -36,7 +26,7 @@ import Testing
         return out
     }
 
-    static func mutate(_ bytes: inout [UInt8], _ rng: inout SplitMix) {
+    static func mutate(_ bytes: inout [UInt8], _ rng: inout SeededRandom) {
         guard !bytes.isEmpty else { return }
         switch rng.below(6) {
         case 0: bytes[rng.below(bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
@@ -49,7 +39,7 @@ import Testing
     }
 
     @Test func randomAndMutatedInputSplitAnywhere() {
-        var rng = SplitMix(state: 20261204)
+        var rng = SeededRandom(seed: 20261204)
         for _ in 0..<3000 {
             var input: [UInt8] = []
             for _ in 0..<(1 + rng.below(5)) {
@@ -95,4 +85,10 @@ import Testing
         }
         return (events, maxBuffered)
     }
+}
+
+/// Draws from the shared seeded generator.
+private extension SeededRandom {
+    mutating func below(_ n: Int) -> Int { Int.random(in: 0..<max(1, n), using: &self) }
+    mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
 }

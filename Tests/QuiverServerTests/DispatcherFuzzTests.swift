@@ -2,6 +2,7 @@ import Foundation
 import QuiverProtocol
 @testable import QuiverServer
 import QuiverStore
+import QuiverCore
 import Testing
 
 #if canImport(Glibc)
@@ -13,18 +14,6 @@ import Glibc
 /// dense graph: for a bounded time every command gets a reply, the server keeps answering PING
 /// on another connection, and its memory stays bounded.
 @Suite(.serialized) struct DispatcherFuzzTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
-    }
 
     static let seconds = 20.0
 
@@ -51,7 +40,7 @@ import Glibc
             let watcher = try TestClient(port: port)
             var client = try TestClient(port: port)
             let rssBefore = residentMemoryBytes()
-            var rng = SplitMix(state: 0x51_7E_ED)
+            var rng = SeededRandom(seed: 0x51_7E_ED)
             let verbs = CommandTable.all.map(\.name).filter { $0 != "DROP" } + ["DROP", "NOSUCH", "paths", "Ping"]
             let end = DispatchTime.now().uptimeNanoseconds + UInt64(Self.seconds * 1e9)
             var sent = 0
@@ -106,7 +95,7 @@ import Glibc
         "nbf", "complex", "push", "power", "out", "a\u{0}b", "café",
     ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0xFE, 0x41], [UInt8](repeating: 0x61, count: 5000)]
 
-    static func command(_ verb: String, _ rng: inout SplitMix, readGraphs: [String], writeGraphs: [String]) -> [[UInt8]] {
+    static func command(_ verb: String, _ rng: inout SeededRandom, readGraphs: [String], writeGraphs: [String]) -> [[UInt8]] {
         let spec = CommandTable.byName[verb.uppercased()]
         let writes = spec?.flags.contains("write") ?? false
         var graph: [UInt8] = Array(rng.pick(writes ? writeGraphs : readGraphs + [""]).utf8)
@@ -141,4 +130,10 @@ import Glibc
         for w in words { out += Array("$\(w.count)\r\n".utf8) + w + [13, 10] }
         return out
     }
+}
+
+/// Draws from the shared seeded generator.
+private extension SeededRandom {
+    mutating func below(_ n: Int) -> Int { Int.random(in: 0..<max(1, n), using: &self) }
+    mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
 }
