@@ -6,7 +6,8 @@ Q           = QUIVER_DATA_DIR=$(DATA_DIR) $(QUIVER)
 
 .PHONY: demo test build release deps test-deps bench bench-daemon clean migrations
 
-## Set up everything, start the embedded store, load the demo graph, run a multi-hop query.
+## Set up everything, start the embedded store, load the demo graph, and show each capability:
+## multi-hop queries, a model trained and scored with explanations, an augmented dataset.
 demo: deps release
 	$(Q) db start
 	$(Q) load demo ontology/demo-graph.tsv --split train
@@ -18,6 +19,11 @@ demo: deps release
 	$(Q) hop demo erin born_in located_in located_in
 	@echo "== The 3 shortest connections between erin and grace, either direction"
 	$(Q) paths demo erin grace --mode k-shortest -k 3 --dir both
+	@echo "== A small model (ComplEx), trained on the demo graph, ranks where erin was born, with the paths behind each answer"
+	$(Q) train demo --model complex --name demo-complex
+	$(Q) score demo erin born_in --model demo-complex --top-k 3 --explain 1
+	@echo "== A grokking dataset (Wang et al.'s format) from the demo graph's 2-hop compositions"
+	$(Q) augment demo --out $(DATA_DIR)/demo-dataset --phi 0.5
 	@echo
 	@echo "The store keeps running in $(DATA_DIR); stop it with: $(QUIVER) db stop --data-dir $(DATA_DIR)"
 
