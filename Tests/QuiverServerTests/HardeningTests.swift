@@ -153,6 +153,33 @@ import Glibc
         _ = try store.drop(graph: g)
     }
 
+    /// One client that does not read is stopped by its own bound; many of them together are
+    /// stopped by the server's: past it, heavy commands are answered BUSY until clients read.
+    @Test func clientsThatDoNotReadCannotTogetherFillTheServer() async throws {
+        let g = uniqueName("g20k")
+        let tsv = (0..<20_000).map { "node\($0)\trel\(($0 % 7))\tnode\(($0 * 31 + 1) % 20_000)" }.joined(separator: "\n")
+        _ = try store.load(graph: g, inputs: [.bytes(name: "g.tsv", Array(tsv.utf8))], options: LoadOptions(format: .tsv))
+        try await withServer({ $0.maxPendingOutputBytes = 256 << 10; $0.maxServerPendingOutputBytes = 1 << 20 }, store: store) { port in
+            var sleepers: [TestClient] = []
+            for _ in 0..<4 {
+                let c = try TestClient(port: port)
+                var shrink: Int32 = 4096
+                setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &shrink, socklen_t(MemoryLayout<Int32>.size))
+                c.send((0..<20).flatMap { _ in TestClient.encode(["EXPORT", g]) })
+                sleepers.append(c)
+            }
+            let watcher = try TestClient(port: port)
+            try await waitUntil(seconds: 20) { pendingOutput(watcher) > 1 << 20 }
+            #expect(pendingOutput(watcher) > 1 << 20)
+            #expect(watcher.command("EXPORT", g)?.text?.hasPrefix("BUSY the server holds") == true)
+            #expect(watcher.command("PING") == .simpleString("PONG"))  // cheap commands still answer
+            sleepers.removeAll()  // closed: what they were sent is dropped
+            try await waitUntil(seconds: 10) { pendingOutput(watcher) < 1 << 20 }
+            #expect(watcher.command("EXPORT", g)?.text?.hasPrefix("BUSY") == false)
+        }
+        _ = try store.drop(graph: g)
+    }
+
     // MARK: Before AUTH, AUTH, PING
 
     @Test func unauthenticatedClientsMaySendOnlySmallRequests() async throws {
@@ -206,6 +233,11 @@ import Glibc
 /// INFO's `commands_running`, asked on `client`.
 private func running(_ client: TestClient) -> Int {
     field(client, "commands_running", section: "clients")
+}
+
+/// INFO's `pending_output_bytes`.
+private func pendingOutput(_ client: TestClient) -> Int {
+    field(client, "pending_output_bytes", section: "memory")
 }
 
 /// INFO's `total_commands_processed`.

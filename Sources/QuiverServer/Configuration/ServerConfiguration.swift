@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable {
     /// Unsent reply bytes above which a connection's next command waits until the client has
     /// read (a client that never reads cannot make the server queue replies without bound).
     public var maxPendingOutputBytes = 4 << 20
+    /// Unsent reply bytes over all connections above which heavy commands are answered BUSY, so
+    /// that many clients that do not read cannot together fill the server's memory.
+    public var maxServerPendingOutputBytes = 1 << 30
     /// Delay before answering a failed AUTH, so that guessing passwords is slow.
     public var failedAuthDelayMilliseconds = 200
     public var eventLoopThreads = max(1, System.coreCount)

@@ -263,6 +263,7 @@ public struct Dispatcher: Sendable {
         add("Memory", [
             ("used_memory", String(residentBytes())), ("used_memory_human", humanBytes(residentBytes())),
             ("snapshot_adjacency_bytes", String(snapshotBytes)),
+            ("pending_output_bytes", String(state.pendingOutputBytes)),
         ])
         if wanted == nil || wanted == "graphs" {
             var lines: [(String, String)] = []

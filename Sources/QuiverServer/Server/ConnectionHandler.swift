@@ -127,6 +127,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     flush(context)
                     context.close(promise: nil)
                     return
+                case .work(_) where dispatcher.workPool(of: command) == .queries && state.outputIsOverBudget:
+                    // Replies that clients have not read fill the server's output budget: heavy
+                    // commands wait for them instead of adding more.
+                    encoder.protocolVersion = session.protocolVersion
+                    encoder.encode(.error("BUSY the server holds \(state.pendingOutputBytes) bytes of replies its clients have not read (the limit is --max-pending-output); try again later"), into: &output)
                 case .work(let work):
                     let started = DispatchTime.now().uptimeNanoseconds
                     machine.commandStarted()
@@ -178,7 +183,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard !output.isEmpty else { return }
         let buffer = context.channel.allocator.buffer(bytes: output)
         output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        write(context, buffer)
+    }
+
+    /// Writes and flushes `buffer`, counted in the server's unsent output until the socket took
+    /// it (or the connection closed).
+    @discardableResult
+    private func write(_ context: ChannelHandlerContext, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        let n = buffer.readableBytes, state = self.state
+        state.queuedOutput(n)
+        let written = context.writeAndFlush(wrapOutboundOut(buffer))
+        written.whenComplete { _ in state.sentOutput(n) }
+        return written
     }
 
     /// Sends `value`, half-closes, and drops further input until the client closes or
@@ -204,7 +220,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         encoder.encode(value, into: &output)
         let buffer = context.channel.allocator.buffer(bytes: output)
         output = []
-        return context.writeAndFlush(wrapOutboundOut(buffer))
+        return write(context, buffer)
     }
 
     // MARK: Backpressure

@@ -27,6 +27,8 @@ public final class ServerState: Sendable {
     private let commands = Atomic<Int>(0)
     /// Commands running on the query workers now (cheap commands are not counted).
     private let working = Atomic<Int>(0)
+    /// Reply bytes handed to connections and not yet taken by their sockets, over all clients.
+    private let unsent = Atomic<Int>(0)
 
     init(configuration: ServerConfiguration, backend: GraphBackend?, logger: Logger) {
         self.configuration = configuration
@@ -77,6 +79,12 @@ public final class ServerState: Sendable {
     }
 
     var commandsRunning: Int { working.load(ordering: .relaxed) }
+
+    func queuedOutput(_ bytes: Int) { unsent.add(bytes, ordering: .relaxed) }
+    func sentOutput(_ bytes: Int) { unsent.subtract(bytes, ordering: .relaxed) }
+    var pendingOutputBytes: Int { unsent.load(ordering: .relaxed) }
+    /// True when new heavy commands must wait for clients to read what they were sent.
+    var outputIsOverBudget: Bool { pendingOutputBytes > configuration.maxServerPendingOutputBytes }
 
     var counters: Counters {
         var c = shared.withLock { $0.counters }
