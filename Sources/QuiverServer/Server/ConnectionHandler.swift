@@ -183,7 +183,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard !output.isEmpty else { return }
         let buffer = context.channel.allocator.buffer(bytes: output)
         output.removeAll(keepingCapacity: output.capacity <= 1 << 16)
-        write(context, buffer)
+        // A small reply to a client that keeps up goes straight to the socket: counting it would
+        // cost a promise per PING. What piles up (big replies, or any reply once the channel is
+        // over its high watermark) is counted.
+        if buffer.readableBytes < 16 << 10 && context.channel.isWritable {
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        } else {
+            write(context, buffer)
+        }
     }
 
     /// Writes and flushes `buffer`, counted in the server's unsent output until the socket took
