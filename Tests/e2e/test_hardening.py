@@ -122,3 +122,19 @@ def test_an_empty_password_is_refused(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "empty" in r.stderr
+
+
+def test_invalid_utf8_is_refused_and_nfc_nfd_names_are_two_graphs(daemon, graph):
+    r = redis.Redis(port=daemon.port, protocol=3)
+    for bad in (graph.encode() + b"\xfe", graph.encode() + b"\xff"):
+        with pytest.raises(redis.ResponseError, match="not valid UTF-8"):
+            r.execute_command(b"ADD", bad, b"a", b"r", b"b")
+    assert graph.encode() + b"\xef\xbf\xbd" not in r.execute_command("GRAPHS", "FORMAT", "JSON")
+    nfc, nfd = graph + "-caf\u00e9", graph + "-cafe\u0301"
+    assert r.execute_command("ADD", nfc, "a", "r", "nfc") == 1
+    assert r.execute_command("ADD", nfd, "a", "r", "nfd") == 1
+    for name, tail in ((nfc, b"nfc"), (nfd, b"nfd"), (nfc, b"nfc")):
+        out = r.execute_command("NEIGHBORS", name, "a")
+        assert [n[b"node"] for n in out[b"neighbors"]] == [tail]
+    for name in (nfc, nfd):
+        assert r.execute_command("DROP", name) == b"OK"
