@@ -42,6 +42,9 @@ public struct AugmentRequest: Sendable {
     public var existingRelations = false
     public var chainRules = true
     public var intoGraph: String?
+    /// Set from another thread (JOB CANCEL) to stop the run between its phases, before anything
+    /// is stored or written.
+    public var cancellation: CancellationToken?
 
     public init(graph: String?, out: String) {
         self.graph = graph
@@ -150,6 +153,13 @@ public struct AugmentRequest: Sendable {
 
     /// Builds and writes the dataset. `progress(label, fraction, count)` reports long phases.
     /// Throws `Failure` when the self-checks fail (after writing the files and stats.json).
+    /// Throws when `cancellation` was set: the run stops before its next phase.
+    func checkCancelled() throws {
+        if let cancellation, cancellation.isCancelled {
+            throw Failure(description: "the augmentation was cancelled before it finished; nothing more was stored or written")
+        }
+    }
+
     public func run(store: Store?, progress: ((String, Double?, Int) -> Void)? = nil) throws -> Outcome {
         try validate()
         let started = Date()
@@ -189,12 +199,15 @@ public struct AugmentRequest: Sendable {
                 augmentation = result.report
             }
             if let intoGraph {
+                try checkCancelled()
                 progress?("storing \(intoGraph)", nil, facts.factCount)
                 try storeGraph(facts, as: intoGraph, store: store)
             }
         }
+        try checkCancelled()
         let o = compositionOptions(seed: seed)
         let ds = try CompositionDataset.build(graph: facts, options: o) { f in progress?("composing", f, 0) }
+        try checkCancelled()
         progress?("writing \(out)", nil, ds.trainInferred.count)
         let directory = try outputDirectory()
         let checks = try DatasetWriter(dataset: ds, writeNames: named, writeJSONL: jsonl).writeChecked(into: directory)

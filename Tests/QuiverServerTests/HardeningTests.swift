@@ -132,6 +132,25 @@ import Glibc
         }
     }
 
+    /// JOB CANCEL stops an augmentation between its phases: the job says cancelled and no dataset
+    /// is written. Before, the job ran to the end whatever was asked.
+    @Test func aCancelledAugmentationWritesNothing() async throws {
+        let exportDir = NSTemporaryDirectory() + "/quiver-cancel-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: exportDir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: exportDir) }
+        try await withServer({ $0.exportDirectory = exportDir }, store: store) { port in
+            let c = try TestClient(port: port)
+            let started = try #require(c.command("AUGMENT", "SYNTHETIC", "OUT", "big", "ENTITIES", "200000", "RELATIONS", "50",
+                                                 "OUT-DEGREE", "4", "PHI", "2", "SEED", "3")).dictionary
+            let id = try #require(started["job"]?.text)
+            #expect(c.command("JOB", "CANCEL", id) == .ok)
+            let status = try await finishedJob(c, id, polls: 1200)
+            #expect(status["state"]?.text == "cancelled", "\(status)")
+            let written = (try? FileManager.default.contentsOfDirectory(atPath: exportDir + "/big")) ?? []
+            #expect(!written.contains("train.json"), "\(written)")
+        }
+    }
+
     // MARK: Output backpressure
 
     @Test func aClientThatDoesNotReadStopsItsOwnCommands() async throws {

@@ -402,6 +402,8 @@ final class GraphBackend: Sendable {
         let store = self.store, engines = self.engines
         let job = try state.jobs.submit(kind: "augment", graph: request.graph ?? "synthetic") { [request] job in
             let outcome: AugmentRequest.Outcome
+            var request = request
+            request.cancellation = job.cancellation
             do {
                 outcome = try request.run(store: store) { _, fraction, count in job.report(fraction: fraction, items: count) }
             } catch let e as AugmentRequest.Failure {

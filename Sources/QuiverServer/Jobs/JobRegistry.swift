@@ -137,10 +137,10 @@ final class JobRegistry: Sendable {
             do {
                 let result = try job.work(job)
                 job.transition(to: .done, result: result)
-            } catch StoreError.cancelled {
-                job.transition(to: .cancelled, error: StoreError.cancelled.description)
             } catch {
-                job.transition(to: .failed, error: CommandError.from(error).message)
+                // However the work says it stopped, a job stopped by JOB CANCEL is cancelled.
+                let cancelled = job.cancellation.isCancelled || (error as? StoreError).map { if case .cancelled = $0 { true } else { false } } == true
+                job.transition(to: cancelled ? .cancelled : .failed, error: CommandError.from(error).message)
             }
             finishedOne()
         }
