@@ -87,9 +87,13 @@ let package = Package(
         // Kernel benchmarks (Benchmarks/kernels.sh): rspmm and a STREAM-like copy on a saved graph.
         .executableTarget(name: "quiver-bench-kernels", dependencies: ["QuiverKernels", "QuiverGraph"]),
 
+        // What the tests share: the one embedded cluster, scratch directories, a RESP test client.
+        .target(name: "QuiverTestSupport", dependencies: ["QuiverCore", "QuiverPostgres", "QuiverStore", "QuiverProtocol"],
+                path: "Tests/QuiverTestSupport"),
+
         .testTarget(name: "QuiverCoreTests", dependencies: ["QuiverCore"]),
         .testTarget(name: "QuiverParsersTests", dependencies: ["QuiverParsers", "QuiverCore"]),
-        .testTarget(name: "QuiverPostgresTests", dependencies: ["QuiverPostgres"]),
+        .testTarget(name: "QuiverPostgresTests", dependencies: ["QuiverPostgres", "QuiverTestSupport"]),
         .testTarget(name: "QuiverPathsTests", dependencies: ["QuiverPaths", "QuiverGraph", "QuiverCore"]),
         .testTarget(name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "QuiverGraph", "QuiverCore"]),
         .testTarget(name: "QuiverModelsTests", dependencies: ["QuiverModels", "QuiverKernels", "QuiverGraph", "QuiverCore"]),
@@ -99,12 +103,13 @@ let package = Package(
             name: "QuiverServerTests",
             dependencies: [
                 "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore", "QuiverService", "QuiverGraph", "QuiverSnapshot",
+                "QuiverTestSupport",
                 "QuiverAugment", "QuiverModels",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "QuiverStoreTests", dependencies: ["QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverParsers", "QuiverPostgres", "QuiverCore"]),
+        .testTarget(name: "QuiverStoreTests", dependencies: ["QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverParsers", "QuiverPostgres", "QuiverCore", "QuiverTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

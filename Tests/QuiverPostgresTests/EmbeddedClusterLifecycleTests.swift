@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import QuiverPostgres
+import QuiverTestSupport
 
 /// Starts, reuses and stops its own cluster (not the shared one), one step after another.
 @Suite("Embedded cluster lifecycle", .serialized)
@@ -8,7 +9,7 @@ struct EmbeddedClusterLifecycleTests {
     @Test func lifecycle() throws {
         let directory = try TestCluster.makeTemporaryDirectory(prefix: "quiver-pg-lifecycle")
         let cluster = EmbeddedCluster(dataDirectory: directory)
-        TestCluster.registerCleanup(cluster)
+        TestCleanup.register(cluster)
         defer { try? cluster.stop() }
 
         #expect(cluster.status() == .notInitialized)
@@ -73,7 +74,7 @@ struct EmbeddedClusterLifecycleTests {
         let base = try TestCluster.makeTemporaryDirectory(prefix: "quiver-pg-long")
         let directory = base + "/" + String(repeating: "a-rather-long-directory-name-", count: 4) + "data"
         let cluster = EmbeddedCluster(dataDirectory: directory)
-        TestCluster.registerCleanup(cluster)
+        TestCleanup.register(cluster)
         defer {
             try? cluster.stop()
             try? FileManager.default.removeItem(atPath: base)

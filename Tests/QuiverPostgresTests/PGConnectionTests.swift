@@ -1,5 +1,6 @@
 import Testing
 @testable import QuiverPostgres
+import QuiverTestSupport
 
 @Suite("PGConnection against the embedded cluster")
 struct PGConnectionTests {
@@ -198,7 +199,7 @@ struct PGConnectionTests {
     }
 
     @Test func urlConninfoWorks() throws {
-        guard case .running(_, let socketDirectory) = try #require(TestCluster.shared.cluster).status() else {
+        guard case .running(_, let socketDirectory) = try #require(TestCluster.cluster).status() else {
             Issue.record("cluster not running")
             return
         }

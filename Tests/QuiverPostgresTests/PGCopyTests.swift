@@ -1,5 +1,6 @@
 import Testing
 @testable import QuiverPostgres
+import QuiverTestSupport
 
 @Suite("COPY in and out against the embedded cluster")
 struct PGCopyTests {

@@ -1,6 +1,7 @@
 import Foundation
 import QuiverParsers
 import QuiverStore
+import QuiverTestSupport
 
 /// The "dense" graph the hardening probes used, generated (never committed): a complete digraph
 /// on 60 nodes `k0…k59 -edge->`, 10 layers of 20 nodes with complete bipartite `next` edges
@@ -20,7 +21,7 @@ enum DenseGraph {
 
     /// Loads the graph under a fresh name into `store`, once per test process.
     static let name: Result<String, any Error> = Result {
-        let store = try ServerTestCluster.store.get()
+        let store = try TestCluster.store()
         let name = uniqueName("dense")
         let report = try store.load(graph: name, inputs: [.bytes(name: "dense.tsv", Array(tsv.utf8))],
                                     options: LoadOptions(format: .tsv))

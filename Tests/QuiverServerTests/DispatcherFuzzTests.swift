@@ -7,6 +7,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import QuiverTestSupport
 #endif
 
 /// Seeded random commands for every verb, with hostile values (huge and negative numbers, NaN,
@@ -20,7 +21,7 @@ import Glibc
     static let seed = ProcessInfo.processInfo.environment["QUIVER_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x51_7E_ED
 
     @Test func randomCommandsNeverCrashHangOrExhaustTheServer() async throws {
-        let store = try ServerTestCluster.store.get()
+        let store = try TestCluster.store()
         let dense = try DenseGraph.name.get()
         let small = uniqueName("fuzz-small")
         let tsv = (0..<200).map { "n\($0)\tr\($0 % 5)\tn\(($0 * 7 + 3) % 200)" }.joined(separator: "\n")

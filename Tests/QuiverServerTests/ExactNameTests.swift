@@ -3,6 +3,7 @@ import QuiverProtocol
 import QuiverServer
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 extension TestClient {
     /// A RESP array of bulk strings given as raw bytes (which need not be UTF-8).
@@ -18,7 +19,7 @@ extension TestClient {
 @Suite(.serialized) struct ExactNameTests {
     let store: Store
 
-    init() throws { store = try ServerTestCluster.store.get() }
+    init() throws { store = try TestCluster.store() }
 
     /// `café` in NFC and in NFD: canonically equivalent (equal as Swift `String`s), yet two graphs.
     @Test(arguments: [false, true])

@@ -7,6 +7,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import QuiverTestSupport
 #endif
 
 /// The daemon reads only regular files inside `--import-dir`, writes only inside `--export-dir`,
@@ -14,7 +15,7 @@ import Glibc
 @Suite(.serialized) struct FileSafetyTests {
     let store: Store
 
-    init() throws { store = try ServerTestCluster.store.get() }
+    init() throws { store = try TestCluster.store() }
 
     /// A fresh directory under the temp directory, removed by the caller.
     static func temporaryDirectory(_ prefix: String) throws -> String {

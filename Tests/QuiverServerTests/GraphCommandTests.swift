@@ -9,12 +9,13 @@ import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 /// Graph commands against a real PostgreSQL (embedded, in a temp directory).
 @Suite(.serialized) struct GraphCommandTests {
     let store: Store
 
-    init() throws { store = try ServerTestCluster.store.get() }
+    init() throws { store = try TestCluster.store() }
 
     @Test func addPathsDelete() async throws {
         let g = uniqueName("srv")
@@ -322,7 +323,7 @@ extension Store {
 
 @Suite struct ImportDirectoryTests {
     @Test func loadPathOnlyInsideTheImportDirectory() async throws {
-        let store = try ServerTestCluster.store.get()
+        let store = try TestCluster.store()
         let dir = NSTemporaryDirectory() + "quiver-import-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -340,7 +341,7 @@ extension Store {
     }
 
     @Test func perCommandTimeoutStopsAQuery() async throws {
-        let store = try ServerTestCluster.store.get()
+        let store = try TestCluster.store()
         let g = uniqueName("srv-timeout")
         // A dense graph where simple paths explode.
         var lines = ""

@@ -6,6 +6,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import QuiverTestSupport
 #endif
 
 /// What a hostile client could do to the daemon before these limits: each test failed before
@@ -16,7 +17,7 @@ import Glibc
     let dense: String
 
     init() throws {
-        store = try ServerTestCluster.store.get()
+        store = try TestCluster.store()
         dense = try DenseGraph.name.get()
     }
 

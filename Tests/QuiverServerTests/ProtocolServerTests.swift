@@ -2,6 +2,7 @@ import Foundation
 import QuiverProtocol
 import QuiverServer
 import Testing
+import QuiverTestSupport
 
 /// The server without a store: protocol handling, housekeeping, limits and security.
 @Suite struct ProtocolServerTests {

@@ -26,26 +26,3 @@ func withServer<T>(_ configure: (inout ServerConfiguration) -> Void = { _ in }, 
     }
 }
 
-/// The one embedded PostgreSQL cluster of this test process, in a fresh temp directory, stopped
-/// and removed at exit.
-enum ServerTestCluster {
-    static let dataDirectory: Result<String, any Error> = Result {
-        var template = Array("/tmp/quiver-server-tests-XXXXXX".utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { throw TestError("mkdtemp failed") }
-        let dir = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        chmod(dir, 0o755)  // as root, PostgreSQL runs as another user that must traverse it
-        atexit {
-            if case .success(let dir) = ServerTestCluster.dataDirectory {
-                try? EmbeddedCluster(dataDirectory: dir).stop()
-                try? FileManager.default.removeItem(atPath: dir)
-            }
-        }
-        return dir
-    }
-
-    static let store: Result<Store, any Error> = Result {
-        try Store.open(StoreLocation(dataDirectory: try dataDirectory.get()))
-    }
-}
-
-func uniqueName(_ prefix: String) -> String { "\(prefix)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))" }

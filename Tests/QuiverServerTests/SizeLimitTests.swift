@@ -5,6 +5,7 @@ import QuiverServer
 import QuiverService
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 /// Requests too large to serve are refused by validation, before anything is allocated, with the
 /// estimate, the limit and the option to lower.
@@ -106,7 +107,7 @@ import Testing
 @Suite(.serialized) struct ServerSizeLimitTests {
     let store: Store
 
-    init() throws { store = try ServerTestCluster.store.get() }
+    init() throws { store = try TestCluster.store() }
 
     @Test func hugeAugmentAndTrainAreErrorRepliesNotACrash() async throws {
         let exportDir = NSTemporaryDirectory() + "/quiver-export-\(UInt32.random(in: 0...UInt32.max))"

@@ -3,6 +3,7 @@ import QuiverCore
 import QuiverPostgres
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 /// What a failed load must leave untouched.
 private struct StoreState: Equatable {
@@ -49,7 +50,7 @@ private func expectParseError(_ body: () throws -> Void, sourceLocation: SourceL
 struct AtomicityTests {
     @Test("A syntax error on line 3 leaves an existing graph, the graph list and the tables exactly as they were")
     func failedLoadIntoExistingGraph() throws {
-        let store = try StoreTestCluster.isolatedStore("atomic_existing")
+        let store = try TestCluster.isolatedStore("atomic_existing")
         let dir = try scratchDirectory("quiver-atomic")
         try store.load(graph: "g", inputs: [.file(Datasets.path("nations", "train"))], options: .init(split: .train))
         try store.load(graph: "other", inputs: [.bytes(name: "o.tsv", Array("a\tb\tc\n".utf8))])
@@ -90,7 +91,7 @@ struct AtomicityTests {
 
     @Test("A failed load into a new graph leaves no graph and no tables behind")
     func failedLoadIntoNewGraph() throws {
-        let store = try StoreTestCluster.isolatedStore("atomic_new")
+        let store = try TestCluster.isolatedStore("atomic_new")
         let dir = try scratchDirectory("quiver-atomic-new")
         try store.load(graph: "kept", inputs: [.bytes(name: "k.tsv", Array("a\tb\tc\n".utf8))])
         let before = try StoreState(store)
@@ -116,7 +117,7 @@ struct AtomicityTests {
 
     @Test("A missing input file fails the whole load")
     func missingFile() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("atomic-missing")
         try store.load(graph: graph, inputs: [.bytes(name: "a.tsv", Array("a\tb\tc\n".utf8))])
         let seq = try store.changeSeq(of: graph)
@@ -129,7 +130,7 @@ struct AtomicityTests {
 
     @Test("A cancelled load throws cancelled and stores nothing, in a new and in an existing graph")
     func cancelledLoad() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let g = uniqueGraphName("cancel")
         let lines = (0..<5_000).map { "n\($0)\tr\tn\($0 + 1)" }.joined(separator: "\n") + "\n"
         for round in 0..<2 {

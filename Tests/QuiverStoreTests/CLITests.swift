@@ -1,6 +1,7 @@
 import Foundation
 import QuiverPostgres
 import Testing
+import QuiverTestSupport
 
 /// The built `quiver` executable and a data directory of its own for the CLI tests.
 enum CLI {
@@ -20,7 +21,7 @@ enum CLI {
     /// A fresh data directory: the first command there creates and starts a cluster, which is
     /// stopped and removed at process exit.
     static let dataDirectory: Result<String, any Error> = Result {
-        let dir = try StoreTestCluster.makeTemporaryDirectory(prefix: "quiver-cli-tests")
+        let dir = try TestCluster.makeTemporaryDirectory(prefix: "quiver-cli-tests")
         TestCleanup.register(EmbeddedCluster(dataDirectory: dir))
         return dir
     }

@@ -5,12 +5,13 @@ import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 @Suite("Concurrent writers and a second process")
 struct ConcurrencyTests {
     @Test("Loads into two new graphs on two threads both land whole")
     func twoGraphsAtOnce() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let g1 = uniqueGraphName("conc-nations"), g2 = uniqueGraphName("conc-kinships")
         let nations = Datasets.path("nations", "train"), kinships = Datasets.path("kinships", "train")
         let bodies: [@Sendable () throws -> LoadReport] = [
@@ -27,7 +28,7 @@ struct ConcurrencyTests {
 
     @Test("Loads into an existing graph and drops of other graphs, side by side, never deadlock")
     func loadsAndDropsAtOnce() throws {
-        let store = try StoreTestCluster.isolatedStore("conc_drop")
+        let store = try TestCluster.isolatedStore("conc_drop")
         let kept = "kept"
         try store.load(graph: kept, inputs: [.bytes(name: "k.tsv", Array("a\tr\tb\n".utf8))])
         for round in 0..<60 {
@@ -48,7 +49,7 @@ struct ConcurrencyTests {
 
     @Test("Two loads racing to create the same graph: one creates it, the other waits and merges")
     func sameNewGraphAtOnce() throws {
-        let store = try StoreTestCluster.isolatedStore("conc_same")
+        let store = try TestCluster.isolatedStore("conc_same")
         let graph = "shared"
         let a = try Datasets.triples("nations", "train")
         // b overlaps a in 100 triples and adds valid.
@@ -107,8 +108,8 @@ struct ConcurrencyTests {
 
     @Test("A second store on the same data directory sees the first one's writes")
     func secondProcessSeesWrites() throws {
-        _ = try StoreTestCluster.conninfo()
-        let dir = StoreTestCluster.dataDirectory
+        _ = try TestCluster.conninfo()
+        let dir = TestCluster.dataDirectory
         let storeA = try Store.open(StoreLocation(dataDirectory: dir))
         let storeB = try Store.open(StoreLocation(dataDirectory: dir))
         let graph = uniqueGraphName("two-stores")
@@ -138,7 +139,7 @@ struct ConcurrencyTests {
 
     @Test("A listener hears each committed load by graph name, and nothing for a failed one")
     func notifications() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("notify")
         let listener = try PGConnection(conninfo: store.conninfo)
         defer { listener.close() }

@@ -4,6 +4,7 @@ import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 @Suite("Killed loads, unreachable databases and fresh snapshots", .serialized)
 struct CrashAndFreshnessTests {
@@ -79,7 +80,7 @@ struct CrashAndFreshnessTests {
     /// snapshot within a second, and a drop makes the graph unknown.
     @Test("SnapshotCache follows another process's writes within a second")
     func cacheFollowsWrites() throws {
-        let database = try StoreTestCluster.freshDatabase("fresh")
+        let database = try TestCluster.freshDatabase("fresh")
         let reader = try Store.open(StoreLocation(databaseURL: database))
         let writer = try Store.open(StoreLocation(databaseURL: database))
         try writer.load(graph: "live", inputs: [.bytes(name: "a.tsv", Array("a\tr\tb\n".utf8))])

@@ -4,6 +4,7 @@ import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 @Suite("Readers racing a drop")
 struct DropRaceTests {
@@ -11,7 +12,7 @@ struct DropRaceTests {
     /// graph's row before the drop commits and counts its triples after.
     @Test("graphs() while another process drops a graph lists the rest instead of failing")
     func graphsDuringDrop() throws {
-        let store = try StoreTestCluster.isolatedStore("drop_race")
+        let store = try TestCluster.isolatedStore("drop_race")
         try store.load(graph: "stays", inputs: [.bytes(name: "a.tsv", Array("a\tb\tc\n".utf8))])
         try store.load(graph: "goes", inputs: [.bytes(name: "a.tsv", Array("a\tb\tc\n".utf8))])
         let goes = try #require(try store.graph(named: "goes"))
@@ -41,7 +42,7 @@ struct DropRaceTests {
 
     @Test("A snapshot read of a graph being dropped waits for the drop and then says the graph is gone")
     func snapshotDuringDrop() throws {
-        let store = try StoreTestCluster.isolatedStore("drop_race_snapshot")
+        let store = try TestCluster.isolatedStore("drop_race_snapshot")
         try store.load(graph: "goes", inputs: [.bytes(name: "a.tsv", Array("a\tb\tc\n".utf8))])
         let goes = try #require(try store.graph(named: "goes"))
         let dropper = try PGConnection(conninfo: store.conninfo)

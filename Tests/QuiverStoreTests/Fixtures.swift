@@ -4,119 +4,6 @@ import QuiverParsers
 @testable import QuiverPostgres
 import QuiverStore
 
-/// The one embedded PostgreSQL cluster this test process shares, started on first use in a fresh
-/// `/tmp/quiver-store-tests-XXXXXX` directory and stopped (directory removed) when the process
-/// exits normally. Tests keep out of each other's way with their own graph names, or with their
-/// own database on this cluster (`isolatedStore`) when they look at database-wide state.
-///
-/// If a run is killed, stop the leftover server with
-/// `runuser -u postgres -- pg_ctl stop -D /tmp/quiver-store-tests-*/pgdata` and remove the directory.
-enum StoreTestCluster {
-    struct Shared: Sendable {
-        let dataDirectory: String
-        let conninfo: Result<String, PGError>
-    }
-
-    static let shared: Shared = {
-        do {
-            let directory = try makeTemporaryDirectory(prefix: "quiver-store-tests")
-            let cluster = EmbeddedCluster(dataDirectory: directory)
-            TestCleanup.register(cluster)
-            return Shared(dataDirectory: directory, conninfo: Result { try cluster.start() }.mapError { error in
-                error as? PGError ?? PGError(kind: .cluster, message: "\(error)")
-            })
-        } catch {
-            return Shared(dataDirectory: "", conninfo: .failure(error as? PGError ?? PGError(kind: .cluster, message: "\(error)")))
-        }
-    }()
-
-    /// The data directory of the shared cluster (what `--data-dir` / `StoreLocation(dataDirectory:)` take).
-    static var dataDirectory: String { shared.dataDirectory }
-
-    /// Connection string for database `quiver` on the shared cluster.
-    static func conninfo() throws -> String { try shared.conninfo.get() }
-
-    /// A store on database `quiver` of the shared cluster.
-    static func store() throws -> Store { try Store.open(StoreLocation(databaseURL: conninfo())) }
-
-    private static let createLock = NSLock()
-
-    /// Creates an empty database on the shared cluster and returns its connection string.
-    static func freshDatabase(_ prefix: String) throws -> String {
-        let name = "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try PGConnection(conninfo: conninfo())
-        defer { admin.close() }
-        // Concurrent CREATE DATABASE from the same template can trip over each other.
-        createLock.lock()
-        defer { createLock.unlock() }
-        try admin.executeScript("CREATE DATABASE \(try PGConnection.quoteIdentifier(name))")
-        // libpq lets a later keyword override an earlier one.
-        return try conninfo() + " dbname=\(name)"
-    }
-
-    /// A store on a database of its own, for tests that check database-wide state.
-    static func isolatedStore(_ prefix: String) throws -> Store {
-        try Store.open(StoreLocation(databaseURL: freshDatabase(prefix)))
-    }
-
-    static func makeTemporaryDirectory(prefix: String) throws -> String {
-        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.flatMap { mkdtemp($0) }
-        }
-        guard created != nil else { throw PGError(kind: .cluster, message: "mkdtemp failed: errno \(errno)") }
-        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-/// Clusters and scratch directories to stop and remove when the test process exits.
-enum TestCleanup {
-    final class Registry: @unchecked Sendable {
-        private let lock = NSLock()
-        private var clusters: [EmbeddedCluster] = []
-        private var directories: [String] = []
-        private var installed = false
-
-        /// Returns true the first time anything is registered (when the atexit hook must be installed).
-        func add(cluster: EmbeddedCluster? = nil, directory: String? = nil) -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            if let cluster { clusters.append(cluster) }
-            if let directory { directories.append(directory) }
-            defer { installed = true }
-            return !installed
-        }
-
-        func take() -> ([EmbeddedCluster], [String]) {
-            lock.lock()
-            defer { lock.unlock() }
-            defer { clusters = []; directories = [] }
-            return (clusters, directories)
-        }
-    }
-
-    static let registry = Registry()
-
-    static func register(_ cluster: EmbeddedCluster) {
-        if registry.add(cluster: cluster) { atexit { TestCleanup.cleanUp() } }
-    }
-
-    static func register(directory: String) {
-        if registry.add(directory: directory) { atexit { TestCleanup.cleanUp() } }
-    }
-
-    static func cleanUp() {
-        let (clusters, directories) = registry.take()
-        for cluster in clusters {
-            try? cluster.stop()
-            try? FileManager.default.removeItem(atPath: cluster.dataDirectory)
-            let socketDirectory = cluster.layout.socketDirectory()
-            if socketDirectory.hasPrefix("/tmp/quiver-") { try? FileManager.default.removeItem(atPath: socketDirectory) }
-        }
-        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
-    }
-}
-
 // MARK: - Datasets and scratch files
 
 enum Datasets {
@@ -169,12 +56,6 @@ extension Sequence where Element == NameTriple {
     var tsvBytes: [UInt8] { Array(map { $0.line + "\n" }.joined().utf8) }
 }
 
-/// A scratch directory removed at process exit.
-func scratchDirectory(_ prefix: String) throws -> String {
-    let dir = try StoreTestCluster.makeTemporaryDirectory(prefix: prefix)
-    TestCleanup.register(directory: dir)
-    return dir
-}
 
 /// Writes `text` to `dir/name` and returns the path.
 @discardableResult

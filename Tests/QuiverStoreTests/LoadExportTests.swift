@@ -3,6 +3,7 @@ import QuiverCore
 import QuiverParsers
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 /// Blank-node-free triples compared exactly; triples with blank nodes by count, and the blank
 /// nodes by how many distinct ones there are (labels are rewritten by the store).
@@ -34,7 +35,7 @@ struct RDFShape: Equatable, CustomStringConvertible {
 struct LoadExportTests {
     @Test("Nations train loaded from a file exports as the same TSV lines")
     func tsvRoundTrip() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("rt-tsv")
         let input = try Datasets.lines("nations", "train")
         let report = try store.load(graph: graph, inputs: [.file(Datasets.path("nations", "train"))])
@@ -63,7 +64,7 @@ struct LoadExportTests {
 
     @Test("N-Triples with literals, languages, datatypes and blank nodes survive load and export")
     func nTriplesRoundTrip() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("rt-nt")
         let input = try parseNTriples(Self.ntDocument, fileName: "doc.nt")
         #expect(input.count == 12)
@@ -114,7 +115,7 @@ struct LoadExportTests {
 
     @Test("Turtle with prefixes, lists, anonymous and labelled blank nodes survives load and export as N-Triples")
     func turtleRoundTrip() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("rt-ttl")
         let base = "http://example.org/base/"
         let input = try parseTurtle(Self.turtleDocument, baseIRI: base)
@@ -140,7 +141,7 @@ struct LoadExportTests {
 
     @Test("The same blank label in two files of one load is two nodes")
     func blankLabelsAreScopedPerFile() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("rt-blank")
         let doc = "_:x <http://example.org/p> <http://example.org/o> .\n"
         try store.load(graph: graph, inputs: [.bytes(name: "a.nt", Array(doc.utf8)), .bytes(name: "b.nt", Array(doc.utf8))])
@@ -154,7 +155,7 @@ struct LoadExportTests {
 struct DuplicateTests {
     @Test("Loading the same file twice adds nothing the second time")
     func sameFileTwice() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("dup-twice")
         let triples = try Datasets.triples("nations", "train")
         let terms = triples.entityNames.union(triples.relationNames).count
@@ -176,7 +177,7 @@ struct DuplicateTests {
 
     @Test("Duplicate lines inside one file, and across files of one load, are counted")
     func duplicatesWithinALoad() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("dup-within")
         let dir = try scratchDirectory("quiver-dup")
         let a = try writeFile(dir, "a.tsv", "x\tr\ty\nx\tr\ty\ny\tr\tz\nx\tr\ty\n")

@@ -2,12 +2,13 @@ import Foundation
 import QuiverPostgres
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 @Suite("Schema migrations")
 struct MigrationTests {
     @Test("Migrating an empty database applies every migration; migrating again applies nothing")
     func idempotent() throws {
-        let conninfo = try StoreTestCluster.freshDatabase("mig_idem")
+        let conninfo = try TestCluster.freshDatabase("mig_idem")
         let conn = try PGConnection(conninfo: conninfo)
         defer { conn.close() }
         let latest = try #require(Migrator.embedded.map(\.version).max())
@@ -25,7 +26,7 @@ struct MigrationTests {
 
     @Test("A database migrated by a newer Quiver is refused")
     func tooNew() throws {
-        let conninfo = try StoreTestCluster.freshDatabase("mig_new")
+        let conninfo = try TestCluster.freshDatabase("mig_new")
         let conn = try PGConnection(conninfo: conninfo)
         defer { conn.close() }
         try Migrator.migrate(conn)

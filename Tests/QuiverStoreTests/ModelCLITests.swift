@@ -2,6 +2,7 @@ import Foundation
 import QuiverCore
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 @Suite("Models from the command line", .serialized, .enabled(if: CLI.executable != nil,
     "the quiver executable was not found next to the test bundle; build it (swift build --build-tests) first"))
@@ -61,7 +62,7 @@ struct ModelCLITests {
 struct ModelStoreTests {
     @Test("save, read, list, replace and delete; dropping the graph drops its models")
     func roundTrip() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let g = uniqueGraphName("models")
         _ = try store.add(graph: g, triples: [Triple(.name("a"), .name("r"), .name("b"))])
         let weights = (0 ..< 70_000).map { UInt8(truncatingIfNeeded: $0 * 7) }

@@ -2,6 +2,7 @@ import Foundation
 import QuiverCore
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 /// `Store.ontology(graph:)` returns axioms `ORDER BY ctid`, which is insertion order only until
 /// PostgreSQL reuses space freed by an earlier save: then a later-inserted row can sit on an
@@ -10,7 +11,7 @@ import Testing
 struct OntologyOrderTests {
     @Test("Declarations and chains come back in the order saved after the table's space is reused")
     func orderAfterReuse() throws {
-        let store = try StoreTestCluster.isolatedStore("onto_order")
+        let store = try TestCluster.isolatedStore("onto_order")
         func big(_ tag: String) -> Ontology {
             var o = Ontology()
             let filler = String(repeating: "x", count: 150)

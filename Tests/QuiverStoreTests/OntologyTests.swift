@@ -5,6 +5,7 @@ import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 @Suite("Ontologies")
 struct OntologyTests {
@@ -36,7 +37,7 @@ struct OntologyTests {
 
     @Test("saveOntology then ontology(graph:) gives back the same ontology")
     func roundTrip() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("onto-rt")
         try store.saveOntology(Self.sample, graph: graph)
         let back = try store.ontology(graph: graph)
@@ -55,7 +56,7 @@ struct OntologyTests {
 
     @Test("An ontology can come before the triples: the graph is created empty, then loads merge into it")
     func ontologyFirst() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("onto-first")
         #expect(throws: StoreError.self) { try store.ontology(graph: graph) }
         try store.saveOntology(Self.sample, graph: graph)
@@ -115,7 +116,7 @@ struct OntologyTests {
         #expect(onto.ranges == [ex("parentOf"): ["http://ex.org/rel#Person"]])
         #expect(onto.inverse(of: "parentOf") == ex("childOf"))
 
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("onto-ttl")
         try store.saveOntology(onto, graph: graph)
         #expect(try store.ontology(graph: graph) == onto)

@@ -1,13 +1,14 @@
 import QuiverCore
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 /// `Store.add` refuses what the TSV reader would refuse in a file (`Term.problem`), so that what
 /// it stores can be exported as TSV and loaded back.
 @Suite("Small writes refuse unstorable terms")
 struct SmallWriteRuleTests {
     @Test func addRefusesWhatTSVCannotHold() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("sw-rule")
         defer { _ = try? store.drop(graph: graph) }
         let refused: [(Term, String)] = [

@@ -4,6 +4,7 @@ import QuiverCore
 @testable import QuiverSnapshot
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 /// A random small graph: several disconnected parts, each with a cycle, self-loops, multi-edges
 /// (one pair joined by several relations) and random edges; some lines repeated; a relation name
@@ -102,7 +103,7 @@ struct SnapshotTests {
 
     @Test("Random graphs loaded as TSV bytes build the right CSR snapshot", arguments: seeds)
     func storedRandomGraph(seed: UInt64) throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("snap-\(seed)")
         let (lines, triples) = randomGraph(seed: seed)
         let report = try store.load(graph: graph, inputs: [.bytes(name: "x.tsv", lines.tsvBytes)])
@@ -168,7 +169,7 @@ struct SnapshotTests {
 
     @Test("RDF terms keep their kinds in the snapshot and are found by display name")
     func rdfTermsByName() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("snap-rdf")
         let doc = """
             <http://ex.org/a> <http://ex.org/p> "chat"@fr .

@@ -2,6 +2,7 @@ import Foundation
 import QuiverCore
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 /// Loads past their in-memory limits send rows unchecked and let PostgreSQL remove the repeats:
 /// the stored graph and the reported counts must be exactly those of an in-memory load.
@@ -25,7 +26,7 @@ struct SpillTests {
 
     @Test("A new graph loaded with tiny limits equals one loaded in memory")
     func freshGraph() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let a = uniqueGraphName("mem"), b = uniqueGraphName("spill")
         let inMemory = try load(store, a, Self.text, limit: nil)
         let spilled = try load(store, b, Self.text, limit: 3)
@@ -39,7 +40,7 @@ struct SpillTests {
 
     @Test("Merging into an existing graph with tiny limits counts new and duplicate triples exactly")
     func existingGraph() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let a = uniqueGraphName("mem2"), b = uniqueGraphName("spill2")
         let first = String(Self.text.split(separator: "\n").prefix(15).joined(separator: "\n")) + "\n"
         _ = try load(store, a, first, limit: nil)

@@ -4,12 +4,13 @@ import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 import Testing
+import QuiverTestSupport
 
 @Suite("Splits and provenance reach the snapshot")
 struct SplitProvenanceTests {
     @Test("Nations train/valid/test loaded with their splits, test as synthetic")
     func nationsSplits() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("splits")
         let train = try Datasets.triples("nations", "train")
         let valid = try Datasets.triples("nations", "valid")
@@ -57,7 +58,7 @@ struct SplitProvenanceTests {
 
     @Test("A triple loaded again under another split keeps its first split; an unlabelled load has none")
     func firstLabelWins() throws {
-        let store = try StoreTestCluster.store()
+        let store = try TestCluster.store()
         let graph = uniqueGraphName("splits-first")
         try store.load(graph: graph, inputs: [.bytes(name: "a.tsv", Array("a\tr\tb\nb\tr\tc\n".utf8))],
                        options: .init(split: .train))

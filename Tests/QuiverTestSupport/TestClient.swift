@@ -6,11 +6,12 @@ import Glibc
 #endif
 
 /// A blocking TCP client on a POSIX socket: sends raw bytes, reads replies with `ReplyDecoder`.
-final class TestClient: @unchecked Sendable {
-    let fd: Int32
+public final class TestClient: @unchecked Sendable {
+    // @unchecked: a test drives one client from one task at a time.
+    public let fd: Int32
     private var decoder = ReplyDecoder()
 
-    init(port: Int) throws {
+    public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -26,7 +27,7 @@ final class TestClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    func send(_ bytes: [UInt8]) {
+    public func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -35,24 +36,24 @@ final class TestClient: @unchecked Sendable {
         }
     }
 
-    func send(_ text: String) { send(Array(text.utf8)) }
+    public func send(_ text: String) { send(Array(text.utf8)) }
 
     /// A RESP array of bulk strings, as client libraries send.
-    func command(_ words: [String]) -> RESPValue? {
+    public func command(_ words: [String]) -> RESPValue? {
         send(Self.encode(words))
         return try? reply()
     }
 
-    func command(_ words: String...) -> RESPValue? { command(words) }
+    public func command(_ words: String...) -> RESPValue? { command(words) }
 
-    static func encode(_ words: [String]) -> [UInt8] {
+    public static func encode(_ words: [String]) -> [UInt8] {
         var out = Array("*\(words.count)\r\n".utf8)
         for w in words { out += Array("$\(w.utf8.count)\r\n".utf8) + Array(w.utf8) + [13, 10] }
         return out
     }
 
     /// The next reply; throws on a closed connection or a timeout.
-    func reply() throws -> RESPValue {
+    public func reply() throws -> RESPValue {
         while true {
             if let v = try decoder.next() { return v }
             var chunk = [UInt8](repeating: 0, count: 65536)
@@ -63,7 +64,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// True when the server closed the connection (after any pending replies were read).
-    func isClosedByServer() -> Bool {
+    public func isClosedByServer() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -73,12 +74,12 @@ final class TestClient: @unchecked Sendable {
     }
 }
 
-struct TestError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
+public struct TestError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }
 
-extension RESPValue {
+public extension RESPValue {
     /// A map (RESP3) or flat key/value array (RESP2) as a dictionary of texts → values.
     var dictionary: [String: RESPValue] {
         switch self {
