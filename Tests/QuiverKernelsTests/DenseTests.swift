@@ -1,10 +1,11 @@
+import QuiverCore
 import Foundation
 import Testing
 @testable import QuiverKernels
 
 @Suite struct DenseTests {
     @Test func matmulMatchesNaive() {
-        var rng = SeededGenerator(seed: 2)
+        var rng = SeededRandom(seed: 2)
         for (m, k, n) in [(1, 1, 1), (3, 5, 7), (4, 16, 16), (17, 33, 41), (70, 64, 130), (5, 0, 3), (0, 4, 4)] {
             let a = randomMatrix(m, k, rng: &rng), b = randomMatrix(k, n, rng: &rng)
             let c = Dense.matmul(a, b, threads: 3)
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func reluSoftmaxLogSoftmax() {
-        var rng = SeededGenerator(seed: 6)
+        var rng = SeededRandom(seed: 6)
         for (r, c) in [(1, 1), (3, 7), (5, 8), (4, 19)] {
             let x = randomMatrix(r, c, rng: &rng, range: -3 ... 3), g = randomMatrix(r, c, rng: &rng)
             let relu = Dense.relu(x)
@@ -63,7 +64,7 @@ import Testing
     }
 
     @Test func layerNormForwardAndBackward() {
-        var rng = SeededGenerator(seed: 12)
+        var rng = SeededRandom(seed: 12)
         for (r, c) in [(1, 2), (3, 7), (6, 16), (2, 33)] {
             let x = randomMatrix(r, c, rng: &rng, range: -2 ... 2), g = randomMatrix(r, c, rng: &rng)
             let gamma = (0 ..< c).map { _ in Float.random(in: 0.5 ... 1.5, using: &rng) }

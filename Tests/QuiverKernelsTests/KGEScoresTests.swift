@@ -1,3 +1,4 @@
+import QuiverCore
 import Foundation
 import Testing
 @testable import QuiverKernels
@@ -35,7 +36,7 @@ import Testing
 
     @Test(arguments: [KGEModel.transE(norm: .l1), .transE(norm: .l2), .distMult, .complEx, .rotatE])
     func scoresMatchTheDefinitions(model: KGEModel) {
-        var rng = SeededGenerator(seed: 8)
+        var rng = SeededRandom(seed: 8)
         for (n, dim) in [(1, 2), (7, 6), (300, 18), (1000, 64), (513, 34)] {
             let e = randomMatrix(n, dim, rng: &rng)
             let rCols = model == .rotatE ? dim / 2 : dim

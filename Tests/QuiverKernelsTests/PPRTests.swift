@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func powerAndPushMatchTheReference() {
-        var rng = SeededGenerator(seed: 17)
+        var rng = SeededRandom(seed: 17)
         for (n, m) in [(2, 1), (20, 50), (300, 2000), (2000, 9000)] {
             let s = randomSnapshot(nodes: n, relations: 3, edges: m, rng: &rng)
             let seeds: [Int32] = [Int32(Int.random(in: 0 ..< s.nodeCount, using: &rng)), 0]
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func threadsDoNotChangeTheScores() {
-        var rng = SeededGenerator(seed: 4)
+        var rng = SeededRandom(seed: 4)
         let s = randomSnapshot(nodes: 50000, relations: 3, edges: 200_000, rng: &rng)
         let ppr = PersonalizedPageRank(snapshot: s)
         let one = ppr.power(seeds: [1, 2], stop: .iterations(15), threads: 1)

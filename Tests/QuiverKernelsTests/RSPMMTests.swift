@@ -8,7 +8,7 @@ import Testing
     /// with and without edge weights, against the Float64 reference.
     @Test(arguments: Semiring.allCases)
     func forwardMatchesReference(semiring: Semiring) {
-        var rng = SeededGenerator(seed: 11)
+        var rng = SeededRandom(seed: 11)
         for (n, m, nr) in [(1, 1, 1), (9, 20, 3), (40, 200, 5), (120, 900, 7)] {
             let s = randomSnapshot(nodes: n, relations: nr, edges: m, rng: &rng)
             let g = MessageGraph(snapshot: s)
@@ -49,7 +49,7 @@ import Testing
     /// The batch folded into the width with relation vectors shared by the batch gives each query's
     /// block as if run alone.
     @Test func sharedRelationsBroadcastOverTheBatch() {
-        var rng = SeededGenerator(seed: 5)
+        var rng = SeededRandom(seed: 5)
         let s = randomSnapshot(nodes: 30, relations: 4, edges: 120, rng: &rng)
         let g = MessageGraph(snapshot: s)
         let d = 11, batch = 3
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func provenanceFilterAndMaskDropEdges() {
-        var rng = SeededGenerator(seed: 9)
+        var rng = SeededRandom(seed: 9)
         let s = randomSnapshot(nodes: 50, relations: 4, edges: 300, rng: &rng, provenances: [.asserted, .inferred, .synthetic])
         let mask = (0 ..< s.edgeCount).map { _ in Bool.random(using: &rng) }
         let g = MessageGraph(snapshot: s, provenances: [.asserted, .inferred], relations: [0, 1, 3], edgeMask: mask)
@@ -87,7 +87,7 @@ import Testing
 
     /// Same bits with 1, 2, 3 and 8 threads, forward and backward.
     @Test func resultsDoNotDependOnThreads() {
-        var rng = SeededGenerator(seed: 3)
+        var rng = SeededRandom(seed: 3)
         let s = randomSnapshot(nodes: 3000, relations: 6, edges: 20000, rng: &rng)
         let g = MessageGraph(snapshot: s)
         let x = randomMatrix(s.nodeCount, 40, rng: &rng), r = randomMatrix(s.relationCount, 40, rng: &rng)
@@ -109,7 +109,7 @@ import Testing
     /// (loss = Σ out ∘ G), for every semiring, widths 5, 8, 19, shared and per-query relations.
     @Test(arguments: Semiring.allCases)
     func backwardMatchesFiniteDifferences(semiring: Semiring) {
-        var rng = SeededGenerator(seed: 21)
+        var rng = SeededRandom(seed: 21)
         for (width, rCols) in [(5, 5), (8, 8), (19, 19), (12, 4)] {
             let s = randomSnapshot(nodes: 10, relations: 3, edges: 30, rng: &rng, provenances: [.asserted, .synthetic])
             let g = MessageGraph(snapshot: s, provenances: [.asserted])

@@ -2,22 +2,9 @@ import QuiverCore
 import QuiverGraph
 @testable import QuiverKernels
 
-/// SplitMix64: a small seeded generator, so every property test replays the same cases.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A random multigraph-free graph on up to `nodes` nodes: node "n0" … with relations "r0" …; the
 /// last quarter of the nodes only ever appear as subjects, so they have empty in-rows.
-func randomSnapshot(nodes: Int, relations: Int, edges: Int, rng: inout SeededGenerator,
+func randomSnapshot(nodes: Int, relations: Int, edges: Int, rng: inout SeededRandom,
                     provenances: [Provenance] = [.asserted]) -> CSRSnapshot {
     var b = SnapshotBuilder(graph: "g")
     var seen = Set<[Int]>()
@@ -31,7 +18,7 @@ func randomSnapshot(nodes: Int, relations: Int, edges: Int, rng: inout SeededGen
     return b.build()
 }
 
-func randomMatrix(_ rows: Int, _ cols: Int, rng: inout SeededGenerator, range: ClosedRange<Float> = -1 ... 1) -> Matrix {
+func randomMatrix(_ rows: Int, _ cols: Int, rng: inout SeededRandom, range: ClosedRange<Float> = -1 ... 1) -> Matrix {
     Matrix(rows: rows, cols: cols, values: (0 ..< rows * cols).map { _ in Float.random(in: range, using: &rng) })
 }
 
@@ -69,3 +56,4 @@ func maxRelativeError(_ a: [Float], _ b: [Double]) -> Double {
     for (x, y) in zip(a, b) { worst = max(worst, abs(Double(x) - y) / max(1, abs(y))) }
     return worst
 }
+

@@ -10,7 +10,7 @@ import Testing
 
     /// A random graph (see `PathPropertyTests.randomGraph`) with a random provenance per edge, or
     /// all asserted.
-    static func randomGraph(_ rng: inout SeededGenerator) -> (triples: [(String, String, String)], provenance: [Provenance]) {
+    static func randomGraph(_ rng: inout SeededRandom) -> (triples: [(String, String, String)], provenance: [Provenance]) {
         let triples = PathPropertyTests.randomGraph(&rng)
         let mixed = Bool.random(using: &rng)
         let provenance = triples.map { _ in mixed ? Provenance.allCases.randomElement(using: &rng)! : .asserted }
@@ -20,7 +20,7 @@ import Testing
     func pathText(_ p: Path, _ snap: CSRSnapshot) -> String { NamedPath(p, in: snap).text }
 
     @Test func shortestAndReachAgreeWithTheGeneralSearch() throws {
-        var rng = SeededGenerator(seed: 31_337)
+        var rng = SeededRandom(seed: 31_337)
         var found = 0, compared = 0
         for round in 0..<300 {
             let (triples, provenance) = Self.randomGraph(&rng)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func reachAgreesWithBruteForce() throws {
-        var rng = SeededGenerator(seed: 99)
+        var rng = SeededRandom(seed: 99)
         for round in 0..<150 {
             let triples = PathPropertyTests.randomGraph(&rng)
             let engine = PathEngine(snapshot: makeSnapshot(triples))

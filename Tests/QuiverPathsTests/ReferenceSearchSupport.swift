@@ -2,19 +2,6 @@ import QuiverCore
 import QuiverGraph
 @testable import QuiverPaths
 
-/// A seeded SplitMix64 generator, so every failure replays.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 func makeSnapshot(_ triples: [(String, String, String)], provenance: [Provenance]? = nil) -> CSRSnapshot {
     var b = SnapshotBuilder(graph: "test")
     for (i, (h, r, t)) in triples.enumerated() {
@@ -161,3 +148,4 @@ extension Array where Element == [UInt8] {
         a.lexicographicallyPrecedes(b) { $0.lexicographicallyPrecedes($1) }
     }
 }
+

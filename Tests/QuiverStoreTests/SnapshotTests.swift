@@ -10,7 +10,7 @@ import QuiverTestSupport
 /// (one pair joined by several relations) and random edges; some lines repeated; a relation name
 /// sometimes also used as a node.
 func randomGraph(seed: UInt64) -> (lines: [NameTriple], triples: Set<NameTriple>) {
-    var rng = SplitMix64(seed: seed)
+    var rng = SeededRandom(seed: seed)
     let relations = (0..<Int.random(in: 1...5, using: &rng)).map { "r\($0)" }
     var lines: [NameTriple] = []
     for part in 0..<Int.random(in: 1...4, using: &rng) {
@@ -135,7 +135,7 @@ struct SnapshotTests {
     @Test("SnapshotBuilder alone, with edges in any order, provenance and splits", arguments: seeds)
     func builderRandomGraph(seed: UInt64) throws {
         let (_, triples) = randomGraph(seed: seed &* 7919)
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var labels: [NameTriple: (Provenance, Split?)] = [:]
         var builder = SnapshotBuilder(graph: "direct", changeSeq: 5, expectedEdges: triples.count)
         for t in triples.shuffled(using: &rng) {
@@ -193,7 +193,7 @@ struct SnapshotTests {
     @Test("Adjacency grouping with 64- and 128-bit entries matches a sort by (row, relation, column, input)",
           arguments: [UInt64(1), 2, 3, 4])
     func adjacencyEntryWidths(seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let n = Int.random(in: 2...40, using: &rng), r = Int.random(in: 1...6, using: &rng)
         var rows: [Int32] = [], relations: [Int32] = [], columns: [Int32] = []
         func edge(_ u: Int) {
@@ -228,7 +228,7 @@ struct SnapshotTests {
 
     @Test("Dictionaries sort by id with their terms; keys sort with their positions")
     func dictionarySort() {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededRandom(seed: 11)
         // Ids spread over the whole range, as term hashes are, plus close ones in one bucket.
         var ids = (0..<3000).map { _ in Int64.random(in: .min ... .max, using: &rng) } + (0..<50).map { Int64($0) }
         ids.shuffle(using: &rng)

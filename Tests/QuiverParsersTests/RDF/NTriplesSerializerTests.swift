@@ -30,7 +30,7 @@ struct RDFNTriplesSerializerTests {
     }
 
     @Test func randomTermsRoundTrip() throws {
-        var rng = RDFSplitMix64(seed: 42)
+        var rng = SeededRandom(seed: 42)
         var triples: [Triple] = []
         for _ in 0..<3000 {
             triples.append(Triple(Self.randomSubject(&rng), .iri(Self.randomIRI(&rng)), Self.randomObject(&rng)))
@@ -53,7 +53,7 @@ struct RDFNTriplesSerializerTests {
         "\u{FEFF}", "\u{FFFD}", "\u{FFFF}", "日", "😀", "\u{10FFFF}", "a", "Z", "0", ":", "/", ".", "-", "_",
     ]
 
-    static func randomString(_ rng: inout RDFSplitMix64, maxLength: Int) -> String {
+    static func randomString(_ rng: inout SeededRandom, maxLength: Int) -> String {
         var s = String.UnicodeScalarView()
         for _ in 0..<rng.next(below: maxLength + 1) {
             s.append(oddScalars[rng.next(below: oddScalars.count)])
@@ -61,11 +61,11 @@ struct RDFNTriplesSerializerTests {
         return String(s)
     }
 
-    static func randomIRI(_ rng: inout RDFSplitMix64) -> String {
+    static func randomIRI(_ rng: inout SeededRandom) -> String {
         ["http://example/", "urn:x:", "file:///tmp/", "a+b.c-d:"][rng.next(below: 4)] + randomString(&rng, maxLength: 12)
     }
 
-    static func randomLabel(_ rng: inout RDFSplitMix64) -> String {
+    static func randomLabel(_ rng: inout SeededRandom) -> String {
         let firsts: [Unicode.Scalar] = ["a", "Z", "_", "0", "9", ":", "é", "日", "😀"]
         let rest: [Unicode.Scalar] = ["a", "-", "0", ".", ":", "_", "\u{B7}", "\u{300}", "\u{203F}", "é"]
         var s = String.UnicodeScalarView([firsts[rng.next(below: firsts.count)]])
@@ -74,11 +74,11 @@ struct RDFNTriplesSerializerTests {
         return String(s)
     }
 
-    static func randomSubject(_ rng: inout RDFSplitMix64) -> Term {
+    static func randomSubject(_ rng: inout SeededRandom) -> Term {
         rng.next(below: 2) == 0 ? .iri(randomIRI(&rng)) : .blank(randomLabel(&rng))
     }
 
-    static func randomObject(_ rng: inout RDFSplitMix64) -> Term {
+    static func randomObject(_ rng: inout SeededRandom) -> Term {
         let langs = ["en", "en-GB", "zh-Hant-TW", "x-private-1", "DE"]
         switch rng.next(below: 6) {
         case 0: return .iri(randomIRI(&rng))
@@ -90,16 +90,7 @@ struct RDFNTriplesSerializerTests {
     }
 }
 
-/// A small deterministic generator for reproducible random tests.
-struct RDFSplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+
+extension SeededRandom {
     mutating func next(below n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
 }
