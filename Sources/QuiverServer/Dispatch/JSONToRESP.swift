@@ -1,15 +1,6 @@
 import QuiverProtocol
 import QuiverService
 
-/// A read command's answer: the same Encodable value the CLI prints with `--json`, sent either as
-/// that JSON text (`FORMAT JSON`) or as the matching RESP structure (objects become maps with the
-/// keys in the same sorted order, arrays arrays, whole numbers integers, other numbers doubles,
-/// strings bulk strings, null null). One shape, two spellings.
-func reply<T: Encodable>(_ value: T, json: Bool) throws -> RESPValue {
-    if json { return .bulkString(try jsonBytes(value)) }
-    return try RESPValueEncoder().encode(value)
-}
-
 /// Reads the JSON that `JSONEncoder` wrote (well-formed by construction) into a `RESPValue`: for
 /// answers whose JSON is written by hand (the comparison task's), and to check that
 /// `RESPValueEncoder` gives what reading `--json` would.

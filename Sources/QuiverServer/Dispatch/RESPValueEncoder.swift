@@ -1,4 +1,14 @@
 import QuiverProtocol
+import QuiverService
+
+/// A read command's answer: the same Encodable value the CLI prints with `--json`, sent either as
+/// that JSON text (`FORMAT JSON`) or as the matching RESP structure (objects become maps with the
+/// keys in the same sorted order, arrays arrays, whole numbers integers, other numbers doubles,
+/// strings bulk strings, null null). One shape, two spellings.
+func reply<T: Encodable>(_ value: T, json: Bool) throws -> RESPValue {
+    if json { return .bulkString(try jsonBytes(value)) }
+    return try RESPValueEncoder().encode(value)
+}
 
 /// Encodes an answer (the Encodable value the CLI prints with `--json`) straight into the RESP
 /// structure that its JSON text reads as: objects become maps with their keys in JSONEncoder's

@@ -1,0 +1,72 @@
+import QuiverCore
+import QuiverGraph
+import QuiverPaths
+import QuiverSnapshot
+import QuiverStore
+import Synchronization
+
+/// One path engine per graph for its current snapshot, with the ontology's inverse names. Graphs
+/// are keyed by their exact bytes, as the store and `SnapshotCache` key them.
+final class EngineCache: Sendable {
+    let store: Store
+    let cache: SnapshotCache
+    let hopsCeiling: Int
+
+    private struct Entries: Sendable {
+        var engines: [ExactName: PathEngine] = [:]
+        /// The change sequence each graph had when this server's last write to it committed: a
+        /// read after a write must see a snapshot at least that new (read-your-writes), whatever
+        /// the cache's background rebuilds are doing.
+        var written: [ExactName: Int64] = [:]
+    }
+    private let entries = Mutex(Entries())
+
+    init(store: Store, cache: SnapshotCache, hopsCeiling: Int) {
+        self.store = store
+        self.cache = cache
+        self.hopsCeiling = hopsCeiling
+    }
+
+    /// Records that a write by this server committed; the next read sees a snapshot of it.
+    func wrote(_ graph: String) {
+        let seq = (try? store.changeSeq(of: graph)) ?? nil
+        let key = ExactName(graph)
+        entries.withLock { e in
+            if let seq { e.written[key] = max(seq, e.written[key] ?? 0) } else { e.written[key] = nil }
+        }
+        // Any build that starts from here on reads the committed write.
+        cache.invalidate(graph)
+    }
+
+    private func currentSnapshot(_ graph: String) throws -> CSRSnapshot {
+        let required = entries.withLock { $0.written[ExactName(graph)] ?? 0 }
+        let snapshot = try cache.snapshot(of: graph)
+        guard snapshot.changeSeq < required else { return snapshot }
+        // Built before this server's write was announced: one rebuild reads it.
+        cache.invalidate(graph)
+        return try cache.snapshot(of: graph)
+    }
+
+    func engine(_ graph: String) throws -> PathEngine {
+        let key = ExactName(graph)
+        let snapshot: CSRSnapshot
+        do {
+            snapshot = try currentSnapshot(graph)
+        } catch StoreError.graphNotFound {
+            entries.withLock { e in
+                e.engines[key] = nil
+                e.written[key] = nil
+            }
+            throw CommandError.noGraph(graph)
+        }
+        if let e = entries.withLock({ $0.engines[key] }), e.snapshot === snapshot { return e }
+        let ontology = try store.ontology(graph: graph)
+        let engine = PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
+        entries.withLock { $0.engines[key] = engine }
+        return engine
+    }
+
+    var snapshotBytes: Int {
+        entries.withLock { $0.engines.values.reduce(0) { $0 + $1.snapshot.adjacencyBytes } }
+    }
+}
