@@ -26,9 +26,7 @@ import QuiverTestSupport
         let small = uniqueName("fuzz-small")
         let tsv = (0..<200).map { "n\($0)\tr\($0 % 5)\tn\(($0 * 7 + 3) % 200)" }.joined(separator: "\n")
         _ = try store.load(graph: small, inputs: [.bytes(name: "small.tsv", Array(tsv.utf8))], options: LoadOptions(format: .tsv, split: .train))
-        let scratch = NSTemporaryDirectory() + "/quiver-fuzz-export-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let scratch = try scratchDirectory("quiver-fuzz-export")  // removed at exit
         let fuzzGraphs = [uniqueName("fuzz-w"), uniqueName("fuzz-w")]
 
         try await withServer({

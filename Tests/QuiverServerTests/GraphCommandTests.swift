@@ -169,9 +169,7 @@ import QuiverTestSupport
     /// AUGMENT runs the same AugmentRequest as `quiver augment`: the files are byte for byte those
     /// of a direct run with the same options.
     @Test func augmentWritesTheLibrarysDataset() async throws {
-        let exportDir = NSTemporaryDirectory() + "/quiver-export-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: exportDir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: exportDir) }
+        let exportDir = try scratchDirectory("quiver-export")  // removed at exit
         try await withServer({ $0.exportDirectory = exportDir }, store: store) { port in
             let c = try TestClient(port: port)
             #expect(c.command("AUGMENT", "SYNTHETIC", "OUT", "syn", "BOGUS", "1")?.text?.hasPrefix("WRONGARGS") == true)

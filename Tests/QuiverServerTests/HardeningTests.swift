@@ -136,9 +136,7 @@ import QuiverTestSupport
     /// JOB CANCEL stops an augmentation between its phases: the job says cancelled and no dataset
     /// is written. Before, the job ran to the end whatever was asked.
     @Test func aCancelledAugmentationWritesNothing() async throws {
-        let exportDir = NSTemporaryDirectory() + "/quiver-cancel-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: exportDir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: exportDir) }
+        let exportDir = try scratchDirectory("quiver-cancel")  // removed at exit
         try await withServer({ $0.exportDirectory = exportDir }, store: store) { port in
             let c = try TestClient(port: port)
             let started = try #require(c.command("AUGMENT", "SYNTHETIC", "OUT", "big", "ENTITIES", "200000", "RELATIONS", "50",

@@ -110,9 +110,7 @@ import QuiverTestSupport
     init() throws { store = try TestCluster.store() }
 
     @Test func hugeAugmentAndTrainAreErrorRepliesNotACrash() async throws {
-        let exportDir = NSTemporaryDirectory() + "/quiver-export-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: exportDir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: exportDir) }
+        let exportDir = try scratchDirectory("quiver-export")  // removed at exit
         let g = uniqueName("srv-limits")
         try await withServer({ $0.exportDirectory = exportDir }, store: store) { port in
             let c = try TestClient(port: port)
