@@ -59,6 +59,17 @@ final class JobRegistry: Sendable {
             }
         }
 
+        /// Moves a queued job to running; false when JOB CANCEL got to it first (its thread may
+        /// start after the cancel was answered, so the thread asks rather than assumes).
+        fileprivate func begin() -> Bool {
+            progress.withLock { p in
+                guard p.state == .queued else { return false }
+                p.state = .running
+                p.started = Date()
+                return true
+            }
+        }
+
         /// Cancels a queued job; true when it was still queued.
         fileprivate func cancelIfQueued() -> Bool {
             progress.withLock { p in
@@ -133,7 +144,7 @@ final class JobRegistry: Sendable {
 
     private func start(_ job: Job) {
         let thread = Thread { [self] in
-            job.transition(to: .running)
+            guard job.begin() else { return finishedOne() }
             do {
                 let result = try job.work(job)
                 job.transition(to: .done, result: result)
@@ -174,11 +185,12 @@ final class JobRegistry: Sendable {
 
     func cancel(_ id: String) throws(CommandError) -> RESPValue {
         let job = try job(id)
+        // The token first: work that has begun stops at its next check whichever state it shows.
+        job.cancellation.cancel()
         if job.cancelIfQueued() { return .ok }
         switch job.state {
         case .running:
             // The work stops at its next check and rolls back; JOB STATUS then says cancelled.
-            job.cancellation.cancel()
             return .ok
         default:
             throw CommandError.err("job \(id) has already ended (\(job.state.rawValue))")
