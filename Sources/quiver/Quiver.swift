@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuiverCore
+import QuiverPaths
 import QuiverStore
 
 @main
@@ -19,14 +21,12 @@ struct Quiver: ParsableCommand {
             Exit codes: 0 ok, 1 bad input, 2 usage, 3 database unavailable.
             """,
         version: quiverVersion,
-        subcommands: [
-            DB.self, Load.self, Convert.self, Graphs.self, Stats.self, Export.self, Drop.self, OntologyCommand.self,
-            Neighbors.self, PathsCommand.self, Reach.self, Hop.self, Serve.self, Phi.self, Augment.self,
-            PPR.self, Train.self, Eval.self, Score.self, ModelsCommand.self,
-        ]
+        subcommands: [DB.self, Load.self, Convert.self, Export.self, OntologyCommand.self, Serve.self, Augment.self,
+                      Train.self, Eval.self, Score.self, ModelsCommand.self] + CLIVerbs.subcommands
     )
 
     static func main() {
+        if CLIVerbs.intercept(Array(CommandLine.arguments.dropFirst())) { return }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -47,6 +47,12 @@ func terminate(with error: Error) -> Never {
     case let e as CLIError:
         printError("quiver: \(e.message)")
         Foundation.exit(e.code)
+    case let e as any PresentableError:
+        printError("quiver: \(e.message.rendered(for: .cli))")
+        Foundation.exit(e.category.exitCode)
+    case let e as PathError:
+        printError("quiver: \(e.description)")
+        Foundation.exit(1)
     default:
         let code = Quiver.exitCode(for: error)
         if code == .success {
@@ -77,6 +83,13 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("database"), help: ArgumentHelp(
         "PostgreSQL URL to use instead of the embedded cluster (env QUIVER_DATABASE_URL).", valueName: "url"))
     var database: String?
+
+    init() {}
+
+    init(dataDir: String?, database: String?) {
+        self.dataDir = dataDir
+        self.database = database
+    }
 
     var location: StoreLocation {
         let env = ProcessInfo.processInfo.environment

@@ -1,5 +1,6 @@
 import QuiverPaths
 import QuiverProtocol
+import QuiverCore
 import QuiverStore
 
 /// A command refused, with the error code clients see first (`-NOGRAPH …`, `-WRONGARGS …`).
@@ -21,6 +22,18 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(code) \(message)" }
     public var reply: RESPValue { .error(description) }
 
+    /// The daemon's one mapping from an error's category to the prefix clients see first; the
+    /// message in the daemon's words (`MAX-HOPS`, `GRAPHS`).
+    static func from(_ e: any PresentableError) -> CommandError {
+        let message = e.message.rendered(for: .daemon)
+        switch e.category {
+        case .usage: return .wrongArgs(message)
+        case .busy: return CommandError("BUSY", message)
+        case .unavailable: return CommandError("ERR", "store unavailable: \(message)")
+        case .notFound, .invalidInput, .cancelled, .internal: return .err(message)
+        }
+    }
+
     /// The reply for any error a library call threw.
     static func from(_ error: any Error) -> CommandError {
         switch error {
@@ -33,6 +46,7 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
             case .invalidArgument, .maxHopsAboveCeiling: return .wrongArgs(e.description)
             default: return .err(e.description)
             }
+        case let e as any PresentableError: return from(e)
         default: return .err("\(error)")
         }
     }

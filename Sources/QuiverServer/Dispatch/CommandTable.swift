@@ -1,3 +1,5 @@
+import QuiverService
+
 /// Every command the daemon answers, for `COMMAND`, `COMMAND DOCS` (which redis-cli's `help`
 /// shows) and the arity check.
 struct CommandSpec: Sendable {
@@ -13,11 +15,23 @@ struct CommandSpec: Sendable {
     var pool = WorkPool.queries
 }
 
+extension CommandSpec {
+    /// A verb's entry, from its spec: the same name, arguments and options the parser takes.
+    init(_ spec: VerbSpec) {
+        self.init(name: spec.daemonName, arity: spec.daemonArity, group: spec.group, summary: spec.summary,
+                  syntax: spec.daemonSyntax, flags: [spec.writes ? "write" : "readonly"], pool: spec.cheap ? .cheap : .queries)
+    }
+}
+
 /// The two sets of worker threads.
 enum WorkPool: Sendable { case queries, cheap }
 
 enum CommandTable {
-    static let all: [CommandSpec] = [
+    /// The housekeeping commands and the graph commands not yet defined through `Verb`, then
+    /// every verb of `VerbRegistry`, its line derived from its spec.
+    static let all: [CommandSpec] = handWritten + VerbRegistry.all.map { CommandSpec($0.spec) }
+
+    private static let handWritten: [CommandSpec] = [
         // Connection and server housekeeping.
         .init(name: "HELLO", arity: -1, group: "connection", summary: "Handshake: choose RESP2 or RESP3, authenticate, name the connection.", syntax: "HELLO [2|3] [AUTH user pass] [SETNAME name]", flags: ["fast", "no-auth"]),
         .init(name: "AUTH", arity: -2, group: "connection", summary: "Authenticate with the server's password.", syntax: "AUTH [user] password", flags: ["fast", "no-auth"]),
@@ -30,19 +44,10 @@ enum CommandTable {
         .init(name: "INFO", arity: -1, group: "server", summary: "Server, clients, memory, graphs and stats.", syntax: "INFO [server|clients|memory|graphs|stats|all]", flags: ["fast"], pool: .cheap),
         .init(name: "CONFIG", arity: -2, group: "server", summary: "CONFIG GET name: a few settings, for client tools.", syntax: "CONFIG GET name", flags: ["fast"]),
         // Graphs.
-        .init(name: "GRAPHS", arity: -1, group: "graph", summary: "The graphs in the store with their triple counts.", syntax: "GRAPHS [FORMAT JSON]", flags: ["readonly"], pool: .cheap),
-        .init(name: "STATS", arity: -2, group: "graph", summary: "Counts, relations and degree summary of a graph.", syntax: "STATS graph [FORMAT JSON]", flags: ["readonly"], pool: .cheap),
         .init(name: "ADD", arity: -5, group: "graph", summary: "Add a triple (the graph is created if needed); the count of new triples.", syntax: "ADD graph s p o [PROVENANCE p] [SPLIT s]", flags: ["write"], pool: .cheap),
         .init(name: "DEL", arity: 5, group: "graph", summary: "Delete a triple; the count removed.", syntax: "DEL graph s p o", flags: ["write"], pool: .cheap),
         .init(name: "LOAD", arity: -5, group: "graph", summary: "Load a payload (or a file in --import-dir) into a graph, all or nothing; big loads run as a job.", syntax: "LOAD graph FORMAT tsv|nt|ttl|csv|jsonl (payload | PATH file) [SPLIT s] [PROVENANCE p] [BASE iri] [ASYNC]", flags: ["write"]),
         .init(name: "EXPORT", arity: -2, group: "graph", summary: "Every triple of a graph as N-Triples or TSV.", syntax: "EXPORT graph [FORMAT nt|tsv]", flags: ["readonly"]),
-        .init(name: "DROP", arity: 2, group: "graph", summary: "Delete a graph with its triples, dictionary and ontology.", syntax: "DROP graph", flags: ["write"], pool: .cheap),
-        .init(name: "NEIGHBORS", arity: -3, group: "graph", summary: "The edges at a node, with relation and direction.", syntax: "NEIGHBORS graph node [REL r] [DIR out|in|both] [LIMIT n] [TIMEOUT ms] [FORMAT JSON] …", flags: ["readonly"]),
-        .init(name: "PATHS", arity: -4, group: "graph", summary: "Paths between two nodes: shortest, all-shortest, k-shortest, simple, trail, or their count.", syntax: "PATHS graph from to [MODE m | m] [K n] [VIA expr] [COUNT] [DIR d] [MAX-HOPS n] [LIMIT n] [EXCLUDE-REL r] [EXCLUDE-NODE n] [INCLUDE list] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
-        .init(name: "REACH", arity: -3, group: "graph", summary: "The nodes reachable from a node, with their hop distance.", syntax: "REACH graph from [VIA expr] [COUNT] [DIR d] [MAX-HOPS n] [LIMIT n] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
-        .init(name: "HOP", arity: -4, group: "graph", summary: "Composition: the tails of head -r1-> … -rk-> t, with witnesses.", syntax: "HOP graph head r1 [r2 …] [LIMIT n] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
-        .init(name: "PPR", arity: -3, group: "graph", summary: "Personalized PageRank from seed nodes: the top-k nodes and their scores.", syntax: "PPR graph seed [seed …] [ALPHA a] [TOP-K k] [ITERATIONS n | TOLERANCE t] [METHOD power|push] [RELATIONS r1,r2] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
-        .init(name: "PHI", arity: -2, group: "graph", summary: "Atomic facts, k-hop compositions and phi, globally and per relation.", syntax: "PHI graph [HOPS k] [SPLIT s] [OOD-RATIO r] [IID-TEST-PROB p] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
         .init(name: "AUGMENT", arity: -4, group: "graph", summary: "Write a grokking dataset (Wang et al.'s format) into --export-dir, as a job.", syntax: "AUGMENT (graph | SYNTHETIC) OUT name [TASK composition|comparison] [PHI x] [HOPS k] [SEED n] [MAX-ITEMS n] [PROBE-SIZE n] [SPLIT s] [JSONL] [TARGET-PHI-R x | TARGET-PHI x] [CORRUPT-RATE r] [INTO-GRAPH g] [ENTITIES n] [RELATIONS n] [OUT-DEGREE n]", flags: ["write"]),
         // Models.
         .init(name: "TRAIN", arity: -2, group: "models", summary: "Train a model on the graph's split=train facts and save it, as a job.", syntax: "TRAIN graph [MODEL nbf|complex|distmult|rotate] [NAME n] [DIM d] [LAYERS l] [EPOCHS e] [LR x] [BATCH b] [NEGATIVES k] [OPTIMIZER adam|adagrad] [REGULARIZATION x] [LABEL-SMOOTHING x] [PATIENCE p] [VALIDATE-EVERY n] [SEED s] [THREADS t]", flags: ["write"]),

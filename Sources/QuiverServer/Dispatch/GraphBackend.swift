@@ -47,14 +47,10 @@ final class GraphBackend: Sendable {
 
     func outcome(for command: Command, arguments: Arguments, state: ServerState, session: Session) throws -> Outcome {
         var args = arguments
+        if let verb = VerbRegistry.byName[command.name.lowercased()] {
+            return try outcome(for: verb, arguments: args, session: session)
+        }
         switch command.name {
-        case "GRAPHS":
-            let q = try QueryOptions.parse(&args, allowed: [])
-            return .work { [store] in try reply(GraphListJSON(store.graphs()), json: q.json) }
-        case "STATS":
-            let graph = try args.string("a graph")
-            let q = try QueryOptions.parse(&args, allowed: [])
-            return .work { [engines] in try reply(GraphStats(engines.engine(graph).snapshot), json: q.json) }
         case "ADD", "DEL":
             let graph = try args.string("a graph")
             let s = try Self.term(&args, "a subject"), p = try Self.term(&args, "a predicate"), o = try Self.term(&args, "an object")
@@ -106,133 +102,6 @@ final class GraphBackend: Sendable {
                     out += chunk
                 }
                 return .bulkString(out)
-            }
-        case "DROP":
-            let graph = try args.string("a graph")
-            let q = try QueryOptions.parse(&args, allowed: [])
-            return .work { [store, engines] in
-                guard try store.drop(graph: graph) else { throw CommandError.noGraph(graph) }
-                engines.wrote(graph)
-                return q.json ? try reply(DroppedJSON(graph: graph), json: true) : .ok
-            }
-        case "NEIGHBORS":
-            let graph = try args.string("a graph"), node = try args.string("a node")
-            let q = try QueryOptions.parse(&args, allowed: QueryOptions.search.union(["rel"]))
-            let budget = try budget(timeout: q.path.timeout, session: session)
-            return .work { [engines] in
-                let engine = try engines.engine(graph)
-                let r = try engine.neighbors(of: node, relation: q.relation, options: budget.apply(to: q.path))
-                return try reply(NeighborsJSON(r, in: engine.snapshot, budget: budget), json: q.json)
-            }
-        case "PATHS":
-            let graph = try args.string("a graph"), from = try args.string("a start node"), to = try args.string("an end node")
-            var q = try QueryOptions.parse(&args, allowed: QueryOptions.search.union(["mode", "k", "via", "count"]))
-            if let bare = q.bareMode {
-                guard let m = PathMode(rawValue: bare) else { throw CommandError.wrongArgs("unknown mode '\(bare)'") }
-                q.mode = m
-            }
-            let budget = try budget(timeout: q.path.timeout, session: session)
-            return .work { [engines, q] in
-                let engine = try engines.engine(graph)
-                let options = budget.apply(to: q.path)
-                if q.count {
-                    return try reply(PathCountJSON(engine.countPaths(from: from, to: to, via: q.via, options: options)), json: q.json)
-                }
-                let r = try engine.paths(from: from, to: to, mode: q.mode, k: budget.rows(q.k), via: q.via, options: options)
-                return try reply(PathsJSON(r, in: engine.snapshot, budget: budget), json: q.json)
-            }
-        case "REACH":
-            let graph = try args.string("a graph"), from = try args.string("a start node")
-            let q = try QueryOptions.parse(&args, allowed: QueryOptions.search.union(["via", "count"]))
-            let budget = try budget(timeout: q.path.timeout, session: session)
-            return .work { [engines] in
-                let engine = try engines.engine(graph)
-                let r = try engine.reach(from: from, via: q.via, options: budget.apply(to: q.path), countOnly: q.count)
-                return try reply(ReachJSON(r, in: engine.snapshot, countOnly: q.count, budget: budget), json: q.json)
-            }
-        case "HOP":
-            let graph = try args.string("a graph"), head = try args.string("a head node")
-            var relations: [String] = []
-            while let word = args.peek(), !QueryOptions.search.contains(Arguments.normalize(word)) {
-                relations.append(try args.string("a relation"))
-            }
-            let q = try QueryOptions.parse(&args, allowed: QueryOptions.search)
-            let budget = try budget(timeout: q.path.timeout, session: session)
-            return .work { [engines, relations] in
-                let engine = try engines.engine(graph)
-                let r = try engine.hop(from: head, relations: relations, options: budget.apply(to: q.path))
-                return try reply(HopJSON(r, in: engine.snapshot, budget: budget), json: q.json)
-            }
-        case "PPR":
-            let graph = try args.string("a graph")
-            var seeds: [String] = []
-            let options: Set<String> = ["alpha", "topk", "iterations", "tolerance", "method", "relations", "format", "timeout", "timeoutms"]
-            while let word = args.peek(), !options.contains(Arguments.normalize(word)) {
-                seeds.append(try args.string("a seed node"))
-            }
-            var query = PPRQuery(seeds: seeds)
-            var json = false, timeout: Duration?
-            while let option = args.peekOption() {
-                args.skip()
-                switch option {
-                case "alpha":
-                    let v = try args.string("alpha")
-                    guard let a = Double(v) else { throw CommandError.wrongArgs("ALPHA must be a number, not '\(v)'") }
-                    query.alpha = a
-                case "topk": query.topK = try args.integer("TOP-K")
-                case "iterations": query.iterations = try args.integer("ITERATIONS")
-                case "tolerance":
-                    let v = try args.string("tolerance")
-                    guard let t = Double(v) else { throw CommandError.wrongArgs("TOLERANCE must be a number, not '\(v)'") }
-                    query.tolerance = t
-                case "method":
-                    let v = try args.string("power or push")
-                    guard let m = PPRQuery.Method(rawValue: v.lowercased()) else { throw CommandError.wrongArgs("METHOD must be power or push, not '\(v)'") }
-                    query.method = m
-                case "relations": query.relations = try args.string("relations").split(separator: ",").map(String.init)
-                case "format":
-                    json = try args.formatJSON()
-                case "timeout", "timeoutms": timeout = try args.timeout()
-                default: throw CommandError.wrongArgs("PPR takes ALPHA, TOP-K, ITERATIONS, TOLERANCE, METHOD, RELATIONS, TIMEOUT and FORMAT JSON, not '\(option)'")
-                }
-            }
-            do { try query.validate() } catch { throw CommandError.wrongArgs(error.description) }
-            query.stop = try budget(timeout: timeout, session: session).stop
-            return .work { [engines, query, json] in
-                let snapshot = try engines.engine(graph).snapshot
-                do { return try reply(query.run(on: snapshot), json: json) } catch let e as PPRQuery.Invalid { throw CommandError.err(e.description) }
-            }
-        case "PHI":
-            let graph = try args.string("a graph")
-            var hops = 2, split: Split?, oodRatio = 0.05, iidTestProbability = 0.005, json = false, timeout: Duration?
-            while let option = args.peekOption() {
-                args.skip()
-                switch option {
-                case "hops": hops = try args.integer("HOPS")
-                case "split":
-                    split = try args.split()
-                case "oodratio", "iidtestprob":
-                    let v = try args.string(option)
-                    guard let x = Double(v) else { throw CommandError.wrongArgs("\(option.uppercased()) must be a number, not '\(v)'") }
-                    if option == "oodratio" { oodRatio = x } else { iidTestProbability = x }
-                case "format":
-                    json = try args.formatJSON()
-                case "timeout", "timeoutms": timeout = try args.timeout()
-                default: throw CommandError.wrongArgs("PHI takes HOPS, SPLIT, OOD-RATIO, IID-TEST-PROB, TIMEOUT and FORMAT JSON, not '\(option)'")
-                }
-            }
-            let stop = try budget(timeout: timeout, session: session).stop
-            return .work { [engines, hops, split, oodRatio, iidTestProbability, json] in
-                let facts = FactGraph(snapshot: try engines.engine(graph).snapshot, split: split)
-                do {
-                    let report = try PhiReport(graph: graph, facts: facts, hops: hops, oodRatio: oodRatio, iidTestProbability: iidTestProbability,
-                                               shouldStop: stop.shouldStop)
-                    return try reply(report, json: json)
-                } catch let e as AugmentError {
-                    throw CommandError.wrongArgs(e.description)
-                } catch let e as PhiReport.Stopped {
-                    throw CommandError.err(e.description)
-                }
             }
         case "AUGMENT": return try augment(&args, state: state)
         case "TRAIN": return try train(&args, state: state)

@@ -8,54 +8,6 @@ import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
 
-struct Phi: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "How close a graph is to grokking: atomic facts, k-hop compositions and phi, globally and per relation.",
-        discussion: """
-            \(PhiReport.definitions.map { "  - " + $0 }.joined(separator: "\n"))
-
-            Also printed: the highest Wang phi reachable without augmentation (expected value under --ood-ratio and --iid-test-prob), the out-degree distribution of bridge entities, and ambiguity ((h, r) pairs with several tails).
-
-            Examples:
-              quiver phi nations
-              quiver phi kinships --hops 3 --split train --json
-            """)
-    @Argument(help: "The graph.") var graph: String
-    @Option(help: "Hops per composition (2, 3 or 4).") var hops = 2
-    @Option(help: "Only facts of this split: train, valid or test.") var split: String?
-    @Option(name: .customLong("ood-ratio"), help: "For the expected maximum phi.") var oodRatio = 0.05
-    @Option(name: .customLong("iid-test-prob"), help: "For the expected maximum phi.") var iidTestProb = 0.005
-    @Option(help: "Relations to list in text output.") var top = 20
-    @OptionGroup var store: StoreOptions
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        let facts = try loadFacts(store: store, graph: graph, split: split)
-        let report: PhiReport
-        do { report = try PhiReport(graph: graph, facts: facts, hops: hops, oodRatio: oodRatio, iidTestProbability: iidTestProb) } catch let e as AugmentError {
-            throw CLIError(message: e.description, code: 2)
-        }
-        if output.json { try printJSON(report); return }
-        print("graph \(graph)\(split.map { " (split \($0))" } ?? ""), \(hops)-hop compositions")
-        print("atomic facts      \(grouped(report.atomic))")
-        print("walks             \(grouped(report.walks))")
-        print("inferred facts    \(grouped(report.inferred))")
-        print(String(format: "phi               %.3f", report.phi))
-        print(String(format: "phi max (Wang)    %.3f expected without augmentation (unambiguous part: %@ atomic, %@ inferred)",
-                     report.phi_maximum_expected, grouped(report.unambiguous_atomic), grouped(report.unambiguous_inferred)))
-        print("ambiguity         \(grouped(report.ambiguous_pairs)) (h, r) pairs with several tails (\(grouped(report.ambiguous_facts)) facts); \(grouped(report.ambiguous_inputs)) ambiguous \(hops)-hop inputs")
-        print(String(format: "bridge out-degree mean %.2f: ", report.bridge_out_degree_mean)
-              + report.bridge_out_degree.map { "\($0.min == $0.max ? "\($0.min)" : "\($0.min)-\($0.max)"): \($0.bridges)" }.joined(separator: ", "))
-        print("per relation (rarest first; phi by first hop / by last hop):")
-        for r in report.per_relation.prefix(top) {
-            print("  \(grouped(r.atomic).leftPad(8))  \(String(format: "%8.2f %8.2f", r.phi_first_hop, r.phi_last_hop))  \(r.relation)")
-        }
-        if report.per_relation.count > top { print("  … \(report.per_relation.count - top) more (--top N, or --json)") }
-        print("definitions:")
-        for d in report.definitions { print("  - " + d) }
-    }
-}
-
 struct Augment: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a grokking dataset (Wang et al.'s composition or comparison task) from a graph or a synthetic one.",
@@ -179,14 +131,3 @@ struct Augment: ParsableCommand {
     }
 }
 
-/// The graph's facts from its snapshot, optionally one split.
-func loadFacts(store: StoreOptions, graph: String, split: String?, opened: Store? = nil) throws -> FactGraph {
-    var filter: Split?
-    if let split {
-        guard let s = Split(name: split) else { throw CLIError(message: "unknown --split '\(split)'; use train, valid or test", code: 2) }
-        filter = s
-    }
-    let st = try opened ?? store.open()
-    let snapshot = try SnapshotLoader(store: st).build(graph: graph)
-    return FactGraph(snapshot: snapshot, split: filter)
-}

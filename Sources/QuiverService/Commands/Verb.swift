@@ -1,0 +1,94 @@
+import QuiverCore
+import QuiverGraph
+import QuiverPaths
+import QuiverSnapshot
+import QuiverStore
+
+/// One command, defined once: its spec (name, arguments, options, help), how its parsed words
+/// become a typed request, what running it answers, and how that answer reads as text. The CLI
+/// and the daemon derive everything they do with it from this.
+///
+/// Adding a verb is a file with a type conforming to `Verb` and a line in `VerbRegistry.all`.
+public protocol Verb: Sendable {
+    /// The answer: the JSON of `--json` / `FORMAT JSON`, and the daemon's RESP structure.
+    associatedtype Answer: Encodable & Sendable
+
+    static var spec: VerbSpec { get }
+
+    /// The request from its checked words; refuses values out of range before any work starts.
+    init(_ arguments: ParsedArguments) throws(RequestError)
+
+    /// The deadline the request asks for (`--timeout-ms` / `TIMEOUT`), if it takes one.
+    var timeout: Duration? { get }
+
+    func run(in context: any GraphContext) throws -> Answer
+
+    /// The answer for a person (the CLI without `--json`).
+    func text(_ answer: Answer) -> String
+
+    /// Another rendering the verb offers (`--format dot`); nil when it has none.
+    func dot(_ answer: Answer) -> String?
+
+    /// A batch the request asks for instead of one answer (the CLI's `paths --pairs FILE`): runs
+    /// it, handing each result line to `emit`, and returns true; false when it asks for none.
+    func runBatch(in context: any GraphContext, emit: (String) throws -> Void) throws -> Bool
+}
+
+extension Verb {
+    public var timeout: Duration? { nil }
+    public func dot(_ answer: Answer) -> String? { nil }
+    public func runBatch(in context: any GraphContext, emit: (String) throws -> Void) throws -> Bool { false }
+}
+
+/// One line of JSON, as `--json` prints it.
+func jsonLine<T: Encodable>(_ value: T) throws -> String { String(decoding: try jsonBytes(value), as: UTF8.self) }
+
+/// What a request runs against: the graphs of one surface, and that surface's bounds. The CLI's
+/// context builds a graph's snapshot from the store for the one question it asks; the daemon's
+/// keeps them cached and in step with writes.
+public protocol GraphContext: Sendable {
+    var surface: Surface { get }
+    var store: Store { get throws }
+    /// The path engine (snapshot and ontology inverses) of a graph; `notFound` when there is none.
+    func engine(_ graph: String) throws -> PathEngine
+    /// The budget of this request: rows and bytes of the surface, a deadline of `timeout` (or the
+    /// surface's default) counted from when the request arrived, and the asker's cancellation.
+    func budget(timeout: Duration?) throws(RequestError) -> ResultBudget
+    /// Tells the surface that a write to `graph` committed (the daemon's next read sees it).
+    func wrote(_ graph: String)
+}
+
+extension GraphContext {
+    public func snapshot(_ graph: String) throws -> CSRSnapshot { try engine(graph).snapshot }
+    public func wrote(_ graph: String) {}
+}
+
+/// The CLI's context: one store, each graph's snapshot built from it when first asked for.
+public final class StoreGraphContext: GraphContext, Sendable {
+    public let surface = Surface.cli
+    private let storeValue: Store
+    private let hopsCeiling: Int
+    public var store: Store { storeValue }
+
+    public init(store: Store, hopsCeiling: Int = 16) {
+        self.storeValue = store
+        self.hopsCeiling = hopsCeiling
+    }
+
+    public func engine(_ graph: String) throws -> PathEngine {
+        let snapshot = try SnapshotLoader(store: storeValue).build(graph: graph)
+        let ontology = try storeValue.ontology(graph: graph)
+        return PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
+    }
+
+    /// The CLI's budget; its deadline counts from now, so ask for it after the snapshot is built
+    /// (a one-shot CLI's build is not the query's time).
+    public func budget(timeout: Duration?) throws(RequestError) -> ResultBudget {
+        var b = ResultBudget.cli
+        if let timeout {
+            let ms = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+            b.stop = StopCondition(deadline: .after(milliseconds: ms))
+        }
+        return b
+    }
+}

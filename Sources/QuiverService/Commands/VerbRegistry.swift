@@ -1,0 +1,62 @@
+import QuiverCore
+
+/// A verb with its type erased, as the surfaces hold it: the spec, and how to turn checked words
+/// into a request ready to run.
+public struct RegisteredVerb: Sendable {
+    public let spec: VerbSpec
+    public let prepare: @Sendable (ParsedArguments) throws(RequestError) -> PreparedRequest
+
+    public init<V: Verb>(_ type: V.Type) {
+        spec = V.spec
+        prepare = { args throws(RequestError) in
+            let request = try V(args)
+            return PreparedRequest(
+                timeout: request.timeout,
+                run: { context in
+                    let answer = try request.run(in: context)
+                    return PreparedAnswer(value: answer, text: { request.text(answer) }, dot: { request.dot(answer) })
+                },
+                runBatch: { context, emit in try request.runBatch(in: context, emit: emit) })
+        }
+    }
+
+    /// Parses `words` as `surface` spells them and prepares the request.
+    public func prepare(_ words: [String], surface: Surface, common: [OptionSpec] = []) throws(RequestError) -> PreparedRequest {
+        try prepare(try ParsedArguments.parse(words, verb: spec, surface: surface, common: common))
+    }
+}
+
+/// A request checked and ready: what it asks for its deadline, and the work.
+public struct PreparedRequest: Sendable {
+    public let timeout: Duration?
+    public let run: @Sendable (any GraphContext) throws -> PreparedAnswer
+    /// `Verb.runBatch`.
+    public let runBatch: @Sendable (any GraphContext, (String) throws -> Void) throws -> Bool
+}
+
+/// An answer with its renderings.
+public struct PreparedAnswer: Sendable {
+    /// The value that `--json` / `FORMAT JSON` print and the daemon encodes as RESP.
+    public let value: any Encodable & Sendable
+    public let text: @Sendable () -> String
+    public let dot: @Sendable () -> String?
+}
+
+/// Every verb defined through `Verb`, in the order help lists them. The CLI and the daemon
+/// dispatch through this table; adding a verb is its file and a line here.
+public enum VerbRegistry {
+    public static let all: [RegisteredVerb] = [
+        RegisteredVerb(GraphsRequest.self),
+        RegisteredVerb(StatsRequest.self),
+        RegisteredVerb(DropRequest.self),
+        RegisteredVerb(NeighborsRequest.self),
+        RegisteredVerb(PathsRequest.self),
+        RegisteredVerb(ReachRequest.self),
+        RegisteredVerb(HopRequest.self),
+        RegisteredVerb(PPRRequest.self),
+        RegisteredVerb(PhiRequest.self),
+    ]
+
+    /// By the CLI's name (`paths`); the daemon looks up its lower case.
+    public static let byName: [String: RegisteredVerb] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import QuiverCore
+import QuiverService
+import QuiverStore
+
+/// The CLI's side of `Verb`: a verb's words parsed by its spec (with `--data-dir`, `--database`
+/// and `--json`), run against the store, the answer printed as text, JSON or dot. Every verb of
+/// `VerbRegistry` is a subcommand through this one type.
+struct VerbCommand<V: Verb>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: V.spec.name, abstract: V.spec.summary, discussion: V.spec.cliHelp(common: CLIVerbs.common))
+    }
+
+    @Argument(parsing: .captureForPassthrough) var words: [String] = []
+
+    func run() throws { try CLIVerbs.run(RegisteredVerb(V.self), words) }
+}
+
+enum CLIVerbs {
+    /// Options every verb takes on the CLI: where the store is.
+    static let common: [OptionSpec] = [
+        OptionSpec("data-dir", .text, value: "dir", help: "Directory of the embedded PostgreSQL cluster (env QUIVER_DATA_DIR).", surfaces: .cli),
+        OptionSpec("database", .text, value: "url", help: "PostgreSQL URL to use instead of the embedded cluster (env QUIVER_DATABASE_URL).", surfaces: .cli),
+    ]
+
+    /// The subcommands, one per registered verb.
+    static let subcommands: [ParsableCommand.Type] = [
+        VerbCommand<GraphsRequest>.self, VerbCommand<StatsRequest>.self, VerbCommand<DropRequest>.self,
+        VerbCommand<NeighborsRequest>.self, VerbCommand<PathsRequest>.self, VerbCommand<ReachRequest>.self,
+        VerbCommand<HopRequest>.self, VerbCommand<PPRRequest>.self, VerbCommand<PhiRequest>.self,
+    ]
+
+    /// `quiver VERB words…` and `quiver help VERB`, answered before ArgumentParser sees them, so
+    /// that the verb's own parser reads every word (options may come before positionals).
+    static func intercept(_ argv: [String]) -> Bool {
+        guard let first = argv.first else { return false }
+        if first == "help", argv.count == 2, let verb = VerbRegistry.byName[argv[1]] {
+            print(verb.spec.cliHelp(common: common))
+            return true
+        }
+        guard let verb = VerbRegistry.byName[first] else { return false }
+        do { try run(verb, Array(argv.dropFirst())) } catch { terminate(with: error) }
+        return true
+    }
+
+    static func run(_ verb: RegisteredVerb, _ words: [String]) throws {
+        if words.contains("--help") || words.contains("-h") {
+            print(verb.spec.cliHelp(common: common))
+            return
+        }
+        let parsed = try ParsedArguments.parse(words, verb: verb.spec, surface: .cli, common: common)
+        let request = try verb.prepare(parsed)
+        let store = try StoreOptions(dataDir: parsed.text("data-dir"), database: parsed.text("database")).open()
+        let context = StoreGraphContext(store: store, hopsCeiling: try parsed.integer("hops-ceiling") ?? 16)
+        if try request.runBatch(context, { print($0) }) { return }
+        let answer = try request.run(context)
+        switch parsed.format {
+        case .json: try printJSON(answer.value)
+        case .dot: print(answer.dot() ?? answer.text())
+        case .native:
+            let text = answer.text()
+            if !text.isEmpty { print(text) }
+        }
+    }
+}
