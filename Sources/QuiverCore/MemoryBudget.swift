@@ -18,11 +18,12 @@ public struct MemoryBudget: Sendable, Equatable {
     public static let gibibyte = 1_073_741_824.0
 
     /// Nil when `estimate` bytes fit; otherwise the refusal: "`what` would need about X GiB; lower
-    /// `remedy` (the limit is Y GiB, QUIVER_TRAIN_MEMORY_GIB)".
-    public func refusal(_ what: String, needs estimate: Double, lower remedy: String) -> String? {
+    /// `remedy` (the limit is Y GiB, QUIVER_TRAIN_MEMORY_GIB)". `remedy` names options as values,
+    /// so the CLI and the daemon each spell them their own way.
+    public func refusal(_ what: String, needs estimate: Double, lower remedy: ErrorMessage) -> MemoryRefusal? {
         guard !(estimate <= bytes) else { return nil }
-        return "\(what) would need about \(Self.describe(estimate)); lower \(remedy) (the limit is \(Self.describe(bytes)), "
-            + "QUIVER_TRAIN_MEMORY_GIB)"
+        return MemoryRefusal(message: "\(what) would need about \(Self.describe(estimate)); lower \(remedy) (the limit is "
+            + "\(Self.describe(bytes)), QUIVER_TRAIN_MEMORY_GIB)")
     }
 
     /// Bytes as "12.5 GiB" (or "3.2e+05 GiB" for absurd sizes).
@@ -30,4 +31,15 @@ public struct MemoryBudget: Sendable, Equatable {
         let gib = bytes / gibibyte
         return gib < 100_000 ? String(format: "%.1f GiB", gib) : String(format: "%.1e GiB", gib)
     }
+}
+
+/// A request refused because its estimated peak is above the `MemoryBudget`.
+///
+/// Invalid input rather than unavailable: the same request is refused every time, and the fix is
+/// the option the message names, not waiting.
+public struct MemoryRefusal: PresentableError, Sendable, Equatable {
+    public var message: ErrorMessage
+    public var category: ErrorCategory { .invalidInput }
+
+    public init(message: ErrorMessage) { self.message = message }
 }

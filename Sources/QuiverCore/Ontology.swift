@@ -75,9 +75,9 @@ public func localName(of iri: String) -> String {
 }
 
 /// A malformed axiom in an ontology file.
-public struct OntologyError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var description: String { message }
+public struct OntologyError: PresentableError, Sendable {
+    public var message: ErrorMessage
+    public var category: ErrorCategory { .invalidInput }
 }
 
 extension Ontology {

@@ -1,7 +1,7 @@
 /// A syntax error in an input file, with everything a user needs to find and fix it.
 ///
 /// `line` and `column` are 1-based; the column counts Unicode scalars from the start of the line.
-public struct ParseError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct ParseError: PresentableError, Sendable, Equatable {
     /// The file name as the user gave it (`-` for standard input).
     public var file: String
     public var line: Int
@@ -19,7 +19,9 @@ public struct ParseError: Error, CustomStringConvertible, Sendable, Equatable {
         self.expected = expected
     }
 
-    public var description: String {
+    public var category: ErrorCategory { .invalidInput }
+
+    public var message: ErrorMessage {
         "\(file):\(line):\(column): found \(found), expected \(expected)"
     }
 }

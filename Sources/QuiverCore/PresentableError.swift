@@ -65,15 +65,15 @@ public struct ErrorMessage: Sendable, Equatable, ExpressibleByStringInterpolatio
     }
     public private(set) var parts: [Part]
 
-    public init(_ parts: [Part]) { self.parts = parts }
-    public init(stringLiteral value: String) { parts = [.text(value)] }
+    public init(_ parts: [Part]) { self.parts = Self.merged(parts) }
+    public init(stringLiteral value: String) { parts = value.isEmpty ? [] : [.text(value)] }
     public init(stringInterpolation: Interpolation) { parts = stringInterpolation.parts }
 
     public struct Interpolation: StringInterpolationProtocol {
         var parts: [Part] = []
         public init(literalCapacity: Int, interpolationCount: Int) {}
-        public mutating func appendLiteral(_ literal: String) { if !literal.isEmpty { parts.append(.text(literal)) } }
-        public mutating func appendInterpolation<T>(_ value: T) { parts.append(.text("\(value)")) }
+        public mutating func appendLiteral(_ literal: String) { appendText(literal) }
+        public mutating func appendInterpolation<T>(_ value: T) { appendText("\(value)") }
         /// An option's name as the request's surface spells it.
         public mutating func appendInterpolation(option name: String) { parts.append(.option(name)) }
         /// A command to run, as the request's surface spells it.
@@ -81,7 +81,22 @@ public struct ErrorMessage: Sendable, Equatable, ExpressibleByStringInterpolatio
             parts.append(.command(verb, arguments: arguments))
         }
         /// Another message, its names still values.
-        public mutating func appendInterpolation(_ message: ErrorMessage) { parts += message.parts }
+        public mutating func appendInterpolation(_ message: ErrorMessage) { parts = ErrorMessage.merged(parts + message.parts) }
+
+        mutating func appendText(_ text: String) {
+            guard !text.isEmpty else { return }
+            if case .text(let previous)? = parts.last { parts[parts.count - 1] = .text(previous + text) } else { parts.append(.text(text)) }
+        }
+    }
+
+    /// Adjacent text as one part, so that equal messages are equal however their text was split
+    /// (`"got \(5)"` and `"got 5"`).
+    static func merged(_ parts: [Part]) -> [Part] {
+        var out = Interpolation(literalCapacity: 0, interpolationCount: 0)
+        for part in parts {
+            if case .text(let t) = part { out.appendText(t) } else { out.parts.append(part) }
+        }
+        return out.parts
     }
 
     public func rendered(for surface: Surface) -> String {

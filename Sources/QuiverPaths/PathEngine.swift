@@ -123,8 +123,8 @@ public struct PathEngine: Sendable {
         nodeIndex.prefetch(from, to, in: snapshot)
         let s = try node(named: from), t = try node(named: to)
         let expression = try via.map(PathExpression.parse)
-        if mode == .kShortest && k < 1 { throw PathError.invalidArgument("-k must be at least 1, not \(k)") }
-        if options.limit < 0 { throw PathError.invalidArgument("--limit must not be negative") }
+        if mode == .kShortest && k < 1 { throw PathError.invalidArgument("\(option: "k") must be at least 1, not \(k)") }
+        if options.limit < 0 { throw PathError.invalidArgument("\(option: "limit") must not be negative") }
         if mode == .shortest && expression == nil, let plain = try plainQuery(options) {
             return withPlainSearch(plain, options: options, scratch: scratch) { search in
                 let (path, reason) = search.shortest(from: s, to: t, maxHops: plain.maxHops)
@@ -208,7 +208,7 @@ public struct PathEngine: Sendable {
             let e = try PathExpression.parse(r)
             switch e {
             case .relation, .anyRelation: parts.append(e)
-            default: throw PathError.invalidArgument("hop takes plain relations (r, ^r or .), not the expression '\(r)'; use `paths --via` for expressions")
+            default: throw PathError.invalidArgument("hop takes plain relations (r, ^r or .), not the expression '\(r)'; use \(option: "via") with \(command: "paths") for expressions")
             }
         }
         var o = options
@@ -239,7 +239,7 @@ public struct PathEngine: Sendable {
     func checkedMaxHops(_ requested: Int?) throws -> Int {
         let maxHops = requested ?? maxHopsCeiling
         if maxHops > maxHopsCeiling { throw PathError.maxHopsAboveCeiling(requested: maxHops, ceiling: maxHopsCeiling) }
-        if maxHops < 0 { throw PathError.invalidArgument("--max-hops must not be negative") }
+        if maxHops < 0 { throw PathError.invalidArgument("\(option: "max-hops") must not be negative") }
         return maxHops
     }
 

@@ -51,64 +51,71 @@ public struct AugmentRequest: Sendable {
         self.out = out
     }
 
-    /// A request that cannot run, or a run whose self-checks failed; `isUsage` for bad options.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public var description: String
-        public var isUsage = false
+    /// A request that cannot run, or a run whose self-checks failed.
+    public struct Failure: PresentableError, Sendable {
+        public var category: ErrorCategory
+        public var message: ErrorMessage
+
+        public init(_ category: ErrorCategory, _ message: ErrorMessage) {
+            self.category = category
+            self.message = message
+        }
+
+        /// Bad options: the CLI's exit code 2.
+        public var isUsage: Bool { category == .usage }
     }
 
     public func validate() throws(Failure) {
-        if synthetic == (graph != nil) { throw Failure(description: "give a GRAPH or --synthetic (exactly one)", isUsage: true) }
+        if synthetic == (graph != nil) { throw Failure(.usage, "give a GRAPH or \(option: "synthetic") (exactly one)") }
         if synthetic && (targetPhiR != nil || targetPhi != nil || intoGraph != nil) {
-            throw Failure(description: "--target-phi-r, --target-phi and --into-graph need a stored GRAPH", isUsage: true)
+            throw Failure(.usage, "\(option: "target-phi-r"), \(option: "target-phi") and \(option: "into-graph") need a stored GRAPH")
         }
         if (targetPhiR != nil || targetPhi != nil) && hops != 2 {
-            throw Failure(description: "--target-phi-r and --target-phi raise 2-hop phi_r; with --hops \(hops) the dataset's phi_r would not be "
-                          + "the one targeted. Augment with --hops 2 (and --into-graph NAME), then build the \(hops)-hop dataset from that graph",
-                          isUsage: true)
+            throw Failure(.usage, "\(option: "target-phi-r") and \(option: "target-phi") raise 2-hop phi_r; with \(option: "hops") \(hops) the dataset's phi_r would not be "
+                          + "the one targeted. Augment with \(option: "hops") 2 (and \(option: "into-graph") NAME), then build the \(hops)-hop dataset from that graph")
         }
         if intoGraph != nil && targetPhiR == nil && targetPhi == nil && !chainRules {
-            throw Failure(description: "--into-graph stores an augmented graph: give --target-phi-r or --target-phi (or allow chain rules)", isUsage: true)
+            throw Failure(.usage, "\(option: "into-graph") stores an augmented graph: give \(option: "target-phi-r") or \(option: "target-phi") (or allow chain rules)")
         }
         func usage(_ check: () throws(AugmentError) -> Void) throws(Failure) {
-            do { try check() } catch { throw Failure(description: error.description, isUsage: true) }
+            do { try check() } catch { throw Failure(.usage, error.message) }
         }
         switch task {
         case .composition: try usage { () throws(AugmentError) in try compositionOptions(seed: 0).validate() }
         case .comparison: try usage { () throws(AugmentError) in try comparisonOptions(seed: 0).validate() }
         }
-        for (name, target) in [("--target-phi-r", targetPhiR), ("--target-phi", targetPhi)] {
+        for (name, target) in [("target-phi-r", targetPhiR), ("target-phi", targetPhi)] {
             if let target, !(target > 0 && target.isFinite) {
-                throw Failure(description: "\(name) must be a positive number (got \(target))", isUsage: true)
+                throw Failure(.usage, "\(option: name) must be a positive number (got \(target))")
             }
         }
-        if !(corruptRate >= 0 && corruptRate <= 10) { throw Failure(description: "--corrupt-rate must be in [0, 10] (got \(corruptRate))", isUsage: true) }
-        if let d = bridgeOutDegree, d < 1 { throw Failure(description: "--bridge-out-degree must be at least 1 (got \(d))", isUsage: true) }
+        if !(corruptRate >= 0 && corruptRate <= 10) { throw Failure(.usage, "\(option: "corrupt-rate") must be in [0, 10] (got \(corruptRate))") }
+        if let d = bridgeOutDegree, d < 1 { throw Failure(.usage, "\(option: "bridge-out-degree") must be at least 1 (got \(d))") }
         guard synthetic else { return }
         // Synthetic sizes are known now: refuse what cannot fit before generating anything.
         let size: DatasetSize
         switch task {
         case .composition:
-            if entities < 1 || relations < 1 { throw Failure(description: "--entities and --relations must be at least 1", isUsage: true) }
+            if entities < 1 || relations < 1 { throw Failure(.usage, "\(option: "entities") and \(option: "relations") must be at least 1") }
             if outDegree < 0 || outDegree > relations {
-                throw Failure(description: "--out-degree \(outDegree) needs 0...\(relations) (each entity's relations are distinct)", isUsage: true)
+                throw Failure(.usage, "\(option: "out-degree") \(outDegree) needs 0...\(relations) (each entity's relations are distinct)")
             }
             size = DatasetSize.syntheticComposition(entities: entities, relations: relations, outDegree: outDegree,
                                                     options: compositionOptions(seed: 0))
         case .comparison:
             if entities < 2 || attributes < 1 || values < 1 {
-                throw Failure(description: "comparison needs --entities ≥ 2, --attributes ≥ 1, --values ≥ 1", isUsage: true)
+                throw Failure(.usage, "comparison needs \(option: "entities") ≥ 2, \(option: "attributes") ≥ 1, \(option: "values") ≥ 1")
             }
             size = DatasetSize.syntheticComparison(entities: entities, attributes: attributes, values: values,
                                                    options: comparisonOptions(seed: 0))
         }
         // Ids are Int32 throughout the generators.
         let largest = max(entities, task == .composition ? relations : max(attributes, values))
-        if largest > Int(Int32.max) { throw Failure(description: "synthetic sizes must be at most \(Int32.max) (got \(largest))") }
+        if largest > Int(Int32.max) { throw Failure(.invalidInput, "synthetic sizes must be at most \(Int32.max) (got \(largest))") }
         let shape = task == .composition ? "\(entities) entities, \(relations) relations and out-degree \(outDegree)"
             : "\(entities) entities, \(attributes) attributes and \(values) values"
         if let refusal = size.refusal("a synthetic \(task.rawValue) dataset of \(shape)", budget: .current) {
-            throw Failure(description: refusal)
+            throw Failure(refusal.category, refusal.message)
         }
     }
 
@@ -156,7 +163,7 @@ public struct AugmentRequest: Sendable {
     /// Throws when `cancellation` was set: the run stops before its next phase.
     func checkCancelled() throws {
         if let cancellation, cancellation.isCancelled {
-            throw Failure(description: "the augmentation was cancelled before it finished; nothing more was stored or written")
+            throw Failure(.cancelled, "the augmentation was cancelled before it finished; nothing more was stored or written")
         }
     }
 
@@ -173,7 +180,7 @@ public struct AugmentRequest: Sendable {
             var rng = SeededRandom.stream(seed: seed, step: 0)
             facts = try SyntheticGraph.composition(entities: entities, relations: relations, outDegree: outDegree, rng: &rng)
         } else {
-            guard let store, let graph else { throw Failure(description: "a stored graph needs the store") }
+            guard let store, let graph else { throw Failure(.internal, "a stored graph needs the store") }
             facts = FactGraph(snapshot: try SnapshotLoader(store: store).build(graph: graph), split: split)
             named = true
             if chainRules {
@@ -214,7 +221,7 @@ public struct AugmentRequest: Sendable {
         let summary = AugmentSummary(checks: checks, augmentation: augmentation, extras: extras,
                                      seconds: Date().timeIntervalSince(started), out: out)
         try summary.write(into: directory)
-        if !checks.passed { throw Failure(description: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
+        if !checks.passed { throw Failure(.internal, "self-checks failed: \(checks.failures.joined(separator: "; "))") }
         return .composition(summary)
     }
 
@@ -230,7 +237,7 @@ public struct AugmentRequest: Sendable {
         if synthetic {
             kb = try AttributeTable.synthetic(entities: entities, attributes: attributes, values: values, seed: seed)
         } else {
-            guard let store, let graph else { throw Failure(description: "a stored graph needs the store") }
+            guard let store, let graph else { throw Failure(.internal, "a stored graph needs the store") }
             kb = try AttributeTable(snapshot: try SnapshotLoader(store: store).build(graph: graph))
         }
         let ds = try ComparisonDataset.build(kb, options: o)
@@ -238,7 +245,7 @@ public struct AugmentRequest: Sendable {
         try ds.write(into: directory, writeNames: !synthetic)
         let checks = ds.checks
         try directory.write("stats.json", Array(try checks.jsonData()))
-        if !checks.passed { throw Failure(description: "self-checks failed: " + checks.failures.joined(separator: "; ")) }
+        if !checks.passed { throw Failure(.internal, "self-checks failed: \(checks.failures.joined(separator: "; "))") }
         return checks
     }
 }
@@ -279,7 +286,7 @@ public struct AugmentSummary: Encodable, Sendable {
 
 /// Writes `facts` as a new graph: one load per (provenance, split), so every fact keeps its labels.
 func storeGraph(_ facts: FactGraph, as name: String, store st: Store) throws {
-    if try st.graph(named: name) != nil { throw AugmentRequest.Failure(description: "graph '\(name)' exists; drop it first or choose another --into-graph") }
+    if try st.graph(named: name) != nil { throw AugmentRequest.Failure(.invalidInput, "graph '\(name)' exists; drop it first or choose another \(option: "into-graph")") }
     let plain = !(facts.entityNames + facts.relationNames).contains { $0.hasPrefix("<") || $0.hasPrefix("\"") || $0.hasPrefix("_:") }
     let writer = TripleWriter(format: plain ? .tsv : .ntriples)
     func term(_ s: String) -> Term {

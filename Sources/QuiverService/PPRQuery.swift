@@ -23,20 +23,29 @@ public struct PPRQuery: Sendable {
     public init(seeds: [String]) { self.seeds = seeds }
 
     /// A question that cannot be asked, worded for the person who asked it.
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var description: String
+    public struct Invalid: PresentableError, Sendable {
+        public var category: ErrorCategory
+        public var message: ErrorMessage
+
+        public init(_ category: ErrorCategory, _ message: ErrorMessage) {
+            self.category = category
+            self.message = message
+        }
+
+        /// An option the question cannot be asked with.
+        public init(_ message: ErrorMessage) { self.init(.invalidInput, message) }
     }
 
     /// Checks the options alone (before any graph is read).
     public func validate() throws(Invalid) {
-        if seeds.isEmpty { throw Invalid(description: "ppr needs at least one seed") }
-        if !(alpha > 0 && alpha <= 1) { throw Invalid(description: "alpha must be in (0, 1], not \(alpha)") }
-        if topK < 0 { throw Invalid(description: "top-k must be at least 0") }
-        if iterations != nil && tolerance != nil { throw Invalid(description: "give iterations or tolerance, not both") }
-        if method == .push && iterations != nil { throw Invalid(description: "iterations applies to method power; push takes tolerance") }
-        if let iterations, iterations < 0 { throw Invalid(description: "iterations must be at least 0") }
-        if let tolerance, !(tolerance > 0) { throw Invalid(description: "tolerance must be positive") }
-        if let threads, threads < 1 { throw Invalid(description: "threads must be at least 1") }
+        if seeds.isEmpty { throw Invalid("ppr needs at least one seed") }
+        if !(alpha > 0 && alpha <= 1) { throw Invalid("alpha must be in (0, 1], not \(alpha)") }
+        if topK < 0 { throw Invalid("top-k must be at least 0") }
+        if iterations != nil && tolerance != nil { throw Invalid("give iterations or tolerance, not both") }
+        if method == .push && iterations != nil { throw Invalid("iterations applies to method power; push takes tolerance") }
+        if let iterations, iterations < 0 { throw Invalid("iterations must be at least 0") }
+        if let tolerance, !(tolerance > 0) { throw Invalid("tolerance must be positive") }
+        if let threads, threads < 1 { throw Invalid("threads must be at least 1") }
     }
 
     /// Runs the question on a snapshot. Unknown seeds or relations are an error naming them.
@@ -45,7 +54,7 @@ public struct PPRQuery: Sendable {
         var seedIDs: [Int32] = [], unknown: [String] = []
         for s in seeds { if let id = snapshot.node(named: s) { seedIDs.append(id) } else { unknown.append(s) } }
         if !unknown.isEmpty {
-            throw Invalid(description: "unknown seed\(unknown.count == 1 ? "" : "s") in graph '\(snapshot.graph)': \(unknown.joined(separator: ", "))")
+            throw Invalid(.notFound, "unknown seed\(unknown.count == 1 ? "" : "s") in graph '\(snapshot.graph)': \(unknown.joined(separator: ", "))")
         }
         var relationIDs: Set<Int32>?
         if let relations {
@@ -54,7 +63,7 @@ public struct PPRQuery: Sendable {
                 if let id = snapshot.relation(named: name) { ids.insert(id) } else { missing.append(name) }
             }
             if !missing.isEmpty {
-                throw Invalid(description: "unknown relation\(missing.count == 1 ? "" : "s") in graph '\(snapshot.graph)': \(missing.joined(separator: ", "))")
+                throw Invalid(.notFound, "unknown relation\(missing.count == 1 ? "" : "s") in graph '\(snapshot.graph)': \(missing.joined(separator: ", "))")
             }
             relationIDs = ids
         }
@@ -71,7 +80,7 @@ public struct PPRQuery: Sendable {
         }
         if result.stopped {
             let why = stop.reason == .cancelled ? "it was cancelled" : "its deadline passed"
-            throw Invalid(description: "ppr stopped after \(result.iterations) \(method == .power ? "iterations" : "pushes") because \(why); ask for fewer iterations or a larger tolerance, or give a larger TIMEOUT")
+            throw Invalid(.cancelled, "ppr stopped after \(result.iterations) \(method == .power ? "iterations" : "pushes") because \(why); ask for fewer iterations or a larger tolerance, or give a larger \(option: "timeout")")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let cpuSeconds = processCPUSeconds() - cpuStarted

@@ -20,7 +20,7 @@ extension Store {
             do {
                 try writer.append(st, pt, ot, to: &out)
             } catch let e as TripleWriter.UnrepresentableTerm {
-                throw StoreError.unsupported(e.description)
+                throw StoreError.unsupported(e.message)
             }
             count += 1
             if out.count >= 1 << 20 {

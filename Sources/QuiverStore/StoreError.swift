@@ -2,7 +2,7 @@ import QuiverCore
 import QuiverPostgres
 
 /// Everything the store can refuse, worded for the person who gave the input.
-public enum StoreError: Error, CustomStringConvertible, Sendable {
+public enum StoreError: PresentableError, Sendable {
     case graphNotFound(String)
     case modelNotFound(graph: String, name: String)
     case invalidGraphName(String, reason: String)
@@ -12,20 +12,34 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     /// Two different terms hash to the same 64-bit id (astronomically rare; the load is refused whole).
     case termIDCollision(TermID, Term, Term)
     case parse(ParseError)
-    case input(String)
+    case input(ErrorMessage)
     case database(PGError)
-    case unsupported(String)
+    case unsupported(ErrorMessage)
     /// The load was cancelled (`LoadOptions.cancellation`); it rolled back whole.
     case cancelled
     /// The load ran longer than its `LoadOptions.timeout`; it rolled back whole.
     case timedOut(Duration)
 
-    public var description: String {
+    public var category: ErrorCategory {
+        switch self {
+        case .graphNotFound, .modelNotFound: .notFound
+        case .invalidGraphName, .invalidTerm, .parse, .input, .unsupported: .invalidInput
+        // The database cannot be used by this build at all; another build or database is the fix,
+        // as with one that cannot be reached.
+        case .schemaTooNew: .unavailable
+        // Not the input's fault: the id scheme cannot tell two valid terms apart.
+        case .termIDCollision: .internal
+        case .database: isDatabaseUnavailable ? .unavailable : .internal
+        case .cancelled, .timedOut: .cancelled
+        }
+    }
+
+    public var message: ErrorMessage {
         switch self {
         case .graphNotFound(let g):
-            "graph '\(g)' does not exist (see `quiver graphs`)"
+            "graph '\(g)' does not exist (see \(command: "graphs"))"
         case .modelNotFound(let g, let name):
-            "graph '\(g)' has no model named '\(name)' (see `quiver models \(g)`; train one with `quiver train \(g)`)"
+            "graph '\(g)' has no model named '\(name)' (see \(command: "models", g); train one with \(command: "train", g))"
         case .invalidGraphName(let g, let reason):
             "invalid graph name '\(g)': \(reason)"
         case .invalidTerm(let term, let problem):
@@ -35,7 +49,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .termIDCollision(let id, let a, let b):
             "term id collision: \(a) and \(b) both hash to \(id); nothing was loaded"
         case .parse(let e):
-            e.description
+            e.message
         case .input(let message):
             message
         case .database(let e):
@@ -47,6 +61,12 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .timedOut(let limit):
             "the load ran longer than its limit of \(limit) and was stopped; nothing of it was stored"
         }
+    }
+
+    /// An error from below the store (a reader, a byte source) as an input error, its message's
+    /// option and command names still values when it has them.
+    static func input(wrapping error: any Error) -> StoreError {
+        .input((error as? any PresentableError)?.message ?? "\(error)")
     }
 
     /// True when the database could not be reached (exit code 3 in the CLI).

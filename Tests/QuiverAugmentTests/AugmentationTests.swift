@@ -50,7 +50,7 @@ import Testing
         #expect(throws: AugmentError.unknownRelation("parnet", suggestions: ["parent"])) { try Augmenter.augment(g, options: o) }
         o.relations = nil
         o.targetPhiR = nil
-        #expect(throws: AugmentError.badOption("give --target-phi-r or --target-phi")) { try Augmenter.augment(g, options: o) }
+        #expect(throws: AugmentError.badOption("give \(option: "target-phi-r") or \(option: "target-phi")")) { try Augmenter.augment(g, options: o) }
     }
 }
 

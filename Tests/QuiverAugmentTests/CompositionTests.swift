@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func badHopsIsAClearError() {
-        #expect(throws: AugmentError.badOption("--hops must be 2, 3 or 4 (got 5)")) { try PhiReport(graph: "s", facts: small, hops: 5) }
+        #expect(throws: AugmentError.badOption("\(option: "hops") must be 2, 3 or 4 (got 5)")) { try PhiReport(graph: "s", facts: small, hops: 5) }
     }
 }
 

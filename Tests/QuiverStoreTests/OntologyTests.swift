@@ -142,7 +142,7 @@ struct OntologyTests {
             _ = try Ontology(triples: triples)
             Issue.record("expected an OntologyError for: \(statement)")
         } catch let e as OntologyError {
-            #expect(e.message.contains(message), "\(e.message)")
+            #expect(e.description.contains(message), "\(e)")
         }
     }
 }

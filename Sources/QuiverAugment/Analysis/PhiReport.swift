@@ -56,14 +56,17 @@ public struct PhiReport: Sendable, Codable, Equatable {
     public var definitions: [String]
 
     /// The analysis stopped because `shouldStop` said so (a deadline, or the client went away).
-    public struct Stopped: Error, CustomStringConvertible, Sendable {
-        public var description: String { "phi stopped before it finished: its deadline passed or it was cancelled; give a larger TIMEOUT or fewer HOPS" }
+    public struct Stopped: PresentableError, Sendable {
+        public var category: ErrorCategory { .cancelled }
+        public var message: ErrorMessage {
+            "phi stopped before it finished: its deadline passed or it was cancelled; give a larger \(option: "timeout") or fewer \(option: "hops")"
+        }
     }
 
     /// `shouldStop` is asked as the heads are walked; when it says yes, `Stopped` is thrown.
     public init(graph name: String, facts g: FactGraph, hops: Int = 2, oodRatio: Double = 0.05, iidTestProbability: Double = 0.005,
                 shouldStop: (@Sendable () -> Bool)? = nil) throws {
-        guard (2...4).contains(hops) else { throw AugmentError.badOption("--hops must be 2, 3 or 4 (got \(hops))") }
+        guard (2...4).contains(hops) else { throw AugmentError.badOption("\(option: "hops") must be 2, 3 or 4 (got \(hops))") }
         graph = name
         self.hops = hops
         atomic = g.factCount

@@ -54,15 +54,15 @@ public struct AugmentationReport: Sendable, Codable, Equatable {
 public enum Augmenter {
     public static func augment(_ input: FactGraph, options: AugmentationOptions) throws -> (graph: FactGraph, report: AugmentationReport) {
         guard options.targetPhiR != nil || options.targetPhi != nil else {
-            throw AugmentError.badOption("give --target-phi-r or --target-phi")
+            throw AugmentError.badOption("give \(option: "target-phi-r") or \(option: "target-phi")")
         }
         let target = options.targetPhiR ?? options.targetPhi!
         guard target > 0 && target.isFinite else { throw AugmentError.badOption("the target phi must be a positive number (got \(target))") }
-        guard options.corruptRate >= 0 && options.corruptRate <= 10 else { throw AugmentError.badOption("--corrupt-rate must be in [0, 10]") }
+        guard options.corruptRate >= 0 && options.corruptRate <= 10 else { throw AugmentError.badOption("\(option: "corrupt-rate") must be in [0, 10]") }
         if let d = options.bridgeOutDegree, Double(d) <= target {
-            throw AugmentError.badOption("--bridge-out-degree \(d) must exceed the target phi \(target): each bridge in-edge adds \(d) compositions")
+            throw AugmentError.badOption("\(option: "bridge-out-degree") \(d) must exceed the target phi \(target): each bridge in-edge adds \(d) compositions")
         }
-        guard options.bridgeInDegree >= 1 else { throw AugmentError.badOption("--bridge-in-degree must be at least 1") }
+        guard options.bridgeInDegree >= 1 else { throw AugmentError.badOption("\(option: "bridge-in-degree") must be at least 1") }
         var chosen: Set<Int32>?
         if let names = options.relations {
             chosen = []
@@ -207,8 +207,8 @@ extension Augmenter {
     /// the first round's deficits (a global target may add more in later rounds). Each in-edge of
     /// relation r to a bridge with d out-edges closes d − target of r's deficit.
     static func unreachable(_ level: Double, relations: Int) -> AugmentError {
-        .badOption("phi_r \(level) is unreachable with --existing-relations: a bridge has at most \(relations) out-edges (one per "
-                   + "relation); lower the target below that or leave out --existing-relations")
+        .badOption("phi_r \(level) is unreachable with \(option: "existing-relations"): a bridge has at most \(relations) out-edges (one per "
+                   + "relation); lower the target below that or leave out \(option: "existing-relations")")
     }
 
     static func checkSize(_ g: FactGraph, order: [Int32], atomic: [Int], firstHop: [Int], target: Double,
@@ -230,10 +230,11 @@ extension Augmenter {
         // Per added fact: the fact, the live adjacency and the final graph's copy; per new
         // entity: its name, out-relation set and in-edge list; per new relation: its name and counters.
         let bytes = facts * 96 + (inEdges + bridges) * 128 + relations * 80 + Double(g.factCount) * 64
-        let name = options.targetPhiR != nil ? "--target-phi-r" : "--target-phi"
-        let remedy = name + (options.bridgeOutDegree != nil ? " or --bridge-out-degree" : "") + (options.corruptRate > 0 ? " or --corrupt-rate" : "")
+        var remedy: ErrorMessage = "\(option: options.targetPhiR != nil ? "target-phi-r" : "target-phi")"
+        if options.bridgeOutDegree != nil { remedy = remedy + " or \(option: "bridge-out-degree")" }
+        if options.corruptRate > 0 { remedy = remedy + " or \(option: "corrupt-rate")" }
         let what = "raising phi_r to \(target) (about \(Int(min(facts, 9e18))) facts and \(Int(min(relations, 9e18))) relations added)"
-        if let refusal = options.memoryBudget.refusal(what, needs: bytes, lower: remedy) { throw AugmentError.badOption(refusal) }
+        if let refusal = options.memoryBudget.refusal(what, needs: bytes, lower: remedy) { throw AugmentError.badOption(refusal.message) }
     }
 }
 

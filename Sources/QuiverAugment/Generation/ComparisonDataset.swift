@@ -20,7 +20,7 @@ public struct AttributeTable: Sendable {
 
     /// Wang et al.'s table: every entity gets a uniform value in 0..<values for every attribute.
     public static func synthetic(entities: Int, attributes: Int, values: Int, seed: UInt64) throws -> AttributeTable {
-        guard entities >= 2, attributes >= 1, values >= 1 else { throw AugmentError.badOption("comparison needs --entities ≥ 2, --attributes ≥ 1, --values ≥ 1") }
+        guard entities >= 2, attributes >= 1, values >= 1 else { throw AugmentError.badOption("comparison needs \(option: "entities") ≥ 2, \(option: "attributes") ≥ 1, \(option: "values") ≥ 1") }
         var rng = SeededRandom.stream(seed: seed, step: 20)
         let table = (0..<attributes).map { _ in (0..<entities).map { _ in Int32(rng.below(values)) } }
         return AttributeTable(entityNames: (0..<entities).map { "<e_\($0)>" }, attributeNames: (0..<attributes).map { "<attr_\($0)>" },
@@ -72,13 +72,13 @@ public struct ComparisonOptions: Sendable {
 
     /// Refuses options no dataset can be built with; `build` calls it first.
     public func validate() throws(AugmentError) {
-        guard idEntityRatio > 0 && idEntityRatio <= 1 else { throw AugmentError.badOption("--ood-ratio must be in [0, 1)") }
-        guard phi >= 0 && phi <= maximumPhi else { throw AugmentError.badOption("--phi must be a number in [0, \(Int(maximumPhi))] (got \(phi))") }
+        guard idEntityRatio > 0 && idEntityRatio <= 1 else { throw AugmentError.badOption("\(option: "ood-ratio") must be in [0, 1)") }
+        guard phi >= 0 && phi <= maximumPhi else { throw AugmentError.badOption("\(option: "phi") must be a number in [0, \(Int(maximumPhi))] (got \(phi))") }
         guard iidTestProbability >= 0 && iidTestProbability <= 1 else {
-            throw AugmentError.badOption("--iid-test-prob must be in [0, 1] (got \(iidTestProbability))")
+            throw AugmentError.badOption("\(option: "iid-test-prob") must be in [0, 1] (got \(iidTestProbability))")
         }
-        guard probeSize >= 0 else { throw AugmentError.badOption("--probe-size must be at least 0") }
-        if let m = maxItems, m < 0 { throw AugmentError.badOption("--max-items must be at least 0") }
+        guard probeSize >= 0 else { throw AugmentError.badOption("\(option: "probe-size") must be at least 0") }
+        if let m = maxItems, m < 0 { throw AugmentError.badOption("\(option: "max-items") must be at least 0") }
     }
 }
 

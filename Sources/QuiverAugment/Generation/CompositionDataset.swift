@@ -22,14 +22,14 @@ public struct CompositionOptions: Sendable {
 
     /// Refuses options no dataset can be built with; `build` calls it first.
     public func validate() throws(AugmentError) {
-        guard (2...4).contains(hops) else { throw AugmentError.badOption("--hops must be 2, 3 or 4 (got \(hops))") }
-        guard phi >= 0 && phi <= maximumPhi else { throw AugmentError.badOption("--phi must be a number in [0, \(Int(maximumPhi))] (got \(phi))") }
-        guard oodRatio >= 0 && oodRatio < 1 else { throw AugmentError.badOption("--ood-ratio must be in [0, 1) (got \(oodRatio))") }
+        guard (2...4).contains(hops) else { throw AugmentError.badOption("\(option: "hops") must be 2, 3 or 4 (got \(hops))") }
+        guard phi >= 0 && phi <= maximumPhi else { throw AugmentError.badOption("\(option: "phi") must be a number in [0, \(Int(maximumPhi))] (got \(phi))") }
+        guard oodRatio >= 0 && oodRatio < 1 else { throw AugmentError.badOption("\(option: "ood-ratio") must be in [0, 1) (got \(oodRatio))") }
         guard iidTestProbability >= 0 && iidTestProbability <= 1 else {
-            throw AugmentError.badOption("--iid-test-prob must be in [0, 1] (got \(iidTestProbability))")
+            throw AugmentError.badOption("\(option: "iid-test-prob") must be in [0, 1] (got \(iidTestProbability))")
         }
-        guard probeSize >= 0 else { throw AugmentError.badOption("--probe-size must be at least 0") }
-        if let m = maxItems, m < 0 { throw AugmentError.badOption("--max-items must be at least 0") }
+        guard probeSize >= 0 else { throw AugmentError.badOption("\(option: "probe-size") must be at least 0") }
+        if let m = maxItems, m < 0 { throw AugmentError.badOption("\(option: "max-items") must be at least 0") }
     }
 }
 

@@ -7,15 +7,15 @@ import QuiverCore
 public struct DatasetSize: Sendable, Equatable {
     public struct Part: Sendable, Equatable {
         public var bytes: Double
-        /// The option(s) that make this part grow, as `quiver augment` spells them.
-        public var options: String
+        /// The option(s) that make this part grow, as values each surface spells its own way.
+        public var options: ErrorMessage
     }
 
     public var parts: [Part]
 
     public var bytes: Double { parts.reduce(0) { $0 + $1.bytes } }
     /// The options of the largest part.
-    public var remedy: String { parts.max { $0.bytes < $1.bytes }?.options ?? "" }
+    public var remedy: ErrorMessage { parts.max { $0.bytes < $1.bytes }?.options ?? "" }
 
     /// A name in `FactGraph` and the vocabulary: a `String` with its array slot.
     static let nameBytes = 40.0
@@ -29,19 +29,19 @@ public struct DatasetSize: Sendable, Equatable {
         let e = Double(entities), d = Double(max(outDegree, 0))
         let facts = e * d
         var parts = [
-            Part(bytes: facts * factBytes + e * (nameBytes + 8), options: "--entities or --out-degree"),
-            Part(bytes: Double(relations) * nameBytes, options: "--relations"),
+            Part(bytes: facts * factBytes + e * (nameBytes + 8), options: "\(option: "entities") or \(option: "out-degree")"),
+            Part(bytes: Double(relations) * nameBytes, options: "\(option: "relations")"),
         ]
         parts += composition(facts: facts, walks: e * pow(d, Double(options.hops)), options: options,
-                             graphOptions: "--entities, --out-degree").parts
+                             graphOptions: "\(option: "entities"), \(option: "out-degree")").parts
         return DatasetSize(parts: parts)
     }
 
     /// What `CompositionDataset.build` holds for a graph of `facts` facts with `walks` walks of
     /// `options.hops` facts: the ID/OOD split, the sampled training compositions and the test pools.
     /// `graphOptions` name what sets the graph's size, for a synthetic one.
-    public static func composition(facts: Double, walks: Double, options: CompositionOptions, graphOptions: String? = nil) -> DatasetSize {
-        let scale = graphOptions.map { $0 + ", " } ?? ""
+    public static func composition(facts: Double, walks: Double, options: CompositionOptions, graphOptions: ErrorMessage? = nil) -> DatasetSize {
+        let scale: ErrorMessage = graphOptions.map { $0 + ", " } ?? ""
         let item = Double(options.hops) * 4 + 8
         let idAtomic = facts * (1 - options.oodRatio)
         var train = min(options.phi * idAtomic, walks)
@@ -50,8 +50,8 @@ public struct DatasetSize: Sendable, Equatable {
         tests = max(tests, 0)
         return DatasetSize(parts: [
             Part(bytes: facts * 9, options: graphOptions ?? "the graph"),
-            Part(bytes: train * item, options: scale + "--phi or --max-items"),
-            Part(bytes: tests * item, options: scale + "--iid-test-prob or --ood-ratio"),
+            Part(bytes: train * item, options: scale + "\(option: "phi") or \(option: "max-items")"),
+            Part(bytes: tests * item, options: scale + "\(option: "iid-test-prob") or \(option: "ood-ratio")"),
         ])
     }
 
@@ -64,17 +64,17 @@ public struct DatasetSize: Sendable, Equatable {
         if let cap = options.maxItems { train = min(train, Double(cap)) }
         return DatasetSize(parts: [
             // Values (4 bytes), ID/OOD atomic facts (8) and per-attribute entity sets (4 + 1).
-            Part(bytes: atomic * 17, options: "--attributes or --entities"),
-            Part(bytes: (e + 4 * a) * nameBytes, options: "--entities"),
-            Part(bytes: Double(values) * nameBytes, options: "--values"),
+            Part(bytes: atomic * 17, options: "\(option: "attributes") or \(option: "entities")"),
+            Part(bytes: (e + 4 * a) * nameBytes, options: "\(option: "entities")"),
+            Part(bytes: Double(values) * nameBytes, options: "\(option: "values")"),
             // A pair (12 bytes) and its sampled ordinal (8).
-            Part(bytes: train * 20, options: "--attributes, --entities, --phi or --max-items"),
+            Part(bytes: train * 20, options: "\(option: "attributes"), \(option: "entities"), \(option: "phi") or \(option: "max-items")"),
         ])
     }
 
     /// Nil when the estimate fits `budget`; otherwise the refusal naming `what`, the estimate, the
     /// limit and the options of the largest part.
-    public func refusal(_ what: String, budget: MemoryBudget) -> String? {
+    public func refusal(_ what: String, budget: MemoryBudget) -> MemoryRefusal? {
         budget.refusal(what, needs: bytes, lower: remedy)
     }
 }

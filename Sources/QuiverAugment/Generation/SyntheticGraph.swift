@@ -10,10 +10,10 @@ import QuiverCore
 /// ```
 public enum SyntheticGraph {
     public static func composition(entities: Int, relations: Int, outDegree: Int, rng: inout SeededRandom) throws -> FactGraph {
-        guard entities > 0 else { throw AugmentError.badOption("--entities must be at least 1") }
-        guard relations > 0 else { throw AugmentError.badOption("--relations must be at least 1") }
+        guard entities > 0 else { throw AugmentError.badOption("\(option: "entities") must be at least 1") }
+        guard relations > 0 else { throw AugmentError.badOption("\(option: "relations") must be at least 1") }
         guard outDegree >= 0 && outDegree <= relations else {
-            throw AugmentError.badOption("--out-degree \(outDegree) needs 0...\(relations) (each entity's relations are distinct)")
+            throw AugmentError.badOption("\(option: "out-degree") \(outDegree) needs 0...\(relations) (each entity's relations are distinct)")
         }
         var facts: [Fact] = []
         facts.reserveCapacity(entities * outDegree)
@@ -28,20 +28,30 @@ public enum SyntheticGraph {
 }
 
 /// A bad option or an impossible request, said so the user can fix it.
-public enum AugmentError: Error, CustomStringConvertible, Sendable, Equatable {
-    case badOption(String)
+public enum AugmentError: PresentableError, Sendable, Equatable {
+    case badOption(ErrorMessage)
     case unknownRelation(String, suggestions: [String])
     case phiUnreachable(requested: Double, maximum: Double, detail: String)
+    /// The output directory cannot be used (exists, is a link, cannot be created).
     case io(String)
 
-    public var description: String {
+    public var category: ErrorCategory {
+        switch self {
+        case .unknownRelation: .notFound
+        // An output path the person chose and can change, like a bad option.
+        case .badOption, .phiUnreachable, .io: .invalidInput
+        }
+    }
+
+    public var message: ErrorMessage {
         switch self {
         case .badOption(let m): return m
         case .unknownRelation(let r, let s):
-            return "unknown relation '\(r)'" + (s.isEmpty ? "" : "; did you mean " + s.map { "'\($0)'" }.joined(separator: ", ") + "?")
+            return "unknown relation '\(r)'" + (s.isEmpty ? "" : "; did you mean \(s.map { "'\($0)'" }.joined(separator: ", "))?")
         case .phiUnreachable(let requested, let maximum, let detail):
-            return "phi \(requested) is unreachable: at most \(String(format: "%.3f", maximum)) (\(detail)); lower --phi, or raise it with --target-phi / --target-phi-r augmentation"
-        case .io(let m): return m
+            return "phi \(requested) is unreachable: at most \(String(format: "%.3f", maximum)) (\(detail)); lower \(option: "phi"), "
+                + "or raise it with \(option: "target-phi") / \(option: "target-phi-r") augmentation"
+        case .io(let m): return "\(m)"
         }
     }
 }

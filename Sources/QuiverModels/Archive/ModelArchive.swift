@@ -24,8 +24,11 @@ public struct ModelArchive: Sendable {
         parameters = model.parameters
     }
 
-    public struct Corrupt: Error, CustomStringConvertible, Sendable {
-        public var description: String
+    /// Stored weights that cannot be read back: the store's damage or Quiver's bug, never the
+    /// request's, so `internal`.
+    public struct Corrupt: PresentableError, Sendable {
+        public var message: ErrorMessage
+        public var category: ErrorCategory { .internal }
     }
 
     private static let magic = Array("QVMODEL1".utf8)
@@ -52,7 +55,7 @@ public struct ModelArchive: Sendable {
     public init(decoding bytes: [UInt8]) throws(Corrupt) {
         var at = 0
         func take(_ n: Int) throws(Corrupt) -> ArraySlice<UInt8> {
-            guard n >= 0, at + n <= bytes.count else { throw Corrupt(description: "model archive is truncated at byte \(at)") }
+            guard n >= 0, at + n <= bytes.count else { throw Corrupt(message: "model archive is truncated at byte \(at)") }
             defer { at += n }
             return bytes[at ..< at + n]
         }
@@ -64,10 +67,10 @@ public struct ModelArchive: Sendable {
             let s = try take(8)
             return s.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         }
-        guard Array(try take(8)) == ModelArchive.magic else { throw Corrupt(description: "not a Quiver model archive") }
+        guard Array(try take(8)) == ModelArchive.magic else { throw Corrupt(message: "not a Quiver model archive") }
         let json = try take(try u32())
         guard let hyper = try? JSONDecoder().decode(Hyperparameters.self, from: Data(json)) else {
-            throw Corrupt(description: "model archive has unreadable hyperparameters")
+            throw Corrupt(message: "model archive has unreadable hyperparameters")
         }
         self.hyper = hyper
         entityTermIDs = []
@@ -86,7 +89,7 @@ public struct ModelArchive: Sendable {
             named.append((name, Matrix(rows: rows, cols: cols, values: values)))
         }
         parameters = Parameters(named)
-        guard at == bytes.count else { throw Corrupt(description: "model archive has \(bytes.count - at) trailing bytes") }
+        guard at == bytes.count else { throw Corrupt(message: "model archive has \(bytes.count - at) trailing bytes") }
     }
 
     /// How many of `data`'s entities and relations the model has no rows for.

@@ -48,8 +48,9 @@ public struct TrainingData: Sendable {
     public let relationNames: [String]
 
     /// Why a graph cannot be trained on.
-    public struct Unusable: Error, CustomStringConvertible, Sendable {
-        public var description: String
+    public struct Unusable: PresentableError, Sendable {
+        public var message: ErrorMessage
+        public var category: ErrorCategory { .invalidInput }
     }
 
     public init(snapshot s: CSRSnapshot) {
@@ -89,8 +90,9 @@ public struct TrainingData: Sendable {
     /// Throws unless there is something to train on.
     public func checkTrainable() throws(Unusable) {
         if train.isEmpty {
-            throw Unusable(description: "graph '\(graph)' has no facts labelled split=train; load them with --split train "
-                + "(e.g. quiver load \(graph) train.txt --split train)")
+            // No example command line: an option inside one could be spelled for one surface only.
+            throw Unusable(message: "graph '\(graph)' has no facts labelled split=train; load them with \(command: "load", graph) "
+                + "and \(option: "split") train")
         }
     }
 

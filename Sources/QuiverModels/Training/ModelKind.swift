@@ -66,11 +66,16 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
     public static let maximumEpochs = 1_000_000
     public static let maximumThreads = 1024
 
+    /// `problemMessages` in the CLI's words, for callers that still pass text on.
+    public func problems(budget: MemoryBudget = .current) -> [String] {
+        problemMessages(budget: budget).map(\.description)
+    }
+
     /// A setting that cannot train, worded for the user. Besides ranges, refuses a `dim` whose
     /// parameters and optimizer state alone (one entity, one relation) exceed `budget`; the
-    /// estimate for the real graph is `memoryProblem(entities:relations:budget:)`.
-    public func problems(budget: MemoryBudget = .current) -> [String] {
-        var p: [String] = []
+    /// estimate for the real graph is `memoryRefusal(entities:relations:budget:)`.
+    public func problemMessages(budget: MemoryBudget = .current) -> [ErrorMessage] {
+        var p: [ErrorMessage] = []
         if dim < 1 { p.append("dim must be at least 1") }
         if model == .nbf && layers < 1 { p.append("layers must be at least 1 for the path GNN") }
         if epochs < 1 || epochs > Self.maximumEpochs { p.append("epochs must be in 1...\(Self.maximumEpochs) (got \(epochs))") }
@@ -91,8 +96,8 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
         if dim >= 1 && (model != .nbf || layers >= 1) {
             let least = trainingMemory(entities: 1, relations: 2).parameters
             if let refusal = budget.refusal("dim \(dim) (its parameters and optimizer state alone, for one entity)", needs: least,
-                                            lower: "--dim") {
-                p.append(refusal)
+                                            lower: "\(option: "dim")") {
+                p.append(refusal.message)
             }
         }
         return p

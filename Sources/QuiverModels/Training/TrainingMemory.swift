@@ -10,7 +10,7 @@ public struct TrainingMemory: Sendable, Equatable {
     /// One batch's activations and score matrices.
     public var batch: Double
     /// Which option to lower when the batch is what does not fit.
-    public var batchRemedy: String
+    public var batchRemedy: ErrorMessage
 
     public var total: Double { parameters + batch }
 }
@@ -41,24 +41,30 @@ extension Hyperparameters {
             // About eight `entities × batch × dim` tensors per layer are kept for the backward pass.
             let l = Double(layers)
             return TrainingMemory(parameters: parameters, batch: float * n * b * d * (8 * l + 6) + float * 2 * r * b * d * l,
-                                  batchRemedy: "--batch or --dim")
+                                  batchRemedy: "\(option: "batch") or \(option: "dim")")
         default:
             let columns = model == .distmult ? d : 2 * d
             // The query vectors and their gradients, then 1-N: a few `batch × entities` score
             // matrices; with negatives, the sampled scores per positive.
             let queries = float * 2 * b * columns
             let scores = negatives > 0 ? float * 4 * b * Double(negatives + 1) * d : float * 4 * b * n
-            let remedy = queries >= scores ? "--dim or --batch" : negatives > 0 ? "--negatives or --batch" : "--batch, or use --negatives"
+            let remedy: ErrorMessage = queries >= scores ? "\(option: "dim") or \(option: "batch")"
+                : negatives > 0 ? "\(option: "negatives") or \(option: "batch")" : "\(option: "batch"), or use \(option: "negatives")"
             return TrainingMemory(parameters: parameters, batch: queries + scores, batchRemedy: remedy)
         }
     }
 
     /// Nil when training on `entities` and `relations` (reciprocals included) fits `budget`;
-    /// otherwise the estimate, the limit and the option to lower.
-    public func memoryProblem(entities: Int, relations: Int, budget: MemoryBudget = .current) -> String? {
+    /// otherwise the refusal: the estimate, the limit and the option to lower.
+    public func memoryRefusal(entities: Int, relations: Int, budget: MemoryBudget = .current) -> MemoryRefusal? {
         let m = trainingMemory(entities: entities, relations: relations)
         let what = "training \(model.rawValue) with dim \(dim) and batch \(batch) on \(entities) entities and \(relations / 2) relations "
             + "(parameters and optimizer state \(MemoryBudget.describe(m.parameters)), one batch \(MemoryBudget.describe(m.batch)))"
-        return budget.refusal(what, needs: m.total, lower: m.parameters >= m.batch ? "--dim" : m.batchRemedy)
+        return budget.refusal(what, needs: m.total, lower: m.parameters >= m.batch ? "\(option: "dim")" : m.batchRemedy)
+    }
+
+    /// `memoryRefusal` in the CLI's words, for callers that still pass text on.
+    public func memoryProblem(entities: Int, relations: Int, budget: MemoryBudget = .current) -> String? {
+        memoryRefusal(entities: entities, relations: relations, budget: budget)?.description
     }
 }

@@ -5,12 +5,13 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import QuiverCore
 
 /// Why an input could not be read, naming the path the user gave (`-` for standard input).
 ///
 /// Syntax errors inside the bytes are `ParseError`s; these are the failures below them: the file is
 /// missing or unreadable, the operating system failed a read, or compressed data is damaged.
-public enum InputError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum InputError: PresentableError, Sendable, Equatable {
     /// `open` failed; `reason` is the system's text for `errno` (e.g. "No such file or directory").
     case cannotOpen(path: String, reason: String)
     /// `read` failed after the file was opened.
@@ -33,7 +34,11 @@ public enum InputError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
-    public var description: String {
+    /// All invalid input, the missing file too: the fix is a path or a file the person gives, and
+    /// a file is not one of the things `notFound` names (graphs, models, nodes, relations, jobs).
+    public var category: ErrorCategory { .invalidInput }
+
+    public var message: ErrorMessage {
         switch self {
         case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
         case .readFailed(let path, let reason): "cannot read \(path): \(reason)"

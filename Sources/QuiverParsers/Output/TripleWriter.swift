@@ -26,9 +26,10 @@ public struct TripleWriter: Sendable {
 
     public init(format: OutputFormat) { self.format = format }
 
-    public struct UnrepresentableTerm: Error, CustomStringConvertible {
+    public struct UnrepresentableTerm: PresentableError {
         public var term: Term
-        public var description: String {
+        public var category: ErrorCategory { .invalidInput }
+        public var message: ErrorMessage {
             let problem = term.problem.map(\.description) ?? "contains a tab or line break"
             return "the name \(NTriples.format(.literal(term.value, datatype: nil, language: nil))) \(problem) and cannot be written as TSV; export as nt"
         }

@@ -1,20 +1,29 @@
+import QuiverCore
+
 /// A query the engine cannot run, with what the user needs to fix it.
-public enum PathError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum PathError: PresentableError, Sendable, Equatable {
     case unknownNode(String, suggestions: [String])
     case unknownRelation(String, suggestions: [String])
     case maxHopsAboveCeiling(requested: Int, ceiling: Int)
-    case invalidArgument(String)
+    case invalidArgument(ErrorMessage)
     /// A malformed path expression: the message, the expression and the 0-based character offset.
     case expressionSyntax(String, expression: String, offset: Int)
 
-    public var description: String {
+    public var category: ErrorCategory {
+        switch self {
+        case .unknownNode, .unknownRelation: .notFound
+        case .maxHopsAboveCeiling, .invalidArgument, .expressionSyntax: .invalidInput
+        }
+    }
+
+    public var message: ErrorMessage {
         switch self {
         case .unknownNode(let name, let s):
-            return "unknown node '\(name)'" + Self.didYouMean(s)
+            return "unknown node '\(name)'\(Self.didYouMean(s))"
         case .unknownRelation(let name, let s):
-            return "unknown relation '\(name)'" + Self.didYouMean(s)
+            return "unknown relation '\(name)'\(Self.didYouMean(s))"
         case .maxHopsAboveCeiling(let r, let c):
-            return "--max-hops \(r) is above the ceiling of \(c) hops (raise the ceiling to allow it)"
+            return "\(option: "max-hops") \(r) is above the ceiling of \(c) hops (raise the ceiling to allow it)"
         case .invalidArgument(let m):
             return m
         case .expressionSyntax(let m, let e, let o):

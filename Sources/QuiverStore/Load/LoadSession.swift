@@ -57,7 +57,7 @@ struct LoadSession {
         switch input {
         case .file(let path):
             guard let f = options.format ?? InputFormat.detect(fileName: path) else {
-                throw StoreError.input("cannot tell the format of '\(path)' from its name; pass --format nt|ttl|tsv|csv|jsonl|2wiki")
+                throw StoreError.input("cannot tell the format of '\(path)' from its name; pass \(option: "format") nt|ttl|tsv|csv|jsonl|2wiki")
             }
             format = f
             let opened = try openCountedInput(path: path, counter: counter)
@@ -263,7 +263,7 @@ func openCountedInput(path: String, counter: ByteCounter) throws -> (source: Any
     } catch let e as StoreError {
         throw e
     } catch {
-        throw StoreError.input("\(error)")
+        throw StoreError.input(wrapping: error)
     }
 }
 
@@ -289,7 +289,7 @@ func countedInput<S: ByteSource>(_ raw: S, name: String, counter: ByteCounter) t
     } catch let e as StoreError {
         throw e
     } catch {
-        throw StoreError.input("\(error)")
+        throw StoreError.input(wrapping: error)
     }
 }
 
