@@ -41,18 +41,12 @@ let quiverVersion = "0.1.0"
 /// Prints the error and exits with Quiver's codes: 1 bad input, 2 usage, 3 database unavailable.
 func terminate(with error: Error) -> Never {
     switch error {
-    case let e as StoreError:
-        printError("quiver: \(e)")
-        Foundation.exit(e.isDatabaseUnavailable ? 3 : 1)
     case let e as CLIError:
         printError("quiver: \(e.message)")
         Foundation.exit(e.code)
     case let e as any PresentableError:
         printError("quiver: \(e.message.rendered(for: .cli))")
         Foundation.exit(e.category.exitCode)
-    case let e as PathError:
-        printError("quiver: \(e.description)")
-        Foundation.exit(1)
     default:
         let code = Quiver.exitCode(for: error)
         if code == .success {

@@ -6,7 +6,7 @@ import QuiverCore
 @Suite struct PathErrorPresentationTests {
     @Test func maxHopsAboveTheCeilingNamesTheOptionPerSurface() {
         let e = PathError.maxHopsAboveCeiling(requested: 20, ceiling: 16)
-        #expect(e.category == .invalidInput)
+        #expect(e.category == .usage)
         #expect(e.description == "--max-hops 20 is above the ceiling of 16 hops (raise the ceiling to allow it)")
         let daemon = e.message.rendered(for: .daemon)
         #expect(daemon == "MAX-HOPS 20 is above the ceiling of 16 hops (raise the ceiling to allow it)")
@@ -35,7 +35,7 @@ import QuiverCore
             _ = try engine.paths(from: "a", to: "d", options: o)
             Issue.record("a negative max-hops was accepted")
         } catch let e as PathError {
-            #expect(e.category == .invalidInput)
+            #expect(e.category == .usage)
             #expect(e.description == "--max-hops must not be negative")
             #expect(e.message.rendered(for: .daemon) == "MAX-HOPS must not be negative")
         }

@@ -12,7 +12,9 @@ public enum PathError: PresentableError, Sendable, Equatable {
     public var category: ErrorCategory {
         switch self {
         case .unknownNode, .unknownRelation: .notFound
-        case .maxHopsAboveCeiling, .invalidArgument, .expressionSyntax: .invalidInput
+        // Options out of range: a usage error (WRONGARGS in the daemon, exit 2 in the CLI).
+        case .maxHopsAboveCeiling, .invalidArgument: .usage
+        case .expressionSyntax: .invalidInput
         }
     }
 

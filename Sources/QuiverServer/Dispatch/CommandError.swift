@@ -39,13 +39,6 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
         switch error {
         case let e as CommandError: return e
         case StoreError.graphNotFound(let g): return .noGraph(g)
-        case let e as StoreError where e.isDatabaseUnavailable: return CommandError("ERR", "store unavailable: \(e)")
-        case let e as StoreError: return .err(e.description)
-        case let e as PathError:
-            switch e {
-            case .invalidArgument, .maxHopsAboveCeiling: return .wrongArgs(e.description)
-            default: return .err(e.description)
-            }
         case let e as any PresentableError: return from(e)
         default: return .err("\(error)")
         }

@@ -177,7 +177,9 @@ public struct ParsedArguments: Sendable {
     /// Positionals first, in order; then `NAME value` options and flags. A repeated positional
     /// runs until the first word that names an option.
     private mutating func parseDaemon(_ words: [String], options: [OptionSpec]) throws(RequestError) {
-        let keys = Set(options.flatMap(\.daemonKeys) + (takesOutputFormat ? ["format"] : []))
+        // Every option name ends a run of positionals, the CLI's own too: `PPR g a THREADS 2` is
+        // refused as an option the daemon does not take, not read as seeds named THREADS and 2.
+        let keys = Set(verb.options.flatMap(\.daemonKeys) + (takesOutputFormat ? ["format"] : []))
         var i = 0
         for p in verb.positionals {
             switch p.count(for: .daemon) {

@@ -190,7 +190,7 @@ public struct VerbSpec: Sendable {
     /// What the word at `index` of a daemon command is (positionals first, then `NAME value`),
     /// for a message about it: "a relation", "a value of LIMIT". `words` may be lossy text.
     public func daemonRole(ofWordAt index: Int, in words: [String]) -> String {
-        let keys = Set(options(for: .daemon).flatMap(\.daemonKeys) + ["format"])
+        let keys = Set(options.flatMap(\.daemonKeys) + ["format"])
         var i = 0
         func article(_ noun: String) -> String { ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun }
         for p in positionals {

@@ -46,14 +46,14 @@ public struct PPRRequest: Verb {
         query.threads = try args.integer("threads")
         timing = args.flag("timing")
         timeout = try args.milliseconds("timeout-ms")
-        do { try query.validate() } catch { throw .usage("\(error.description)") }
+        do { try query.validate() } catch { throw .usage(error.message) }
     }
 
     public func run(in context: any GraphContext) throws -> PPRJSON {
         let snapshot = try context.snapshot(graph)
         var q = query
         q.stop = try context.budget(timeout: timeout).stop
-        do { return try q.run(on: snapshot, timing: timing) } catch { throw RequestError.invalid("\(error.description)") }
+        return try q.run(on: snapshot, timing: timing)
     }
 
     public func text(_ out: PPRJSON) -> String {

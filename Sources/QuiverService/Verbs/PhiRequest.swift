@@ -46,9 +46,8 @@ public struct PhiRequest: Verb {
             return try PhiReport(graph: graph, facts: facts, hops: hops, oodRatio: oodRatio, iidTestProbability: iidTestProbability,
                                  shouldStop: stop.shouldStop)
         } catch let e as AugmentError {
-            throw RequestError.usage("\(e.description)")
-        } catch let e as PhiReport.Stopped {
-            throw RequestError(.cancelled, "\(e.description)")
+            // A bad HOPS or ratio is a usage error here, whatever the dataset builder calls it.
+            throw RequestError.usage(e.message)
         }
     }
 
