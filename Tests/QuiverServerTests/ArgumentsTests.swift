@@ -1,5 +1,7 @@
 import QuiverProtocol
 @testable import QuiverServer
+import QuiverCore
+import QuiverService
 import Testing
 
 /// Argument words are bytes on the wire; a name is text only when the bytes are valid UTF-8.
@@ -33,12 +35,12 @@ import Testing
     }
 
     @Test func addWordsBecomeTermsByTheirBytes() {
-        #expect(GraphBackend.term("<http://x/a>") == .iri("http://x/a"))
-        #expect(GraphBackend.term("_:b1") == .blank("b1"))
-        #expect(GraphBackend.term("_:") == .name("_:"))
-        #expect(GraphBackend.term("<>") == .iri(""))
+        #expect(Term(commandWord: "<http://x/a>") == .iri("http://x/a"))
+        #expect(Term(commandWord: "_:b1") == .blank("b1"))
+        #expect(Term(commandWord: "_:") == .name("_:"))
+        #expect(Term(commandWord: "<>") == .iri(""))
         // '<' then a combining acute accent: one Character that is not '<', but the word is still bracketed.
-        #expect(GraphBackend.term("<\u{301}x>") == .iri("\u{301}x"))
-        #expect(GraphBackend.term("<caf\u{E9}>") != GraphBackend.term("<cafe\u{301}>"))
+        #expect(Term(commandWord: "<\u{301}x>") == .iri("\u{301}x"))
+        #expect(Term(commandWord: "<caf\u{E9}>") != Term(commandWord: "<cafe\u{301}>"))
     }
 }

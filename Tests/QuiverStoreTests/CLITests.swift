@@ -122,6 +122,23 @@ struct CLITests {
         #expect(try CLI.run(["graphs"]).stdout.contains("cli-usage") == false)
     }
 
+    @Test("add and del write one triple, as ADD and DEL do; a term TSV cannot hold is refused")
+    func addAndDelete() throws {
+        let g = "cli-add"
+        _ = try CLI.run(["drop", g])
+        let added = try CLI.run(["add", g, "erin", "likes", "pizza", "--split", "train"])
+        #expect(added.status == 0 && added.stdout == "added 1\n", "\(added.stderr)")
+        #expect(try CLI.run(["add", g, "erin", "likes", "pizza"]).stdout == "added 0\n")
+        #expect(try CLI.run(["paths", g, "erin", "pizza"]).stdout == "erin -likes-> pizza\n")
+        let tab = try CLI.run(["add", g, "a\tb", "likes", "c"])
+        #expect(tab.status == 2 && tab.stderr.contains("subject contains a tab"), "\(tab.stderr)")
+        let provenance = try CLI.run(["add", g, "a", "likes", "c", "--provenance", "guessed"])
+        #expect(provenance.status == 2 && provenance.stderr.contains("--provenance must be"), "\(provenance.stderr)")
+        #expect(try CLI.run(["del", g, "erin", "likes", "pizza"]).stdout == "deleted 1\n")
+        #expect(try CLI.run(["stats", g, "--json"]).stdout.contains("\"triples\":0"))
+        _ = try CLI.run(["drop", g])
+    }
+
     @Test("stats of a missing graph exits 1 naming it")
     func missingGraph() throws {
         let run = try CLI.run(["stats", "no-such-graph"])

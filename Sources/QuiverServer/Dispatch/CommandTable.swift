@@ -44,8 +44,6 @@ enum CommandTable {
         .init(name: "INFO", arity: -1, group: "server", summary: "Server, clients, memory, graphs and stats.", syntax: "INFO [server|clients|memory|graphs|stats|all]", flags: ["fast"], pool: .cheap),
         .init(name: "CONFIG", arity: -2, group: "server", summary: "CONFIG GET name: a few settings, for client tools.", syntax: "CONFIG GET name", flags: ["fast"]),
         // Graphs.
-        .init(name: "ADD", arity: -5, group: "graph", summary: "Add a triple (the graph is created if needed); the count of new triples.", syntax: "ADD graph s p o [PROVENANCE p] [SPLIT s]", flags: ["write"], pool: .cheap),
-        .init(name: "DEL", arity: 5, group: "graph", summary: "Delete a triple; the count removed.", syntax: "DEL graph s p o", flags: ["write"], pool: .cheap),
         .init(name: "LOAD", arity: -5, group: "graph", summary: "Load a payload (or a file in --import-dir) into a graph, all or nothing; big loads run as a job.", syntax: "LOAD graph FORMAT tsv|nt|ttl|csv|jsonl (payload | PATH file) [SPLIT s] [PROVENANCE p] [BASE iri] [ASYNC]", flags: ["write"]),
         .init(name: "EXPORT", arity: -2, group: "graph", summary: "Every triple of a graph as N-Triples or TSV.", syntax: "EXPORT graph [FORMAT nt|tsv]", flags: ["readonly"]),
         .init(name: "AUGMENT", arity: -4, group: "graph", summary: "Write a grokking dataset (Wang et al.'s format) into --export-dir, as a job.", syntax: "AUGMENT (graph | SYNTHETIC) OUT name [TASK composition|comparison] [PHI x] [HOPS k] [SEED n] [MAX-ITEMS n] [PROBE-SIZE n] [SPLIT s] [JSONL] [TARGET-PHI-R x | TARGET-PHI x] [CORRUPT-RATE r] [INTO-GRAPH g] [ENTITIES n] [RELATIONS n] [OUT-DEGREE n]", flags: ["write"]),

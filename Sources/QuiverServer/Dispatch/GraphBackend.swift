@@ -51,34 +51,6 @@ final class GraphBackend: Sendable {
             return try outcome(for: verb, arguments: args, session: session)
         }
         switch command.name {
-        case "ADD", "DEL":
-            let graph = try args.string("a graph")
-            let s = try Self.term(&args, "a subject"), p = try Self.term(&args, "a predicate"), o = try Self.term(&args, "an object")
-            var provenance = Provenance.asserted
-            var split: Split?
-            while let option = args.peekOption(), command.name == "ADD" {
-                args.skip()
-                switch option {
-                case "provenance":
-                    let v = try args.string("a provenance")
-                    guard let pv = Provenance(name: v) else { throw CommandError.wrongArgs("unknown PROVENANCE '\(v)'; use asserted, inferred, synthetic or corrupted") }
-                    provenance = pv
-                case "split":
-                    split = try args.split()
-                default: throw CommandError.wrongArgs("ADD takes PROVENANCE p and SPLIT s, not '\(args.peek() ?? option)'")
-                }
-            }
-            if !args.isAtEnd { throw CommandError.wrongArgs("\(command.name) graph s p o: unexpected '\(args.peek() ?? "")'") }
-            let triple = Triple(s, p, o)
-            let isAdd = command.name == "ADD"
-            return .work { [store, engines, provenance, split] in
-                let report = isAdd
-                    ? try store.add(graph: graph, triples: [triple], provenance: provenance, split: split)
-                    : try store.delete(graph: graph, triples: [triple])
-                // Read-your-writes on every connection: the next query sees at least this state.
-                engines.wrote(graph)
-                return .integer(Int64(report.changed))
-            }
         case "LOAD": return try load(&args, state: state, session: session)
         case "EXPORT":
             let graph = try args.string("a graph")
@@ -110,27 +82,6 @@ final class GraphBackend: Sendable {
         default:
             throw CommandError.err("unknown command '\(command.name)'")
         }
-    }
-
-    /// The next word as a term, refused (naming the word) when it could not be stored or exported
-    /// as TSV and loaded back: the rule of `Term.problem`, which the TSV reader and `Store.add` share.
-    static func term(_ args: inout Arguments, _ what: String) throws(CommandError) -> Term {
-        let position = args.index
-        let term = term(try args.string(what))
-        if let problem = term.problem { throw args.refusal(at: position, what, problem.description) }
-        return term
-    }
-
-    /// `<iri>` is an IRI, `_:b` a blank node, anything else a plain name (as in TSV files).
-    /// Decided on bytes, not `Character`s: `<` followed by a combining mark is one `Character`
-    /// that is not `<`, yet the stored IRI must be exactly the bytes between the brackets.
-    static func term(_ word: String) -> Term {
-        let bytes = word.utf8
-        if bytes.count >= 2 && bytes.first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">") {
-            return .iri(String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self))
-        }
-        if bytes.count > 2 && bytes.starts(with: "_:".utf8) { return .blank(String(decoding: bytes.dropFirst(2), as: UTF8.self)) }
-        return .name(word)
     }
 
     private func load(_ args: inout Arguments, state: ServerState, session: Session) throws -> Outcome {

@@ -49,6 +49,8 @@ public enum VerbRegistry {
         RegisteredVerb(GraphsRequest.self),
         RegisteredVerb(StatsRequest.self),
         RegisteredVerb(DropRequest.self),
+        RegisteredVerb(AddRequest.self),
+        RegisteredVerb(DelRequest.self),
         RegisteredVerb(NeighborsRequest.self),
         RegisteredVerb(PathsRequest.self),
         RegisteredVerb(ReachRequest.self),

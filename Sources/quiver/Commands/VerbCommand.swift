@@ -27,6 +27,7 @@ enum CLIVerbs {
     /// The subcommands, one per registered verb.
     static let subcommands: [ParsableCommand.Type] = [
         VerbCommand<GraphsRequest>.self, VerbCommand<StatsRequest>.self, VerbCommand<DropRequest>.self,
+        VerbCommand<AddRequest>.self, VerbCommand<DelRequest>.self,
         VerbCommand<NeighborsRequest>.self, VerbCommand<PathsRequest>.self, VerbCommand<ReachRequest>.self,
         VerbCommand<HopRequest>.self, VerbCommand<PPRRequest>.self, VerbCommand<PhiRequest>.self,
     ]

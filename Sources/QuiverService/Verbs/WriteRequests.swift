@@ -1,0 +1,95 @@
+import QuiverCore
+import QuiverStore
+
+/// `quiver add` / `ADD` and `quiver del` / `DEL`: one triple written or deleted in its own
+/// transaction, visible to the next read once acknowledged.
+public struct TripleWriteRequest<Kind: TripleWriteKind>: Verb {
+    public static var spec: VerbSpec {
+        VerbSpec(
+            Kind.name, summary: Kind.summary,
+            positionals: [PositionalSpec("graph", "The graph."), PositionalSpec("s", "The subject: <iri>, _:blank or a plain name.", noun: "subject"),
+                          PositionalSpec("p", "The predicate.", noun: "predicate"), PositionalSpec("o", "The object.", noun: "object")],
+            options: Kind.isAdd ? [
+                OptionSpec("provenance", .choice(Provenance.allCases.map(\.description)), value: "p", help: "Where the fact comes from.", default: "asserted"),
+                OptionSpec("split", .text, value: "s", help: "The dataset split: train, valid or test."),
+            ] : [],
+            examples: Kind.examples, outputs: [], writes: true, cheap: true)
+    }
+
+    public var graph: String
+    public var triple: Triple
+    public var provenance = Provenance.asserted
+    public var split: Split?
+
+    public init(_ args: ParsedArguments) throws(RequestError) {
+        graph = args.positional("graph") ?? ""
+        var terms: [Term] = []
+        for (i, (name, noun)) in [("s", "a subject"), ("p", "a predicate"), ("o", "an object")].enumerated() {
+            let term = Term(commandWord: args.positional(name) ?? "")
+            if let problem = term.problem {
+                // As the daemon numbers words: the graph is argument 1.
+                throw args.surface == .daemon
+                    ? .usage("\(Self.spec.daemonName): argument \(i + 2) (\(noun)) \(problem.description)")
+                    : .usage("\(noun.split(separator: " ").last ?? "") \(problem.description)")
+            }
+            terms.append(term)
+        }
+        triple = Triple(terms[0], terms[1], terms[2])
+        provenance = args.text("provenance").flatMap(Provenance.init(name:)) ?? .asserted
+        split = try args.split("split")
+    }
+
+    public func run(in context: any GraphContext) throws -> Int {
+        let store = try context.store
+        let report = Kind.isAdd
+            ? try store.add(graph: graph, triples: [triple], provenance: provenance, split: split)
+            : try store.delete(graph: graph, triples: [triple])
+        // Read-your-writes on every connection: the next query sees at least this state.
+        context.wrote(graph)
+        return report.changed
+    }
+
+    public func text(_ changed: Int) -> String { "\(Kind.isAdd ? "added" : "deleted") \(changed)" }
+}
+
+/// What tells ADD from DEL.
+public protocol TripleWriteKind: Sendable {
+    static var name: String { get }
+    static var summary: String { get }
+    static var examples: [String] { get }
+    static var isAdd: Bool { get }
+}
+
+public enum AddKind: TripleWriteKind {
+    public static let name = "add"
+    public static let summary = "Add a triple (the graph is created if needed); the count of new triples."
+    public static let examples = ["add demo erin likes pizza", "add demo '<http://x/a>' '<http://x/p>' '<http://x/b>' --split train"]
+    public static let isAdd = true
+}
+
+public enum DelKind: TripleWriteKind {
+    public static let name = "del"
+    public static let summary = "Delete a triple; the count removed."
+    public static let examples = ["del demo erin likes pizza"]
+    public static let isAdd = false
+}
+
+public typealias AddRequest = TripleWriteRequest<AddKind>
+public typealias DelRequest = TripleWriteRequest<DelKind>
+
+extension Term {
+    /// A term as a command spells it: `<iri>` is an IRI, `_:b` a blank node, anything else a plain
+    /// name (as in TSV files). Decided on bytes, not `Character`s: `<` followed by a combining
+    /// mark is one `Character` that is not `<`, yet the stored IRI must be exactly the bytes
+    /// between the brackets.
+    public init(commandWord word: String) {
+        let bytes = word.utf8
+        if bytes.count >= 2 && bytes.first == UInt8(ascii: "<") && bytes.last == UInt8(ascii: ">") {
+            self = .iri(String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self))
+        } else if bytes.count > 2 && bytes.starts(with: "_:".utf8) {
+            self = .blank(String(decoding: bytes.dropFirst(2), as: UTF8.self))
+        } else {
+            self = .name(word)
+        }
+    }
+}
