@@ -39,7 +39,7 @@ public struct MemoryBudget: Sendable, Equatable {
 /// the option the message names, not waiting.
 public struct MemoryRefusal: PresentableError, Sendable, Equatable {
     public var message: ErrorMessage
-    public var category: ErrorCategory { .invalidInput }
+    public var category: ErrorCategory { .tooLarge }
 
     public init(message: ErrorMessage) { self.message = message }
 }

@@ -7,6 +7,9 @@ public enum ErrorCategory: String, Sendable, CaseIterable {
     case notFound
     /// Well formed, but the input cannot be used: a syntax error in a file, a value out of range.
     case invalidInput
+    /// Well formed, but more than the limits allow: memory a request would need, a size past what
+    /// the ids can hold. The request's options say what to lower.
+    case tooLarge
     /// The store (or another resource) cannot be reached or is full.
     case unavailable
     /// The work was stopped: by its deadline, by its client leaving, by a cancel.
@@ -21,7 +24,7 @@ public enum ErrorCategory: String, Sendable, CaseIterable {
         switch self {
         case .usage: 2
         case .unavailable: 3
-        case .notFound, .invalidInput, .cancelled, .busy, .internal: 1
+        case .notFound, .invalidInput, .tooLarge, .cancelled, .busy, .internal: 1
         }
     }
 }

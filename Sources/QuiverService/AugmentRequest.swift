@@ -111,7 +111,7 @@ public struct AugmentRequest: Sendable {
         }
         // Ids are Int32 throughout the generators.
         let largest = max(entities, task == .composition ? relations : max(attributes, values))
-        if largest > Int(Int32.max) { throw Failure(.invalidInput, "synthetic sizes must be at most \(Int32.max) (got \(largest))") }
+        if largest > Int(Int32.max) { throw Failure(.tooLarge, "synthetic sizes must be at most \(Int32.max) (got \(largest))") }
         let shape = task == .composition ? "\(entities) entities, \(relations) relations and out-degree \(outDegree)"
             : "\(entities) entities, \(attributes) attributes and \(values) values"
         if let refusal = size.refusal("a synthetic \(task.rawValue) dataset of \(shape)", budget: .current) {
@@ -145,9 +145,29 @@ public struct AugmentRequest: Sendable {
         return o
     }
 
-    public enum Outcome: Sendable {
+    public enum Outcome: Encodable, Sendable {
         case composition(AugmentSummary)
         case comparison(ComparisonChecks)
+
+        /// What `--json` prints and `AUGMENT`'s job answers.
+        public func encode(to encoder: Encoder) throws {
+            switch self {
+            case .composition(let s): try s.encode(to: encoder)
+            case .comparison(let c): try c.encode(to: encoder)
+            }
+        }
+
+        /// The outcome for a person.
+        public var text: String {
+            switch self {
+            case .composition(let summary): return summary.text
+            case .comparison(let checks):
+                return "comparison: \(groupedCount(checks.train_items)) train, \(groupedCount(checks.valid_items)) valid, \(groupedCount(checks.test_items)) test items\n"
+                    + String(format: "phi %.3f (target %.3f); labels less/equal/greater %@; %@",
+                             checks.phi_realised, checks.phi_target, checks.label_counts.map(String.init).joined(separator: "/"),
+                             checks.passed ? "self-checks passed" : "FAILED: " + checks.failures.joined(separator: "; "))
+            }
+        }
 
         /// What `--json` prints and `AUGMENT … FORMAT JSON` answers.
         public func jsonBytes() throws -> [UInt8] {
@@ -268,19 +288,23 @@ public struct AugmentSummary: Encodable, Sendable {
     }
 
     /// The summary a person reads after `quiver augment`.
-    public func printText() {
+    /// The summary for a person: what was written, the closure, phi, augmentation, self-checks.
+    public var text: String {
         let c = checks
-        print("wrote \(out): \(groupedCount(c.train_items)) train (\(groupedCount(c.id_atomic)) ID + \(groupedCount(c.ood_atomic)) OOD atomic, \(groupedCount(c.train_inferred)) inferred), \(groupedCount(c.valid_items)) valid, \(groupedCount(c.test_items)) test items in \(String(format: "%.2f", seconds)) s")
-        print("closure: \(groupedCount(c.walks)) \(c.hops)-hop walks, \(groupedCount(c.candidates)) candidates, \(groupedCount(c.test_inferred_iid_pool)) iid / \(groupedCount(c.test_inferred_ood_pool)) ood test facts, \(groupedCount(c.mixed_dropped)) mixed dropped")
-        print(String(format: "phi %.4f realised (target %.4f, max %.4f)", c.phi_realised, c.phi_target, c.phi_maximum))
+        var lines = [
+            "wrote \(out): \(groupedCount(c.train_items)) train (\(groupedCount(c.id_atomic)) ID + \(groupedCount(c.ood_atomic)) OOD atomic, \(groupedCount(c.train_inferred)) inferred), \(groupedCount(c.valid_items)) valid, \(groupedCount(c.test_items)) test items in \(String(format: "%.2f", seconds)) s",
+            "closure: \(groupedCount(c.walks)) \(c.hops)-hop walks, \(groupedCount(c.candidates)) candidates, \(groupedCount(c.test_inferred_iid_pool)) iid / \(groupedCount(c.test_inferred_ood_pool)) ood test facts, \(groupedCount(c.mixed_dropped)) mixed dropped",
+            String(format: "phi %.4f realised (target %.4f, max %.4f)", c.phi_realised, c.phi_target, c.phi_maximum),
+        ]
         if let a = augmentation {
-            print(String(format: "augmentation: phi %.3f -> %.3f; %d bridges, %d relations, %d synthetic and %d corrupted facts added",
-                         a.phi_before, a.phi_after, a.bridges_added, a.relations_added, a.synthetic_facts, a.corrupted_facts))
+            lines.append(String(format: "augmentation: phi %.3f -> %.3f; %d bridges, %d relations, %d synthetic and %d corrupted facts added",
+                                a.phi_before, a.phi_after, a.bridges_added, a.relations_added, a.synthetic_facts, a.corrupted_facts))
         }
-        for (k, v) in extras.sorted(by: { $0.key < $1.key }) { print("\(k.replacingOccurrences(of: "_", with: " ")): \(v)") }
-        print("self-checks: derivable \(c.underivable == 0 ? "ok" : "\(c.underivable) not"), test∩train \(c.test_train_overlap), two-target inputs \(c.inputs_with_two_targets), ID atomic coverage \(String(format: "%.3f", c.id_atomic_coverage))"
-              + (c.chi_square.map { String(format: ", chi-square %.1f (df %d, p %.3f)", $0.statistic, $0.degrees_of_freedom, $0.p_value) } ?? "")
-              + ", longest sequence \(c.longest_sequence), tokens outside vocab \(c.tokens_outside_vocab): " + (c.passed ? "PASS" : "FAIL"))
+        for (k, v) in extras.sorted(by: { $0.key < $1.key }) { lines.append("\(k.replacingOccurrences(of: "_", with: " ")): \(v)") }
+        lines.append("self-checks: derivable \(c.underivable == 0 ? "ok" : "\(c.underivable) not"), test∩train \(c.test_train_overlap), two-target inputs \(c.inputs_with_two_targets), ID atomic coverage \(String(format: "%.3f", c.id_atomic_coverage))"
+            + (c.chi_square.map { String(format: ", chi-square %.1f (df %d, p %.3f)", $0.statistic, $0.degrees_of_freedom, $0.p_value) } ?? "")
+            + ", longest sequence \(c.longest_sequence), tokens outside vocab \(c.tokens_outside_vocab): " + (c.passed ? "PASS" : "FAIL"))
+        return lines.joined(separator: "\n")
     }
 }
 

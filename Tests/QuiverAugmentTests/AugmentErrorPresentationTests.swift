@@ -29,7 +29,7 @@ import Testing
     @Test func aDatasetTooLargeNamesTheOptionsOfItsLargestPart() throws {
         let size = DatasetSize.syntheticComposition(entities: 1_000_000_000, relations: 200, outDegree: 20, options: CompositionOptions())
         let refusal = try #require(size.refusal("a dataset", budget: MemoryBudget(bytes: MemoryBudget.gibibyte)))
-        #expect(refusal.category == .invalidInput)
+        #expect(refusal.category == .tooLarge)
         let daemon = refusal.message.rendered(for: .daemon)
         #expect(daemon.contains("ENTITIES") && !daemon.contains("--"), "\(daemon)")
     }

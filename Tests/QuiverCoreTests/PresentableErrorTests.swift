@@ -58,7 +58,7 @@ import QuiverCore
         let budget = MemoryBudget(bytes: MemoryBudget.gibibyte)
         #expect(budget.refusal("a small thing", needs: 1024, lower: "\(option: "dim")") == nil)
         let refusal = try #require(budget.refusal("a big thing", needs: 4 * MemoryBudget.gibibyte, lower: "\(option: "dim")"))
-        #expect(refusal.category == .invalidInput)
+        #expect(refusal.category == .tooLarge)
         #expect(refusal.description
             == "a big thing would need about 4.0 GiB; lower --dim (the limit is 1.0 GiB, QUIVER_TRAIN_MEMORY_GIB)")
         let daemon = refusal.message.rendered(for: .daemon)

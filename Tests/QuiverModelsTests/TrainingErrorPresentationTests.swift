@@ -10,7 +10,7 @@ import Testing
         var h = Hyperparameters.defaults(for: .complex)
         h.dim = 1_000_000
         let refusal = try #require(h.memoryRefusal(entities: 14, relations: 110, budget: eightGiB))
-        #expect(refusal.category == .invalidInput)
+        #expect(refusal.category == .tooLarge)
         #expect(refusal.description == h.memoryProblem(entities: 14, relations: 110, budget: eightGiB))
         #expect(refusal.description.contains("lower --dim (the limit is 8.0 GiB"), "\(refusal)")
         let daemon = refusal.message.rendered(for: .daemon)

@@ -32,23 +32,8 @@ struct Arguments {
         return text
     }
 
-    /// Every word not yet taken, each checked as `string(_:)` checks one: the one place where a
-    /// request's bytes become text.
-    /// `role` says what a word is, from the words read leniently, for the message.
-    mutating func remainingWords(role: (Int, [String]) -> String) throws(CommandError) -> [String] {
-        let first = index
-        var words: [String] = []
-        words.reserveCapacity(remaining)
-        while !isAtEnd {
-            let here = index
-            do { words.append(try string("")) } catch {
-                let lenient = self.words[first...].map { String(decoding: $0, as: UTF8.self) }
-                index = here
-                _ = try string(role(here - first, lenient))
-            }
-        }
-        return words
-    }
+    /// Every word not yet taken, as bytes (a verb's parser checks each as it takes it).
+    var remainingBytes: [[UInt8]] { Array(words[min(index, words.count)...]) }
 
     /// A WRONGARGS error about the word at `position` (1 is the first word after the command).
     func refusal(at position: Int, _ what: String, _ problem: String) -> CommandError {

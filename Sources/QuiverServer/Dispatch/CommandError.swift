@@ -27,7 +27,8 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
     static func from(_ e: any PresentableError) -> CommandError {
         let message = e.message.rendered(for: .daemon)
         switch e.category {
-        case .usage: return .wrongArgs(message)
+        // Options the request must change: malformed, or asking for more than the limits allow.
+        case .usage, .tooLarge: return .wrongArgs(message)
         case .busy: return CommandError("BUSY", message)
         case .unavailable: return CommandError("ERR", "store unavailable: \(message)")
         case .notFound, .invalidInput, .cancelled, .internal: return .err(message)

@@ -44,9 +44,7 @@ enum CommandTable {
         .init(name: "INFO", arity: -1, group: "server", summary: "Server, clients, memory, graphs and stats.", syntax: "INFO [server|clients|memory|graphs|stats|all]", flags: ["fast"], pool: .cheap),
         .init(name: "CONFIG", arity: -2, group: "server", summary: "CONFIG GET name: a few settings, for client tools.", syntax: "CONFIG GET name", flags: ["fast"]),
         // Graphs.
-        .init(name: "LOAD", arity: -5, group: "graph", summary: "Load a payload (or a file in --import-dir) into a graph, all or nothing; big loads run as a job.", syntax: "LOAD graph FORMAT tsv|nt|ttl|csv|jsonl (payload | PATH file) [SPLIT s] [PROVENANCE p] [BASE iri] [ASYNC]", flags: ["write"]),
         .init(name: "EXPORT", arity: -2, group: "graph", summary: "Every triple of a graph as N-Triples or TSV.", syntax: "EXPORT graph [FORMAT nt|tsv]", flags: ["readonly"]),
-        .init(name: "AUGMENT", arity: -4, group: "graph", summary: "Write a grokking dataset (Wang et al.'s format) into --export-dir, as a job.", syntax: "AUGMENT (graph | SYNTHETIC) OUT name [TASK composition|comparison] [PHI x] [HOPS k] [SEED n] [MAX-ITEMS n] [PROBE-SIZE n] [SPLIT s] [JSONL] [TARGET-PHI-R x | TARGET-PHI x] [CORRUPT-RATE r] [INTO-GRAPH g] [ENTITIES n] [RELATIONS n] [OUT-DEGREE n]", flags: ["write"]),
         // Models.
         .init(name: "TRAIN", arity: -2, group: "models", summary: "Train a model on the graph's split=train facts and save it, as a job.", syntax: "TRAIN graph [MODEL nbf|complex|distmult|rotate] [NAME n] [DIM d] [LAYERS l] [EPOCHS e] [LR x] [BATCH b] [NEGATIVES k] [OPTIMIZER adam|adagrad] [REGULARIZATION x] [LABEL-SMOOTHING x] [PATIENCE p] [VALIDATE-EVERY n] [SEED s] [THREADS t]", flags: ["write"]),
         .init(name: "EVAL", arity: -4, group: "models", summary: "Filtered MRR and Hits@1/3/10 of a saved model on a split.", syntax: "EVAL graph MODEL name [SPLIT train|valid|test] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),

@@ -1,4 +1,7 @@
+import Foundation
 import QuiverCore
+import QuiverGraph
+import QuiverModels
 import QuiverPaths
 import QuiverProtocol
 import QuiverService
@@ -7,13 +10,12 @@ import QuiverStore
 /// The daemon's side of `Verb`: words checked into strings, parsed by the verb's spec, run on a
 /// worker against the cached engines, the answer encoded straight into RESP (or its JSON text).
 extension GraphBackend {
-    func outcome(for verb: RegisteredVerb, arguments: Arguments, session: Session) throws -> Outcome {
-        var arguments = arguments
-        let words = try arguments.remainingWords { verb.spec.daemonRole(ofWordAt: $0, in: $1) }
-        let parsed = try ParsedArguments.parse(words, verb: verb.spec, surface: .daemon)
+    func outcome(for verb: RegisteredVerb, arguments: Arguments, state: ServerState, session: Session) throws -> Outcome {
+        let parsed = try ParsedArguments.parse(daemonWords: arguments.remainingBytes, verb: verb.spec)
         let request = try verb.prepare(parsed)
         // The deadline counts from now: time spent waiting for a worker is the command's time too.
-        let context = DaemonGraphContext(backend: self, budget: try budget(timeout: request.timeout, session: session))
+        let context = DaemonGraphContext(backend: self, jobs: state.jobs, session: session,
+                                         budget: try budget(timeout: request.timeout, session: session))
         let json = parsed.format == .json, answersOK = verb.spec.answersOK
         return .work {
             let answer = try request.run(context)
@@ -27,10 +29,14 @@ extension GraphBackend {
 /// command arrived.
 struct DaemonGraphContext: GraphContext {
     let backend: GraphBackend
+    let jobs: JobRegistry
+    let session: Session
     let fixedBudget: ResultBudget
 
-    init(backend: GraphBackend, budget: ResultBudget) {
+    init(backend: GraphBackend, jobs: JobRegistry, session: Session, budget: ResultBudget) {
         self.backend = backend
+        self.jobs = jobs
+        self.session = session
         self.fixedBudget = budget
     }
 
@@ -39,4 +45,48 @@ struct DaemonGraphContext: GraphContext {
     func engine(_ graph: String) throws -> PathEngine { try backend.engines.engine(graph) }
     func budget(timeout: Duration?) throws(RequestError) -> ResultBudget { fixedBudget }
     func wrote(_ graph: String) { backend.engines.wrote(graph) }
+
+    /// In the foreground the work stops when its client leaves; as a job it outlives the
+    /// connection and stops at JOB CANCEL, its result kept for JOB STATUS.
+    func job<Result: Encodable & Sendable>(
+        kind: String, graph: String, foreground: Bool, _ work: @escaping @Sendable (any JobProgress) throws -> Result
+    ) throws -> JobAnswer<Result> {
+        if foreground { return .finished(try work(SilentProgress(cancellation: session.cancellation))) }
+        let job = try jobs.submit(kind: kind, graph: graph) { job in try reply(try work(JobReporter(job: job)), json: false) }
+        return .started(id: job.id, state: job.state.rawValue)
+    }
+
+    func outputDirectory(_ out: String) throws -> (path: String, parent: String?) {
+        guard let exportDirectory = backend.configuration.exportDirectory else {
+            throw CommandError.err("AUGMENT is off: start quiver serve with --export-dir DIR")
+        }
+        guard !out.isEmpty, !out.contains("/"), out != ".", out != ".." else {
+            throw CommandError.wrongArgs("AUGMENT needs OUT name: a directory name (no '/') inside the server's --export-dir")
+        }
+        return (URL(fileURLWithPath: exportDirectory).appendingPathComponent(out).path, exportDirectory)
+    }
+
+    func loadInputs(files: [String], payload: [UInt8]?, serverFile: String?) throws -> [LoadInput] {
+        if let serverFile { return [.opened(try backend.importFile(serverFile))] }
+        guard let payload else { throw CommandError.wrongArgs("LOAD graph FORMAT tsv|nt|ttl|csv|jsonl payload: the format and payload are missing") }
+        return [.bytes(name: "payload", payload)]
+    }
+
+    func limit(_ options: inout LoadOptions) {
+        options.timeout = backend.configuration.loadTimeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+    }
+
+    var jobThresholdBytes: Int { backend.configuration.jobThresholdBytes }
+
+    func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel {
+        try backend.models.model(store: backend.store, snapshot: snapshot, name: name)
+    }
+}
+
+/// A daemon job as the progress of the work it runs: JOB STATUS shows it, JOB CANCEL stops it.
+struct JobReporter: JobProgress {
+    let job: JobRegistry.Job
+    func report(_ label: String, fraction: Double?, items: Int, unit: String) { job.report(fraction: fraction, items: items) }
+    func note(_ line: String) {}
+    var cancellation: CancellationToken? { job.cancellation }
 }

@@ -21,6 +21,7 @@ public struct ParsedArguments: Sendable {
     public let surface: Surface
     private var positionalValues: [String: [String]] = [:]
     private var optionValues: [String: [String]] = [:]
+    private var payloadValues: [String: [UInt8]] = [:]
     public private(set) var format = AnswerFormat.native
 
     init(verb: VerbSpec, surface: Surface) {
@@ -33,6 +34,8 @@ public struct ParsedArguments: Sendable {
     /// The positional's value (the first, for a repeated one).
     public func positional(_ name: String) -> String? { positionalValues[name]?.first }
     public func positionals(_ name: String) -> [String] { positionalValues[name] ?? [] }
+    /// A payload positional's bytes, unchanged (the daemon's; the CLI names files instead).
+    public func payload(_ name: String) -> [UInt8]? { payloadValues[name] }
 
     public func has(_ option: String) -> Bool { optionValues[option] != nil }
     public func flag(_ option: String) -> Bool { has(option) }
@@ -82,8 +85,15 @@ public struct ParsedArguments: Sendable {
         var parsed = ParsedArguments(verb: verb, surface: surface)
         switch surface {
         case .cli: try parsed.parseCLI(words, options: verb.options(for: .cli) + common)
-        case .daemon: try parsed.parseDaemon(words, options: verb.options(for: .daemon) + common)
+        case .daemon: try parsed.parseDaemon(words.map { Array($0.utf8) }, options: verb.options(for: .daemon) + common)
         }
+        return parsed
+    }
+
+    /// The daemon's words as they came over the wire (see `parseDaemon`).
+    public static func parse(daemonWords words: [[UInt8]], verb: VerbSpec) throws(RequestError) -> ParsedArguments {
+        var parsed = ParsedArguments(verb: verb, surface: .daemon)
+        try parsed.parseDaemon(words, options: verb.options(for: .daemon))
         return parsed
     }
 
@@ -117,6 +127,7 @@ public struct ParsedArguments: Sendable {
         format = f == "json" ? .json : f == "dot" ? .dot : .native
     }
 
+    /// `--format` / `FORMAT` names the answer's format, unless the verb has a `format` of its own.
     private var takesOutputFormat: Bool { !verb.ownsFormat && !verb.outputs.isEmpty }
 
     /// `--name value`, `--name=value`, `-k value`, flags; positionals anywhere; `--` ends options.
@@ -153,7 +164,7 @@ public struct ParsedArguments: Sendable {
                 i += 1
                 return words[i - 1]
             }
-            if name == "json" && takesOutputFormat && verb.outputs.contains(.json) {
+            if name == "json" && verb.outputs.contains(.json) {
                 format = .json
                 continue
             }
@@ -175,55 +186,82 @@ public struct ParsedArguments: Sendable {
     }
 
     /// Positionals first, in order; then `NAME value` options and flags. A repeated positional
-    /// runs until the first word that names an option.
-    private mutating func parseDaemon(_ words: [String], options: [OptionSpec]) throws(RequestError) {
+    /// runs until the first word that names an option; a payload positional left empty there may
+    /// come after the options (`LOAD g FORMAT tsv <payload>`).
+    ///
+    /// The words are bytes, as they came over the wire. This is the one place where they become
+    /// text: each is checked as UTF-8 when it is taken, and refused naming its position and role
+    /// (never repaired with U+FFFD, which would make `g\xFE` and `g\xFF` one graph). A payload's
+    /// bytes are kept as they are, for the parser that reads them.
+    private mutating func parseDaemon(_ words: [[UInt8]], options: [OptionSpec]) throws(RequestError) {
         // Every option name ends a run of positionals, the CLI's own too: `PPR g a THREADS 2` is
         // refused as an option the daemon does not take, not read as seeds named THREADS and 2.
         let keys = Set(verb.options.flatMap(\.daemonKeys) + (takesOutputFormat ? ["format"] : []))
+        func isKey(_ i: Int) -> Bool { keys.contains(OptionSpec.normalize(String(decoding: words[i], as: UTF8.self))) }
+        func text(_ i: Int, _ role: String) throws(RequestError) -> String {
+            if let t = String(validating: words[i], as: UTF8.self) { return t }
+            let offset = UTF8Validation.firstInvalidOffset(words[i]) ?? 0
+            let hex = String(words[i][min(offset, words[i].count - 1)], radix: 16)
+            throw .usage("\(verb.daemonName): argument \(i + 1) (\(role)) is not valid UTF-8 (byte 0x\(hex.count < 2 ? "0" + hex : hex) at offset \(offset))")
+        }
+        func take(_ p: PositionalSpec, _ i: Int) throws(RequestError) {
+            if p.isPayload {
+                payloadValues[p.name] = words[i]
+            } else {
+                positionalValues[p.name, default: []].append(try text(i, p.article))
+            }
+        }
         var i = 0
-        for p in verb.positionals {
+        var late: PositionalSpec?
+        for p in verb.positionals(for: .daemon) {
             switch p.count(for: .daemon) {
             case .one:
                 guard i < words.count else {
                     throw .usage("\(verb.daemonName) needs \(p.name) (\(verb.daemonSyntax))")
                 }
-                positionalValues[p.name] = [words[i]]
+                try take(p, i)
                 i += 1
             case .optional:
-                if i < words.count, !keys.contains(OptionSpec.normalize(words[i])) {
-                    positionalValues[p.name] = [words[i]]
+                if i < words.count, !isKey(i) {
+                    try take(p, i)
                     i += 1
+                } else if p.isPayload {
+                    late = p
                 }
             case .oneOrMore, .zeroOrMore:
-                var taken: [String] = []
-                while i < words.count, !keys.contains(OptionSpec.normalize(words[i])) {
-                    taken.append(words[i])
+                let first = i
+                while i < words.count, !isKey(i) {
+                    try take(p, i)
                     i += 1
                 }
-                if taken.isEmpty && p.count(for: .daemon) == .oneOrMore {
+                if i == first && p.count(for: .daemon) == .oneOrMore {
                     throw .usage("\(verb.daemonName) needs at least one \(p.name) (\(verb.daemonSyntax))")
                 }
-                positionalValues[p.name] = taken
             }
         }
         while i < words.count {
-            let word = words[i]
+            let word = String(decoding: words[i], as: UTF8.self)
             let key = OptionSpec.normalize(word)
             i += 1
             if key == "format" && takesOutputFormat {
                 guard i < words.count else { throw .usage("\(option: "format") needs a value") }
-                try setFormat(words[i])
+                try setFormat(try text(i, "a value of FORMAT"))
                 i += 1
                 continue
             }
             guard let spec = options.first(where: { $0.daemonKeys.contains(key) }) else {
+                if let p = late, payloadValues[p.name] == nil {
+                    try take(p, i - 1)
+                    continue
+                }
                 if let bare = options.first(where: { o in
                     guard o.bareValue, !has(o.name), case .choice(let choices) = o.kind else { return false }
                     return choices.contains(word.lowercased())
                 }) {
-                    try set(bare, word)
+                    try set(bare, try text(i - 1, "a value of \(bare.name.uppercased())"))
                     continue
                 }
+                _ = try text(i - 1, "an option")
                 let names = options.map { $0.name.uppercased() } + (takesOutputFormat ? ["FORMAT"] : [])
                 throw .usage("\(verb.daemonName) does not take '\(word)'; options: \(names.joined(separator: ", "))")
             }
@@ -232,16 +270,17 @@ public struct ParsedArguments: Sendable {
                 continue
             }
             guard i < words.count else { throw .usage("\(option: spec.name) needs a value") }
-            try set(spec, words[i])
+            try set(spec, try text(i, "a value of \(spec.name.uppercased())"))
             i += 1
         }
     }
 
     private mutating func assignPositionals(_ loose: [String]) throws(RequestError) {
         var rest = loose[...]
-        let required = verb.positionals.reduce(0) { $0 + ($1.count == .one || $1.count == .oneOrMore ? 1 : 0) }
+        let positionals = verb.positionals(for: .cli)
+        let required = positionals.reduce(0) { $0 + ($1.count == .one || $1.count == .oneOrMore ? 1 : 0) }
         var optionalRoom = max(0, loose.count - required)
-        for (n, p) in verb.positionals.enumerated() {
+        for (n, p) in positionals.enumerated() {
             switch p.count {
             case .one:
                 guard let w = rest.popFirst() else { throw .usage("missing <\(p.name)> (see `quiver \(verb.name) --help`)") }
@@ -252,7 +291,7 @@ public struct ParsedArguments: Sendable {
                     optionalRoom -= 1
                 }
             case .oneOrMore, .zeroOrMore:
-                let after = verb.positionals[(n + 1)...].filter { $0.count == .one }.count
+                let after = positionals[(n + 1)...].filter { $0.count == .one }.count
                 let take = max(0, rest.count - after)
                 if take == 0 && p.count == .oneOrMore { throw .usage("missing <\(p.name)> (see `quiver \(verb.name) --help`)") }
                 positionalValues[p.name] = Array(rest.prefix(take))

@@ -56,11 +56,40 @@ public protocol GraphContext: Sendable {
     func budget(timeout: Duration?) throws(RequestError) -> ResultBudget
     /// Tells the surface that a write to `graph` committed (the daemon's next read sees it).
     func wrote(_ graph: String)
+
+    /// Runs long work: the daemon as a job of `kind` (answering its id at once) unless
+    /// `foreground`, the CLI in the foreground with a progress bar. `work` reports to and stops
+    /// by the progress it is given.
+    func job<Result: Encodable & Sendable>(
+        kind: String, graph: String, foreground: Bool, _ work: @escaping @Sendable (any JobProgress) throws -> Result
+    ) throws -> JobAnswer<Result>
+
+    /// Where a dataset named `out` is written: the CLI takes it as a path (`parent` nil); the
+    /// daemon only as a new or empty directory directly inside its `--export-dir` (`parent`).
+    func outputDirectory(_ out: String) throws -> (path: String, parent: String?)
+
+    /// The load inputs a request names: files (the CLI), or a payload or a server-side file (the
+    /// daemon, a regular file inside its `--import-dir`, opened and checked once).
+    func loadInputs(files: [String], payload: [UInt8]?, serverFile: String?) throws -> [LoadInput]
+
+    /// Applies the surface's limits to a load (the daemon's `--load-timeout`).
+    func limit(_ options: inout LoadOptions)
+
+    /// Loads of at least this many bytes run as jobs (the daemon's `--job-threshold-bytes`).
+    var jobThresholdBytes: Int { get }
+
+    /// Loads a saved model of a graph (the daemon keeps them cached per snapshot).
+    func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel
 }
 
 extension GraphContext {
     public func snapshot(_ graph: String) throws -> CSRSnapshot { try engine(graph).snapshot }
     public func wrote(_ graph: String) {}
+    public func limit(_ options: inout LoadOptions) {}
+    public var jobThresholdBytes: Int { .max }
+    public func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel {
+        try ModelService.load(store: store, snapshot: snapshot, name: name)
+    }
 }
 
 /// The CLI's context: one store, each graph's snapshot built from it when first asked for.
@@ -68,11 +97,26 @@ public final class StoreGraphContext: GraphContext, Sendable {
     public let surface = Surface.cli
     private let storeValue: Store
     private let hopsCeiling: Int
+    private let progress: @Sendable () -> any JobProgress
     public var store: Store { storeValue }
 
-    public init(store: Store, hopsCeiling: Int = 16) {
+    /// `progress` makes the progress of each job run in the foreground (the CLI's bar).
+    public init(store: Store, hopsCeiling: Int = 16, progress: @escaping @Sendable () -> any JobProgress = { SilentProgress() }) {
         self.storeValue = store
         self.hopsCeiling = hopsCeiling
+        self.progress = progress
+    }
+
+    public func job<Result: Encodable & Sendable>(
+        kind: String, graph: String, foreground: Bool, _ work: @escaping @Sendable (any JobProgress) throws -> Result
+    ) throws -> JobAnswer<Result> {
+        .finished(try work(progress()))
+    }
+
+    public func outputDirectory(_ out: String) throws -> (path: String, parent: String?) { (out, nil) }
+
+    public func loadInputs(files: [String], payload: [UInt8]?, serverFile: String?) throws -> [LoadInput] {
+        files.map { .file($0) }
     }
 
     public func engine(_ graph: String) throws -> PathEngine {

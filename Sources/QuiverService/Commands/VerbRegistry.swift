@@ -49,6 +49,7 @@ public enum VerbRegistry {
         RegisteredVerb(GraphsRequest.self),
         RegisteredVerb(StatsRequest.self),
         RegisteredVerb(DropRequest.self),
+        RegisteredVerb(LoadRequest.self),
         RegisteredVerb(AddRequest.self),
         RegisteredVerb(DelRequest.self),
         RegisteredVerb(NeighborsRequest.self),
@@ -57,6 +58,7 @@ public enum VerbRegistry {
         RegisteredVerb(HopRequest.self),
         RegisteredVerb(PPRRequest.self),
         RegisteredVerb(PhiRequest.self),
+        RegisteredVerb(AugmentVerb.self),
     ]
 
     /// By the CLI's name (`paths`); the daemon looks up its lower case.

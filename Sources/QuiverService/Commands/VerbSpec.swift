@@ -81,9 +81,16 @@ public struct PositionalSpec: Sendable {
     public var daemonCount: Count?
     /// What one value is, for messages: "a seed node" (default: the name).
     public var noun: String
+    /// Bytes handed on unchanged (LOAD's payload): not checked as text, never shown.
+    public var isPayload: Bool
+    /// Which surfaces take it at all.
+    public var surfaces: Surfaces
 
-    public init(_ name: String, _ help: String, _ count: Count = .one, daemon daemonCount: Count? = nil, noun: String? = nil) {
+    public init(_ name: String, _ help: String, _ count: Count = .one, daemon daemonCount: Count? = nil, noun: String? = nil,
+                payload: Bool = false, surfaces: Surfaces = .both) {
         self.name = name
+        self.isPayload = payload
+        self.surfaces = surfaces
         self.noun = noun ?? name
         self.help = help
         self.count = count
@@ -91,6 +98,9 @@ public struct PositionalSpec: Sendable {
     }
 
     public func count(for surface: Surface) -> Count { surface == .daemon ? daemonCount ?? count : count }
+
+    /// "a relation", "an object".
+    public var article: String { ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun }
 }
 
 /// How an answer may be written besides the default (text for the CLI, RESP for the daemon).
@@ -149,6 +159,8 @@ public struct VerbSpec: Sendable {
 
     public var daemonName: String { name.uppercased() }
 
+    public func positionals(for surface: Surface) -> [PositionalSpec] { positionals.filter { $0.surfaces.contains(surface) } }
+
     public func options(for surface: Surface) -> [OptionSpec] { options.filter { $0.surfaces.contains(surface) } }
 
     public func option(named name: String) -> OptionSpec? { options.first { $0.name == name } }
@@ -160,7 +172,9 @@ public struct VerbSpec: Sendable {
     /// The daemon's syntax line: `PATHS graph from to [MODE m] [VIA expr] [COUNT] … [FORMAT JSON]`.
     public var daemonSyntax: String {
         var parts = [daemonName]
-        for p in positionals {
+        var late: [String] = []
+        for p in positionals(for: .daemon) where p.isPayload && p.count(for: .daemon) == .optional { late.append(p.name) }
+        for p in positionals(for: .daemon) where !late.contains(p.name) {
             switch p.count(for: .daemon) {
             case .one: parts.append(p.name)
             case .optional: parts.append("[\(p.name)]")
@@ -184,41 +198,13 @@ public struct VerbSpec: Sendable {
             parts.append("[" + group.map(body).joined(separator: " | ") + "]")
         }
         if outputs.contains(.json) && !ownsFormat { parts.append("[FORMAT JSON]") }
+        parts += late.map { "[\($0)]" }
         return parts.joined(separator: " ")
-    }
-
-    /// What the word at `index` of a daemon command is (positionals first, then `NAME value`),
-    /// for a message about it: "a relation", "a value of LIMIT". `words` may be lossy text.
-    public func daemonRole(ofWordAt index: Int, in words: [String]) -> String {
-        let keys = Set(options.flatMap(\.daemonKeys) + ["format"])
-        var i = 0
-        func article(_ noun: String) -> String { ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun }
-        for p in positionals {
-            switch p.count(for: .daemon) {
-            case .one:
-                if i == index { return article(p.noun) }
-                i += 1
-            case .optional:
-                if i < words.count, !keys.contains(OptionSpec.normalize(words[i])) {
-                    if i == index { return article(p.noun) }
-                    i += 1
-                }
-            case .oneOrMore, .zeroOrMore:
-                while i < words.count, !keys.contains(OptionSpec.normalize(words[i])) {
-                    if i == index { return article(p.noun) }
-                    i += 1
-                }
-            }
-        }
-        if index > 0, index - 1 < words.count, keys.contains(OptionSpec.normalize(words[index - 1])) {
-            return "a value of \(words[index - 1].uppercased())"
-        }
-        return "an option"
     }
 
     /// The daemon's arity as Redis counts it (the words including the name; negative: at least).
     public var daemonArity: Int {
-        let counts = positionals.map { $0.count(for: .daemon) }
+        let counts = positionals(for: .daemon).map { $0.count(for: .daemon) }
         let required = counts.filter { $0 == .one || $0 == .oneOrMore }.count
         let fixed = counts.allSatisfy { $0 == .one } && options(for: .daemon).isEmpty
             && !(outputs.contains(.json) && !ownsFormat)
@@ -228,7 +214,7 @@ public struct VerbSpec: Sendable {
     /// The CLI's help: usage, arguments, options with defaults, examples.
     public func cliHelp(common: [OptionSpec]) -> String {
         var usage = "quiver \(name)"
-        for p in positionals {
+        for p in positionals(for: .cli) {
             switch p.count {
             case .one: usage += " <\(p.name)>"
             case .optional: usage += " [<\(p.name)>]"
@@ -246,9 +232,9 @@ public struct VerbSpec: Sendable {
                 ? "  " + left.padding(toLength: width - 2, withPad: " ", startingAt: 0) + right
                 : "  " + left + "\n" + String(repeating: " ", count: width) + right
         }
-        if !positionals.isEmpty {
+        if !positionals(for: .cli).isEmpty {
             lines.append("ARGUMENTS:")
-            for p in positionals { lines.append(row("<\(p.name)>", p.help)) }
+            for p in positionals(for: .cli) { lines.append(row("<\(p.name)>", p.help)) }
             lines.append("")
         }
         lines.append("OPTIONS:")

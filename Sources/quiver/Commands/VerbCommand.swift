@@ -3,6 +3,7 @@ import Foundation
 import QuiverCore
 import QuiverService
 import QuiverStore
+import Synchronization
 
 /// The CLI's side of `Verb`: a verb's words parsed by its spec (with `--data-dir`, `--database`
 /// and `--json`), run against the store, the answer printed as text, JSON or dot. Every verb of
@@ -27,9 +28,10 @@ enum CLIVerbs {
     /// The subcommands, one per registered verb.
     static let subcommands: [ParsableCommand.Type] = [
         VerbCommand<GraphsRequest>.self, VerbCommand<StatsRequest>.self, VerbCommand<DropRequest>.self,
-        VerbCommand<AddRequest>.self, VerbCommand<DelRequest>.self,
+        VerbCommand<LoadRequest>.self, VerbCommand<AddRequest>.self, VerbCommand<DelRequest>.self,
         VerbCommand<NeighborsRequest>.self, VerbCommand<PathsRequest>.self, VerbCommand<ReachRequest>.self,
         VerbCommand<HopRequest>.self, VerbCommand<PPRRequest>.self, VerbCommand<PhiRequest>.self,
+        VerbCommand<AugmentVerb>.self,
     ]
 
     /// `quiver VERB words…` and `quiver help VERB`, answered before ArgumentParser sees them, so
@@ -53,9 +55,14 @@ enum CLIVerbs {
         let parsed = try ParsedArguments.parse(words, verb: verb.spec, surface: .cli, common: common)
         let request = try verb.prepare(parsed)
         let store = try StoreOptions(dataDir: parsed.text("data-dir"), database: parsed.text("database")).open()
-        let context = StoreGraphContext(store: store, hopsCeiling: try parsed.integer("hops-ceiling") ?? 16)
+        let progress = CLIProgress()
+        let context = StoreGraphContext(store: store, hopsCeiling: try parsed.integer("hops-ceiling") ?? 16, progress: { progress })
         if try request.runBatch(context, { print($0) }) { return }
-        let answer = try request.run(context)
+        let answer: PreparedAnswer
+        do {
+            defer { progress.finish() }
+            answer = try request.run(context)
+        }
         switch parsed.format {
         case .json: try printJSON(answer.value)
         case .dot: print(answer.dot() ?? answer.text())
@@ -64,4 +71,22 @@ enum CLIVerbs {
             if !text.isEmpty { print(text) }
         }
     }
+}
+
+/// A job run in the foreground: a progress bar on a terminal, notes on standard error.
+final class CLIProgress: JobProgress {
+    private let bar = Mutex(ProgressBar())
+
+    var cancellation: CancellationToken? { nil }
+
+    func report(_ label: String, fraction: Double?, items: Int, unit: String) {
+        bar.withLock { $0.update(label: label, fraction: fraction, count: items, unit: unit, force: fraction == nil) }
+    }
+
+    func note(_ line: String) {
+        bar.withLock { $0.finish() }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    func finish() { bar.withLock { $0.finish() } }
 }

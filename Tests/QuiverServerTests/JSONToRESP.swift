@@ -1,9 +1,8 @@
 import QuiverProtocol
 import QuiverService
 
-/// Reads the JSON that `JSONEncoder` wrote (well-formed by construction) into a `RESPValue`: for
-/// answers whose JSON is written by hand (the comparison task's), and to check that
-/// `RESPValueEncoder` gives what reading `--json` would.
+/// Reads the JSON that `JSONEncoder` wrote (well-formed by construction) into a `RESPValue`: the
+/// oracle that `RESPValueEncoder` must agree with (the daemon once sent answers this way).
 struct JSONToRESP {
     struct Malformed: Error {}
     let bytes: [UInt8]

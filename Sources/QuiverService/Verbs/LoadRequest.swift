@@ -1,0 +1,110 @@
+import Foundation
+import QuiverCore
+import QuiverParsers
+import QuiverStore
+
+/// `quiver load` / `LOAD`: triples into a graph (created if needed), all or nothing. The CLI reads
+/// files (or standard input); the daemon a payload, or with PATH a file inside its `--import-dir`.
+public struct LoadRequest: Verb {
+    public static let formats = ["auto", "nt", "ttl", "tsv", "csv", "jsonl", "2wiki"]
+
+    public static let spec = VerbSpec(
+        "load", summary: "Load triples into a graph (created if needed), all or nothing; in the daemon big loads run as a job.",
+        discussion: """
+            Formats: nt (N-Triples), ttl (Turtle), tsv (head<TAB>relation<TAB>tail, as PyKEEN and FB15k-237 ship them; also .txt), csv, jsonl ({"s":..,"p":..,"o":..} per line) and 2wiki (2WikiMultiHopQA records; their "evidences" triples). auto picks by file extension; .gz files are decompressed; - reads standard input.
+
+            A load lands whole or not at all: on a syntax error Quiver names file, line and column and the graph stays exactly as it was. Triples already in the graph are skipped and counted.
+            """,
+        positionals: [
+            PositionalSpec("graph", "The graph to load into."),
+            PositionalSpec("file", "Input files (- for standard input).", .oneOrMore, noun: "input file", surfaces: .cli),
+            PositionalSpec("payload", "The triples themselves.", .optional, payload: true, surfaces: .daemon),
+        ],
+        options: [
+            OptionSpec("format", .text, value: "f", help: "auto, nt, ttl, tsv, csv, jsonl or 2wiki.", default: "auto"),
+            OptionSpec("split", .text, value: "s", help: "Split label for every loaded triple: train, valid or test."),
+            OptionSpec("provenance", .choice(Provenance.allCases.map(\.description)), value: "p", help: "Where the facts come from.",
+                       default: "asserted"),
+            OptionSpec("base", .text, value: "iri", help: "Base IRI for relative IRIs in Turtle."),
+            OptionSpec("batch-size", .integer, value: "n", help: "Triples parsed per batch.", default: "50000", surfaces: .cli),
+            OptionSpec("path", .text, value: "file", help: "A regular file inside the server's --import-dir instead of a payload.",
+                       surfaces: .daemon),
+            OptionSpec("async", .flag, help: "Run as a job even when small (JOB STATUS id).", surfaces: .daemon),
+        ],
+        examples: ["load nations train.txt --split train", "load nations valid.txt --split valid --json",
+                   "load big - --format nt < big.nt", "load wiki dev.json --format 2wiki --provenance asserted"],
+        writes: true)
+
+    public var graph: String
+    public var files: [String]
+    public var payload: [UInt8]?
+    public var serverFile: String?
+    public var async = false
+    public var options: LoadOptions
+
+    public init(_ args: ParsedArguments) throws(RequestError) {
+        graph = args.positional("graph") ?? ""
+        files = args.positionals("file")
+        payload = args.payload("payload")
+        serverFile = args.text("path")
+        async = args.flag("async")
+        var format: InputFormat?
+        if let f = args.text("format"), f.lowercased() != "auto" {
+            guard let parsed = InputFormat(name: f.lowercased()) else {
+                throw .usage("unknown \(option: "format") '\(f)'; use \(Self.formats.dropLast().joined(separator: ", ")) or 2wiki")
+            }
+            format = parsed
+        }
+        options = LoadOptions(format: format, split: try args.split("split"),
+                              provenance: args.text("provenance").flatMap(Provenance.init(name:)) ?? .asserted,
+                              baseIRI: args.text("base"), batchSize: try args.integer("batch-size") ?? 50_000)
+        if options.batchSize < 1 { throw .usage("\(option: "batch-size") must be at least 1") }
+        if args.surface == .daemon {
+            if serverFile != nil && payload != nil { throw .usage("LOAD takes a payload or PATH file, not both") }
+            if serverFile == nil && payload == nil {
+                throw .usage("LOAD graph FORMAT tsv|nt|ttl|csv|jsonl|2wiki payload: the format and payload are missing")
+            }
+            if format == nil { throw .usage("LOAD needs FORMAT (tsv, nt, ttl, csv, jsonl or 2wiki): a payload has no file name to tell it by") }
+        }
+    }
+
+    public func run(in context: any GraphContext) throws -> JobAnswer<LoadReportJSON> {
+        let inputs = try context.loadInputs(files: files, payload: payload, serverFile: serverFile)
+        let size = inputs.reduce(0) { total, input in
+            switch input {
+            case .bytes(_, let b): total + b.count
+            case .opened(let f): total + f.size
+            case .file: total
+            }
+        }
+        var limited = self.options
+        context.limit(&limited)
+        let options = limited, graph = self.graph
+        let foreground = !async && size < context.jobThresholdBytes
+        return try context.job(kind: "load", graph: graph, foreground: foreground) { progress in
+            var o = options
+            o.cancellation = progress.cancellation
+            let report: LoadReport
+            do {
+                report = try context.store.load(graph: graph, inputs: inputs, options: o) { p in
+                    let reading = p.phase == .reading
+                    let fraction = p.totalBytes.map { $0 > 0 ? Double(p.bytesRead) / Double($0) : 1 }
+                    progress.report(reading ? "loading \(p.file)" : "\(p.phase.rawValue) \(graph)",
+                                    fraction: reading ? fraction.map { $0 * 0.9 } : 0.95, items: p.triplesRead, unit: "triples")
+                }
+            } catch StoreError.timedOut {
+                let limit = o.timeout.map { "\(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)" } ?? "?"
+                throw RequestError(.cancelled, "the load ran longer than the server's --load-timeout (\(limit) s) and was rolled back; nothing of it was stored")
+            }
+            context.wrote(graph)
+            return LoadReportJSON(report)
+        }
+    }
+
+    public func text(_ answer: JobAnswer<LoadReportJSON>) -> String {
+        answer.text { r in
+            "loaded \(r.graph): \(groupedCount(r.read)) read, \(groupedCount(r.new)) new, \(groupedCount(r.duplicates)) duplicates, "
+                + "\(groupedCount(r.new_terms)) new terms in \(String(format: "%.2f", r.seconds)) s (\(groupedCount(Int(r.triples_per_second))) triples/s)"
+        }
+    }
+}
