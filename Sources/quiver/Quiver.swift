@@ -22,7 +22,7 @@ struct Quiver: ParsableCommand {
             """,
         version: quiverVersion,
         subcommands: [DB.self, Load.self, Convert.self, Export.self, OntologyCommand.self, Serve.self, Augment.self,
-                      Train.self, Eval.self, Score.self, ModelsCommand.self] + CLIVerbs.subcommands
+                      Train.self, ModelsCommand.self] + CLIVerbs.subcommands
     )
 
     static func main() {

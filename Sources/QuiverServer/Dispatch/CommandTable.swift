@@ -51,8 +51,6 @@ enum CommandTable {
         .init(name: "AUGMENT", arity: -4, group: "graph", summary: "Write a grokking dataset (Wang et al.'s format) into --export-dir, as a job.", syntax: "AUGMENT (graph | SYNTHETIC) OUT name [TASK composition|comparison] [PHI x] [HOPS k] [SEED n] [MAX-ITEMS n] [PROBE-SIZE n] [SPLIT s] [JSONL] [TARGET-PHI-R x | TARGET-PHI x] [CORRUPT-RATE r] [INTO-GRAPH g] [ENTITIES n] [RELATIONS n] [OUT-DEGREE n]", flags: ["write"]),
         // Models.
         .init(name: "TRAIN", arity: -2, group: "models", summary: "Train a model on the graph's split=train facts and save it, as a job.", syntax: "TRAIN graph [MODEL nbf|complex|distmult|rotate] [NAME n] [DIM d] [LAYERS l] [EPOCHS e] [LR x] [BATCH b] [NEGATIVES k] [OPTIMIZER adam|adagrad] [REGULARIZATION x] [LABEL-SMOOTHING x] [PATIENCE p] [VALIDATE-EVERY n] [SEED s] [THREADS t]", flags: ["write"]),
-        .init(name: "EVAL", arity: -4, group: "models", summary: "Filtered MRR and Hits@1/3/10 of a saved model on a split.", syntax: "EVAL graph MODEL name [SPLIT train|valid|test] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
-        .init(name: "SCORE", arity: -4, group: "models", summary: "Ranked answers of (head, relation, ?) by a saved model, with supporting paths.", syntax: "SCORE graph head relation|^relation [MODEL name] [TOP-K k] [EXPLAIN n] [EXPAND ppr [EXPAND-K n]] [FORMAT JSON]", flags: ["readonly"]),
         // Jobs.
         .init(name: "JOB", arity: 3, group: "jobs", summary: "JOB STATUS id: progress, rate and ETA; JOB CANCEL id.", syntax: "JOB STATUS|CANCEL id", flags: ["fast"]),
         .init(name: "JOBS", arity: 1, group: "jobs", summary: "Every job the server knows, newest first.", syntax: "JOBS", flags: ["fast"]),

@@ -105,8 +105,6 @@ final class GraphBackend: Sendable {
             }
         case "AUGMENT": return try augment(&args, state: state)
         case "TRAIN": return try train(&args, state: state)
-        case "EVAL": return try eval(&args, session: session)
-        case "SCORE": return try score(&args)
         default:
             throw CommandError.err("unknown command '\(command.name)'")
         }

@@ -1,4 +1,5 @@
 import QuiverCore
+import QuiverGraph
 import QuiverPaths
 import QuiverProtocol
 import QuiverService
@@ -39,4 +40,7 @@ struct DaemonGraphContext: GraphContext {
     func engine(_ graph: String) throws -> PathEngine { try backend.engines.engine(graph) }
     func budget(timeout: Duration?) throws(RequestError) -> ResultBudget { fixedBudget }
     func wrote(_ graph: String) { backend.engines.wrote(graph) }
+    func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel {
+        try backend.models.model(store: backend.store, snapshot: snapshot, name: name)
+    }
 }

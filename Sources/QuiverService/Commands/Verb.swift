@@ -56,6 +56,10 @@ public protocol GraphContext: Sendable {
     func budget(timeout: Duration?) throws(RequestError) -> ResultBudget
     /// Tells the surface that a write to `graph` committed (the daemon's next read sees it).
     func wrote(_ graph: String)
+    /// Saved model `name` of the snapshot's graph, mapped onto the snapshot's numbering: the CLI
+    /// reads it from the store for its one question, the daemon keeps it loaded while neither
+    /// the graph nor the stored model changes.
+    func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel
 }
 
 extension GraphContext {
@@ -79,6 +83,10 @@ public final class StoreGraphContext: GraphContext, Sendable {
         let snapshot = try SnapshotLoader(store: storeValue).build(graph: graph)
         let ontology = try storeValue.ontology(graph: graph)
         return PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
+    }
+
+    public func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel {
+        try ModelService.load(store: storeValue, snapshot: snapshot, name: name)
     }
 
     /// The CLI's budget; its deadline counts from now, so ask for it after the snapshot is built

@@ -55,6 +55,8 @@ public enum VerbRegistry {
         RegisteredVerb(HopRequest.self),
         RegisteredVerb(PPRRequest.self),
         RegisteredVerb(PhiRequest.self),
+        RegisteredVerb(EvalRequest.self),
+        RegisteredVerb(ScoreRequest.self),
     ]
 
     /// By the CLI's name (`paths`); the daemon looks up its lower case.
