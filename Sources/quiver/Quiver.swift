@@ -21,7 +21,7 @@ struct Quiver: ParsableCommand {
             Exit codes: 0 ok, 1 bad input, 2 usage, 3 database unavailable.
             """,
         version: quiverVersion,
-        subcommands: [DB.self, Load.self, Convert.self, Export.self, OntologyCommand.self, Serve.self, Augment.self,
+        subcommands: [DB.self, Load.self, Convert.self, OntologyCommand.self, Serve.self, Augment.self,
                       Train.self, ModelsCommand.self] + CLIVerbs.subcommands
     )
 

@@ -55,6 +55,7 @@ public enum VerbRegistry {
         RegisteredVerb(HopRequest.self),
         RegisteredVerb(PPRRequest.self),
         RegisteredVerb(PhiRequest.self),
+        RegisteredVerb(ExportRequest.self),
         RegisteredVerb(EvalRequest.self),
         RegisteredVerb(ScoreRequest.self),
     ]
