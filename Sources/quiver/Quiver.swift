@@ -21,8 +21,8 @@ struct Quiver: ParsableCommand {
             Exit codes: 0 ok, 1 bad input, 2 usage, 3 database unavailable.
             """,
         version: quiverVersion,
-        subcommands: [DB.self, Convert.self, Export.self, OntologyCommand.self, Serve.self,
-                      Train.self, Eval.self, Score.self, ModelsCommand.self] + CLIVerbs.subcommands
+        subcommands: [DB.self, Convert.self, OntologyCommand.self, Serve.self,
+                      Train.self, ModelsCommand.self] + CLIVerbs.subcommands
     )
 
     static func main() {

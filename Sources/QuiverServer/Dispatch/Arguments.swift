@@ -62,25 +62,11 @@ struct Arguments {
         return n
     }
 
-    /// A TIMEOUT value: a positive number of milliseconds.
-    mutating func timeout() throws(CommandError) -> Duration {
-        let ms = try integer("TIMEOUT (milliseconds)")
-        guard ms > 0 else { throw .wrongArgs("TIMEOUT must be a positive number of milliseconds") }
-        return .milliseconds(ms)
-    }
-
     /// A SPLIT value: train, valid or test.
     mutating func split() throws(CommandError) -> Split {
         let v = try string("a split")
         guard let s = Split(name: v) else { throw .wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
         return s
-    }
-
-    /// FORMAT's value, which must be JSON; true once read.
-    mutating func formatJSON() throws(CommandError) -> Bool {
-        let f = try string("JSON")
-        guard f.lowercased() == "json" else { throw .wrongArgs("FORMAT takes JSON, not '\(f)'") }
-        return true
     }
 
     /// `MAX-HOPS`, `--max-hops`, `max_hops`, `MAXHOPS` → `maxhops`.

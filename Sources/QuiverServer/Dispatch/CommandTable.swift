@@ -44,11 +44,8 @@ enum CommandTable {
         .init(name: "INFO", arity: -1, group: "server", summary: "Server, clients, memory, graphs and stats.", syntax: "INFO [server|clients|memory|graphs|stats|all]", flags: ["fast"], pool: .cheap),
         .init(name: "CONFIG", arity: -2, group: "server", summary: "CONFIG GET name: a few settings, for client tools.", syntax: "CONFIG GET name", flags: ["fast"]),
         // Graphs.
-        .init(name: "EXPORT", arity: -2, group: "graph", summary: "Every triple of a graph as N-Triples or TSV.", syntax: "EXPORT graph [FORMAT nt|tsv]", flags: ["readonly"]),
         // Models.
         .init(name: "TRAIN", arity: -2, group: "models", summary: "Train a model on the graph's split=train facts and save it, as a job.", syntax: "TRAIN graph [MODEL nbf|complex|distmult|rotate] [NAME n] [DIM d] [LAYERS l] [EPOCHS e] [LR x] [BATCH b] [NEGATIVES k] [OPTIMIZER adam|adagrad] [REGULARIZATION x] [LABEL-SMOOTHING x] [PATIENCE p] [VALIDATE-EVERY n] [SEED s] [THREADS t]", flags: ["write"]),
-        .init(name: "EVAL", arity: -4, group: "models", summary: "Filtered MRR and Hits@1/3/10 of a saved model on a split.", syntax: "EVAL graph MODEL name [SPLIT train|valid|test] [TIMEOUT ms] [FORMAT JSON]", flags: ["readonly"]),
-        .init(name: "SCORE", arity: -4, group: "models", summary: "Ranked answers of (head, relation, ?) by a saved model, with supporting paths.", syntax: "SCORE graph head relation|^relation [MODEL name] [TOP-K k] [EXPLAIN n] [EXPAND ppr [EXPAND-K n]] [FORMAT JSON]", flags: ["readonly"]),
         // Jobs.
         .init(name: "JOB", arity: 3, group: "jobs", summary: "JOB STATUS id: progress, rate and ETA; JOB CANCEL id.", syntax: "JOB STATUS|CANCEL id", flags: ["fast"]),
         .init(name: "JOBS", arity: 1, group: "jobs", summary: "Every job the server knows, newest first.", syntax: "JOBS", flags: ["fast"]),

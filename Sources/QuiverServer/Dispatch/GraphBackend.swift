@@ -51,32 +51,7 @@ final class GraphBackend: Sendable {
             return try outcome(for: verb, arguments: args, state: state, session: session)
         }
         switch command.name {
-        case "EXPORT":
-            let graph = try args.string("a graph")
-            var format = OutputFormat.ntriples
-            while let option = args.peekOption() {
-                args.skip()
-                guard option == "format" else { throw CommandError.wrongArgs("EXPORT takes FORMAT nt|tsv, not '\(option)'") }
-                let f = try args.string("nt or tsv")
-                guard let of = OutputFormat(name: f.lowercased()) else { throw CommandError.wrongArgs("unknown FORMAT '\(f)'; use nt or tsv") }
-                format = of
-            }
-            let budget = try budget(timeout: nil, session: session)
-            return .work { [store, format] in
-                var out: [UInt8] = []
-                try store.export(graph: graph, format: format) { chunk in
-                    // A reply is one bulk string, built whole: past the budget, stop reading.
-                    guard out.count + chunk.count <= budget.maxBytes else {
-                        throw CommandError.err("EXPORT \(graph) is larger than a reply may be (\(budget.maxBytes) bytes, the server's --max-reply-bytes); export it with `quiver export`")
-                    }
-                    if let why = budget.stop.reason { throw CommandError.err("EXPORT \(graph) stopped: \(why == .timeout ? "its deadline passed" : "the client went away")") }
-                    out += chunk
-                }
-                return .bulkString(out)
-            }
         case "TRAIN": return try train(&args, state: state)
-        case "EVAL": return try eval(&args, session: session)
-        case "SCORE": return try score(&args)
         default:
             throw CommandError.err("unknown command '\(command.name)'")
         }

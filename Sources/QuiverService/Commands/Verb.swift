@@ -87,9 +87,6 @@ extension GraphContext {
     public func wrote(_ graph: String) {}
     public func limit(_ options: inout LoadOptions) {}
     public var jobThresholdBytes: Int { .max }
-    public func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel {
-        try ModelService.load(store: store, snapshot: snapshot, name: name)
-    }
 }
 
 /// The CLI's context: one store, each graph's snapshot built from it when first asked for.
@@ -123,6 +120,10 @@ public final class StoreGraphContext: GraphContext, Sendable {
         let snapshot = try SnapshotLoader(store: storeValue).build(graph: graph)
         let ontology = try storeValue.ontology(graph: graph)
         return PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
+    }
+
+    public func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel {
+        try ModelService.load(store: storeValue, snapshot: snapshot, name: name)
     }
 
     /// The CLI's budget; its deadline counts from now, so ask for it after the snapshot is built

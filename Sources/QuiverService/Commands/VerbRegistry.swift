@@ -59,6 +59,9 @@ public enum VerbRegistry {
         RegisteredVerb(PPRRequest.self),
         RegisteredVerb(PhiRequest.self),
         RegisteredVerb(AugmentVerb.self),
+        RegisteredVerb(ExportRequest.self),
+        RegisteredVerb(EvalRequest.self),
+        RegisteredVerb(ScoreRequest.self),
     ]
 
     /// By the CLI's name (`paths`); the daemon looks up its lower case.
