@@ -104,24 +104,30 @@ public struct LoadedModel: @unchecked Sendable {
 /// Training, evaluation and scoring as the CLI and the daemon both run them.
 public enum ModelService {
     /// A request that cannot be served, worded for the person who made it.
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var description: String
-        public init(_ description: String) { self.description = description }
+    public struct Invalid: PresentableError, Sendable {
+        public var category: ErrorCategory
+        public var message: ErrorMessage
+        public init(_ message: ErrorMessage, _ category: ErrorCategory = .invalidInput) {
+            self.message = message
+            self.category = category
+        }
     }
 
     /// Trains on the snapshot's `split=train` facts, evaluates the kept parameters on valid and
     /// test, and saves everything under `name`.
     public static func train(store: Store, snapshot: CSRSnapshot, name: String, hyper: Hyperparameters,
                              progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> TrainJSON {
-        let problems = hyper.problems()
-        if !problems.isEmpty { throw Invalid(problems.joined(separator: "; ")) }
+        let problems = hyper.problemMessages()
+        if let first = problems.first { throw Invalid(problems.dropFirst().reduce(first) { $0 + "; " + $1 }, .usage) }
         let data = TrainingData(snapshot: snapshot)
-        do { try data.checkTrainable() } catch { throw Invalid(error.description) }
-        if let problem = hyper.memoryProblem(entities: data.entityCount, relations: data.relationCount * 2) { throw Invalid(problem) }
+        do { try data.checkTrainable() } catch { throw Invalid(error.message) }
+        if let refusal = hyper.memoryRefusal(entities: data.entityCount, relations: data.relationCount * 2) {
+            throw Invalid(refusal.message, .tooLarge)
+        }
         let outcome = Trainer.train(data: data, hyper: hyper, progress: progress, shouldStop: shouldStop)
-        if outcome.cancelled { throw Invalid("training of '\(name)' on '\(snapshot.graph)' was cancelled; nothing was saved") }
+        if outcome.cancelled { throw Invalid("training of '\(name)' on '\(snapshot.graph)' was cancelled; nothing was saved", .cancelled) }
         if let d = outcome.diverged {
-            throw Invalid("training of '\(name)' on '\(snapshot.graph)' diverged at epoch \(d.epoch) (loss \(d.loss)); lower --lr "
+            throw Invalid("training of '\(name)' on '\(snapshot.graph)' diverged at epoch \(d.epoch) (loss \(d.loss)); lower \(option: "lr") "
                           + "(it was \(hyper.learningRate)); nothing was saved")
         }
         let known = data.knownAnswers()
@@ -166,7 +172,7 @@ public enum ModelService {
                                        batch: m.hyper.evaluationBatch(entities: m.data.entityCount), threads: threads ?? defaultKernelThreads,
                                        shouldStop: { stop.reason != nil })
         if let why = stop.reason {
-            throw Invalid("eval stopped before it finished: \(why == .timeout ? "its deadline passed (give a larger TIMEOUT)" : "it was cancelled")")
+            throw Invalid("eval stopped before it finished: \(why == .timeout ? "its deadline passed (give a larger \(option: "timeout-ms"))" : "it was cancelled")", .cancelled)
         }
         return EvalJSON(graph: m.data.graph, model: m.name, split: split.description, both: e.both, tail: e.tail, head: e.head,
                         seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
@@ -177,18 +183,18 @@ public enum ModelService {
     /// with the answers (G-CRS-style candidate generation).
     public static func score(_ m: LoadedModel, snapshot: CSRSnapshot, head: String, relation: String, topK: Int, explain: Int = 0,
                              expand: Int = 0, threads: Int? = nil) throws -> ScoreJSON {
-        guard topK >= 0, explain >= 0, expand >= 0 else { throw Invalid("top-k, explain and expand must be at least 0") }
+        guard topK >= 0, explain >= 0, expand >= 0 else { throw Invalid("\(option: "top-k"), \(option: "explain") and \(option: "expand-k") must be at least 0", .usage) }
         // Every answer is listed, explained and expanded in memory: bound what one query may ask.
         let listable = max(maximumListed, m.data.entityCount)
-        guard topK <= listable else { throw Invalid("top-k must be at most \(listable) (10000 or the entity count), not \(topK)") }
-        guard expand <= listable else { throw Invalid("expand-k must be at most \(listable) (10000 or the entity count), not \(expand)") }
+        guard topK <= listable else { throw Invalid("\(option: "top-k") must be at most \(listable) (10000 or the entity count), not \(topK)", .usage) }
+        guard expand <= listable else { throw Invalid("\(option: "expand-k") must be at most \(listable) (10000 or the entity count), not \(expand)", .usage) }
         try checkThreads(threads)
-        guard explain <= maximumExplained else { throw Invalid("explain must be at most \(maximumExplained) paths per answer, not \(explain)") }
-        guard let h = snapshot.node(named: head) else { throw Invalid("unknown node '\(head)' in graph '\(snapshot.graph)'") }
+        guard explain <= maximumExplained else { throw Invalid("\(option: "explain") must be at most \(maximumExplained) paths per answer, not \(explain)", .usage) }
+        guard let h = snapshot.node(named: head) else { throw Invalid("unknown node '\(head)' in graph '\(snapshot.graph)'", .notFound) }
         let inverse = relation.hasPrefix("^")
         let relName = inverse ? String(relation.dropFirst()) : relation
         guard let r = snapshot.relation(named: relName) else {
-            throw Invalid("unknown relation '\(relName)' in graph '\(snapshot.graph)' (prefix ^ asks for heads: ^\(snapshot.relationNames.first ?? "r"))")
+            throw Invalid("unknown relation '\(relName)' in graph '\(snapshot.graph)' (prefix ^ asks for heads: ^\(snapshot.relationNames.first ?? "r"))", .notFound)
         }
         let q = inverse ? r + Int32(m.data.relationCount) : r
         let threads = threads ?? defaultKernelThreads
@@ -236,7 +242,7 @@ public enum ModelService {
 
     static func checkThreads(_ threads: Int?) throws(Invalid) {
         if let threads, !(1...Hyperparameters.maximumThreads).contains(threads) {
-            throw Invalid("threads must be in 1...\(Hyperparameters.maximumThreads) (got \(threads))")
+            throw Invalid("\(option: "threads") must be in 1...\(Hyperparameters.maximumThreads) (got \(threads))", .usage)
         }
     }
 
@@ -280,42 +286,3 @@ extension TrainJSON {
     }
 }
 
-extension ModelService {
-    /// The training options by name, as the daemon's TRAIN takes them (`DIM 64`, `LR 0.01`, …;
-    /// names normalised: lower case, no dashes or underscores). The CLI has the same options as
-    /// `--dim`, `--lr`, …
-    public static let trainingOptions = ["dim", "layers", "epochs", "lr", "batch", "negatives", "optimizer", "regularization",
-                                         "labelsmoothing", "patience", "validateevery", "seed", "threads"]
-
-    /// Sets one training option from its text; throws naming the option when the value is not one.
-    public static func set(_ option: String, to value: String, in h: inout Hyperparameters) throws(Invalid) {
-        func int() throws(Invalid) -> Int {
-            guard let n = Int(value) else { throw Invalid("\(option.uppercased()) must be an integer, not '\(value)'") }
-            return n
-        }
-        func number() throws(Invalid) -> Double {
-            guard let x = Double(value), x.isFinite else { throw Invalid("\(option.uppercased()) must be a number, not '\(value)'") }
-            return x
-        }
-        switch option {
-        case "dim": h.dim = try int()
-        case "layers": h.layers = try int()
-        case "epochs": h.epochs = try int()
-        case "lr": h.learningRate = try number()
-        case "batch": h.batch = try int()
-        case "negatives": h.negatives = try int()
-        case "optimizer":
-            guard let o = Optimizer.Kind(rawValue: value.lowercased()) else { throw Invalid("OPTIMIZER must be adam or adagrad, not '\(value)'") }
-            h.optimizer = o
-        case "regularization": h.regularization = try number()
-        case "labelsmoothing": h.labelSmoothing = try number()
-        case "patience": h.patience = try int()
-        case "validateevery": h.validateEvery = try int()
-        case "seed":
-            guard let s = UInt64(value) else { throw Invalid("SEED must be a non-negative integer, not '\(value)'") }
-            h.seed = s
-        case "threads": h.threads = try int()
-        default: throw Invalid("unknown training option '\(option)'")
-        }
-    }
-}

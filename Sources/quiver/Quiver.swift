@@ -22,7 +22,7 @@ struct Quiver: ParsableCommand {
             """,
         version: quiverVersion,
         subcommands: [DB.self, Convert.self, OntologyCommand.self, Serve.self,
-                      Train.self, ModelsCommand.self] + CLIVerbs.subcommands
+                      ModelsCommand.self] + CLIVerbs.subcommands
     )
 
     static func main() {

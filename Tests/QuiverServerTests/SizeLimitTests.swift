@@ -96,10 +96,10 @@ import QuiverTestSupport
         for kind in ModelKind.allCases { #expect(Hyperparameters.defaults(for: kind).problems().isEmpty, "\(kind)") }
     }
 
-    @Test func setRefusesNaNForANumberOption() {
-        var h = Hyperparameters.defaults(for: .complex)
-        #expect(throws: ModelService.Invalid.self) { try ModelService.set("lr", to: "nan", in: &h) }
-        #expect(throws: ModelService.Invalid.self) { try ModelService.set("labelsmoothing", to: "inf", in: &h) }
+    @Test func trainRefusesNaNForANumberOption() {
+        for words in [["g", "LR", "nan"], ["g", "LABEL-SMOOTHING", "inf"]] {
+            #expect(throws: RequestError.self) { try TrainRequest(ParsedArguments.parse(words, verb: TrainRequest.spec, surface: .daemon)) }
+        }
     }
 }
 
@@ -127,9 +127,10 @@ import QuiverTestSupport
             #expect(try await finishedJob(c, tiny, polls: 600)["state"] == .bulk("done"))
             #expect(c.command("SCORE", g, "n0", "r", "MODEL", "tiny", "TOP-K", "3")?.dictionary["answers"] != nil)
             let explain = c.command("SCORE", g, "n0", "r", "MODEL", "tiny", "EXPLAIN", "1000000")?.text
-            #expect(explain?.hasPrefix("ERR") == true && explain?.contains("explain must be at most 1000") == true, "\(explain ?? "nil")")
+            // The daemon names its options in its own words.
+            #expect(explain?.hasPrefix("ERR") == true && explain?.contains("EXPLAIN must be at most 1000") == true, "\(explain ?? "nil")")
             let topK = c.command("SCORE", g, "n0", "r", "MODEL", "tiny", "TOP-K", "100000000")?.text
-            #expect(topK?.hasPrefix("ERR") == true && topK?.contains("top-k must be at most 10000") == true, "\(topK ?? "nil")")
+            #expect(topK?.hasPrefix("ERR") == true && topK?.contains("TOP-K must be at most 10000") == true, "\(topK ?? "nil")")
             _ = try? store.drop(graph: g)
         }
     }

@@ -45,7 +45,6 @@ enum CommandTable {
         .init(name: "CONFIG", arity: -2, group: "server", summary: "CONFIG GET name: a few settings, for client tools.", syntax: "CONFIG GET name", flags: ["fast"]),
         // Graphs.
         // Models.
-        .init(name: "TRAIN", arity: -2, group: "models", summary: "Train a model on the graph's split=train facts and save it, as a job.", syntax: "TRAIN graph [MODEL nbf|complex|distmult|rotate] [NAME n] [DIM d] [LAYERS l] [EPOCHS e] [LR x] [BATCH b] [NEGATIVES k] [OPTIMIZER adam|adagrad] [REGULARIZATION x] [LABEL-SMOOTHING x] [PATIENCE p] [VALIDATE-EVERY n] [SEED s] [THREADS t]", flags: ["write"]),
         // Jobs.
         .init(name: "JOB", arity: 3, group: "jobs", summary: "JOB STATUS id: progress, rate and ETA; JOB CANCEL id.", syntax: "JOB STATUS|CANCEL id", flags: ["fast"]),
         .init(name: "JOBS", arity: 1, group: "jobs", summary: "Every job the server knows, newest first.", syntax: "JOBS", flags: ["fast"]),

@@ -51,7 +51,6 @@ final class GraphBackend: Sendable {
             return try outcome(for: verb, arguments: args, state: state, session: session)
         }
         switch command.name {
-        case "TRAIN": return try train(&args, state: state)
         default:
             throw CommandError.err("unknown command '\(command.name)'")
         }

@@ -51,7 +51,8 @@ public struct ParsedArguments: Sendable {
 
     public func number(_ option: String) throws(RequestError) -> Double? {
         guard let v = text(option) else { return nil }
-        guard let x = Double(v) else { throw .usage("\(option: option) must be a number, not '\(v)'") }
+        // NaN and infinities are no setting anyone means; they would poison what they reach.
+        guard let x = Double(v), x.isFinite else { throw .usage("\(option: option) must be a finite number, not '\(v)'") }
         return x
     }
 

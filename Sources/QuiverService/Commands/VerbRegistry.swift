@@ -60,6 +60,7 @@ public enum VerbRegistry {
         RegisteredVerb(PhiRequest.self),
         RegisteredVerb(AugmentVerb.self),
         RegisteredVerb(ExportRequest.self),
+        RegisteredVerb(TrainRequest.self),
         RegisteredVerb(EvalRequest.self),
         RegisteredVerb(ScoreRequest.self),
     ]

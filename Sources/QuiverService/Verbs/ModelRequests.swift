@@ -147,5 +147,5 @@ public struct ScoreRequest: Verb {
 /// Runs model work, presenting what ModelService refuses (no such split, a limit passed, an
 /// unknown node) as bad input: exit 1 on the CLI, `ERR` from the daemon, as before.
 func modelWork<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as ModelService.Invalid { throw RequestError.invalid(ErrorMessage([.text(e.description)])) }
+    do { return try body() } catch let e as ModelService.Invalid { throw RequestError.invalid(e.message) }
 }

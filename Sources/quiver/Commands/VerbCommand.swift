@@ -32,7 +32,7 @@ enum CLIVerbs {
         VerbCommand<NeighborsRequest>.self, VerbCommand<PathsRequest>.self, VerbCommand<ReachRequest>.self,
         VerbCommand<HopRequest>.self, VerbCommand<PPRRequest>.self, VerbCommand<PhiRequest>.self,
         VerbCommand<AugmentVerb>.self,
-        VerbCommand<ExportRequest>.self, VerbCommand<EvalRequest>.self, VerbCommand<ScoreRequest>.self,
+        VerbCommand<ExportRequest>.self, VerbCommand<TrainRequest>.self, VerbCommand<EvalRequest>.self, VerbCommand<ScoreRequest>.self,
     ]
 
     /// `quiver VERB words…` and `quiver help VERB`, answered before ArgumentParser sees them, so

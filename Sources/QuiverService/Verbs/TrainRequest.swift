@@ -1,0 +1,115 @@
+import Foundation
+import QuiverCore
+import QuiverModels
+import Synchronization
+
+/// `quiver train` / `TRAIN`: a link-prediction model trained on a graph's split=train facts and
+/// saved in the store; the daemon runs it as a job.
+public struct TrainRequest: Verb {
+    public static let spec = VerbSpec(
+        "train", summary: "Train a link-prediction model on a graph's split=train facts and save it in the store.",
+        discussion: """
+            Models: nbf (a path GNN in the style of NBFNet), complex, distmult, rotate (KGE with
+            reciprocal relations). Options left out take the model's defaults, which are meant to
+            give a good model without tuning. Facts need split labels: load them with --split train /
+            valid / test. Validation MRR (filtered, both directions) is measured every --validate-every
+            epochs on split=valid; the best parameters are kept and training stops after --patience
+            validations without improvement. With --seed and --threads 1 a run repeats bit for bit.
+            """,
+        positionals: [PositionalSpec("graph", "The graph.")],
+        options: [
+            OptionSpec("model", .choice(ModelKind.allCases.map(\.rawValue)), value: "m", help: "The model.", default: "complex"),
+            OptionSpec("name", .text, value: "n", help: "Name to save the model under (default: the model kind)."),
+            OptionSpec("dim", .integer, value: "d", help: "Embedding width (complex rank for ComplEx/RotatE) or GNN hidden width."),
+            OptionSpec("layers", .integer, value: "l", help: "GNN message-passing layers."),
+            OptionSpec("epochs", .integer, value: "e", help: "Most epochs to train."),
+            OptionSpec("lr", .number, value: "x", help: "Learning rate."),
+            OptionSpec("batch", .integer, value: "b", help: "Queries per batch."),
+            OptionSpec("negatives", .integer, value: "k", help: "Negative samples per positive (KGE); 0 scores every entity."),
+            OptionSpec("optimizer", .choice(["adam", "adagrad"]), value: "o", help: "adam or adagrad."),
+            OptionSpec("regularization", .number, value: "x", help: "N3 weight (DistMult, ComplEx), L2 (RotatE), weight decay (nbf)."),
+            OptionSpec("label-smoothing", .number, value: "x", help: "Label smoothing of the 1-N cross-entropy."),
+            OptionSpec("patience", .integer, value: "p", help: "Stop after this many validations without improvement."),
+            OptionSpec("validate-every", .integer, value: "n", help: "Validate every N epochs."),
+            OptionSpec("seed", .text, value: "s", help: "Random seed."),
+            OptionSpec("threads", .integer, value: "t", help: "Worker threads (default: all cores)."),
+        ],
+        examples: [
+            "load kinships train.txt --split train", "load kinships valid.txt --split valid", "load kinships test.txt --split test",
+            "train kinships --model complex", "train kinships --model nbf --name nbf-small --dim 16 --layers 4 --epochs 5 --json",
+        ],
+        group: "models", writes: true)
+
+    public var graph: String
+    public var name: String
+    public var hyper: Hyperparameters
+
+    public init(_ args: ParsedArguments) throws(RequestError) {
+        graph = args.positional("graph") ?? ""
+        let kind = try args.choice("model", as: ModelKind.self) ?? .complex
+        var h = Hyperparameters.defaults(for: kind)
+        if let v = try args.integer("dim") { h.dim = v }
+        if let v = try args.integer("layers") { h.layers = v }
+        if let v = try args.integer("epochs") { h.epochs = v }
+        if let v = try args.number("lr") { h.learningRate = v }
+        if let v = try args.integer("batch") { h.batch = v }
+        if let v = try args.integer("negatives") { h.negatives = v }
+        if let v = try args.choice("optimizer", as: Optimizer.Kind.self) { h.optimizer = v }
+        if let v = try args.number("regularization") { h.regularization = v }
+        if let v = try args.number("label-smoothing") { h.labelSmoothing = v }
+        if let v = try args.integer("patience") { h.patience = v }
+        if let v = try args.integer("validate-every") { h.validateEvery = v }
+        if let v = args.text("seed") {
+            guard let s = UInt64(v) else { throw .usage("\(option: "seed") must be a non-negative integer, not '\(v)'") }
+            h.seed = s
+        }
+        if let v = try args.integer("threads") { h.threads = v }
+        let problems = h.problemMessages()
+        if let first = problems.first { throw .usage(problems.dropFirst().reduce(first) { $0 + "; " + $1 }) }
+        hyper = h
+        name = args.text("name") ?? kind.rawValue
+    }
+
+    public func run(in context: any GraphContext) throws -> JobAnswer<TrainJSON> {
+        let (graph, name, hyper) = (self.graph, self.name, self.hyper)
+        return try context.job(kind: "train", graph: graph, foreground: false) { progress in
+            let snapshot = try context.snapshot(graph)
+            let best = BestSoFar()
+            return try ModelService.train(store: context.store, snapshot: snapshot, name: name, hyper: hyper, progress: { p in
+                let done = Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))
+                progress.report(String(format: "epoch %d/%d loss %.4f", p.epoch, p.epochs, p.loss), fraction: done / Double(p.epochs),
+                                items: Int(p.triplesPerSecond * p.seconds), unit: "queries")
+                if let mrr = p.validationMRR {
+                    let mark = best.improves(mrr) ? " (best)" : ""
+                    progress.note(String(format: "epoch %d: loss %.4f, %.0f queries/s, valid MRR %.4f%@", p.epoch, p.loss, p.triplesPerSecond, mrr, mark))
+                }
+            }, shouldStop: { progress.isCancelled })
+        }
+    }
+
+    public func text(_ answer: JobAnswer<TrainJSON>) -> String {
+        answer.text { report in
+            var lines = ["trained \(report.kind) '\(report.model)' on '\(report.graph)': \(report.epochs) epochs in "
+                + String(format: "%.1f s (%.0f queries/s), kept epoch %d%@", report.seconds, report.triplesPerSecond, report.bestEpoch,
+                         report.stoppedEarly ? ", stopped early" : "")]
+            for (label, m) in [("valid", report.valid), ("test", report.test)] {
+                guard let m else { continue }
+                lines.append(String(format: "%@ (filtered, both directions): MRR %.4f  Hits@1 %.4f  Hits@3 %.4f  Hits@10 %.4f  (%d queries)",
+                                    label, m.mrr, m.hits1, m.hits3, m.hits10, m.count))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// The best validation MRR so far, as the progress callback sees epochs go by.
+private final class BestSoFar: Sendable {
+    private let best = Mutex<Double?>(nil)
+    func improves(_ mrr: Double) -> Bool {
+        best.withLock { b in
+            guard b.map({ mrr > $0 }) ?? true else { return false }
+            b = mrr
+            return true
+        }
+    }
+}
