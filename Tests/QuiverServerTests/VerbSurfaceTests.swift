@@ -61,6 +61,10 @@ import Testing
         let entry = try #require(CommandTable.byName[spec.daemonName])
         #expect(entry.syntax == spec.daemonSyntax)
         #expect(entry.arity == spec.daemonArity)
+        // COMMAND DOCS (redis-cli's hints) names every option the daemon takes, from the same spec.
+        func tokens(_ docs: [ArgumentDoc]) -> [String] { docs.flatMap { ($0.token.map { [$0] } ?? []) + tokens($0.children) } }
+        let documented = Set(tokens(entry.arguments ?? []))
+        for o in spec.options(for: .daemon) { #expect(documented.contains(o.name.uppercased()), "COMMAND DOCS \(spec.daemonName) lists \(o.name.uppercased())") }
     }
 
     @Test func optionsAreSpelledAlikeOnBothSurfaces() throws {

@@ -1,9 +1,10 @@
 import QuiverProtocol
+import QuiverService
 
 /// One argument of a command as `COMMAND DOCS` describes it (Redis's schema), which redis-cli
 /// turns into the hints it shows while a command is typed.
-struct ArgumentDoc: Equatable {
-    enum Kind: String { case string, pureToken = "pure-token", oneof, block }
+struct ArgumentDoc: Equatable, Sendable {
+    enum Kind: String, Sendable { case string, pureToken = "pure-token", oneof, block }
     var name: String
     var kind: Kind
     var token: String?
@@ -20,6 +21,43 @@ struct ArgumentDoc: Equatable {
         if !flags.isEmpty { pairs.append(("flags", .array(flags))) }
         if !children.isEmpty { pairs.append(("arguments", .array(children.map(\.resp)))) }
         return .map(pairs.map { RESPPair(.bulk($0.0), $0.1) })
+    }
+
+    /// A verb's arguments straight from its spec: positionals, then each option the daemon takes
+    /// (exclusive options as one choice), then FORMAT when it answers JSON too.
+    static func arguments(of spec: VerbSpec) -> [ArgumentDoc] {
+        var docs: [ArgumentDoc] = []
+        for p in spec.positionals(for: .daemon) {
+            var d = ArgumentDoc(name: p.name, kind: .string)
+            switch p.count(for: .daemon) {
+            case .one: break
+            case .optional: d.optional = true
+            case .oneOrMore: d.multiple = true
+            case .zeroOrMore: d.optional = true; d.multiple = true
+            }
+            docs.append(d)
+        }
+        func doc(_ o: OptionSpec) -> ArgumentDoc {
+            let token = o.name.uppercased()
+            var d = o.kind == .flag ? ArgumentDoc(name: o.name, kind: .pureToken, token: token)
+                : ArgumentDoc(name: o.valueName, kind: .string, token: token)
+            d.multiple = o.repeatable
+            return d
+        }
+        var shown: Set<String> = []
+        let options = spec.options(for: .daemon)
+        for o in options where !shown.contains(o.name) {
+            let group = spec.exclusive.first { $0.contains(o.name) }.map { names in options.filter { names.contains($0.name) } } ?? [o]
+            for g in group { shown.insert(g.name) }
+            var d = group.count == 1 ? doc(o)
+                : ArgumentDoc(name: group.map(\.valueName).joined(separator: "|"), kind: .oneof, children: group.map(doc))
+            d.optional = true
+            docs.append(d)
+        }
+        if spec.outputs.contains(.json) && !spec.options.contains(where: { $0.name == "format" }) {
+            docs.append(ArgumentDoc(name: "json", kind: .string, token: "FORMAT", optional: true))
+        }
+        return docs
     }
 
     /// The arguments of a syntax line such as `PPR graph seed [seed …] [ALPHA a] [ITERATIONS n |

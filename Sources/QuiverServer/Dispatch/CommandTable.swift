@@ -13,13 +13,16 @@ struct CommandSpec: Sendable {
     /// Where its work runs: cheap commands have threads of their own (see
     /// `ServerConfiguration.reservedWorkerThreads`).
     var pool = WorkPool.queries
+    /// A verb's arguments for COMMAND DOCS, from its spec; nil: parsed from `syntax`.
+    var arguments: [ArgumentDoc]? = nil
 }
 
 extension CommandSpec {
     /// A verb's entry, from its spec: the same name, arguments and options the parser takes.
     init(_ spec: VerbSpec) {
         self.init(name: spec.daemonName, arity: spec.daemonArity, group: spec.group, summary: spec.summary,
-                  syntax: spec.daemonSyntax, flags: [spec.writes ? "write" : "readonly"], pool: spec.cheap ? .cheap : .queries)
+                  syntax: spec.daemonSyntax, flags: [spec.writes ? "write" : "readonly"], pool: spec.cheap ? .cheap : .queries,
+                  arguments: ArgumentDoc.arguments(of: spec))
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import QuiverCore
 import QuiverProtocol
+import QuiverService
 
 /// What the connection should do with a command.
 public enum Outcome: Sendable {
@@ -82,7 +83,8 @@ public struct Dispatcher: Sendable {
                 }
             default:
                 guard let backend = state.backend else { return .reply(.error("ERR this server has no store")) }
-                return try backend.outcome(for: command, arguments: args, state: state, session: session)
+                guard let verb = VerbRegistry.byName[name.lowercased()] else { return .reply(.error("ERR unknown command '\(name)'")) }
+                return try backend.outcome(for: verb, arguments: args, state: state, session: session)
             }
         } catch {
             return .reply(CommandError.from(error).reply)
@@ -205,7 +207,7 @@ public struct Dispatcher: Sendable {
                     "summary": .bulk(spec.summary),
                     "since": .bulk("0.1.0"),
                     "group": .bulk(spec.group),
-                    "arguments": .array(ArgumentDoc.parse(syntax: spec.syntax).map(\.resp)),
+                    "arguments": .array((spec.arguments ?? ArgumentDoc.parse(syntax: spec.syntax)).map(\.resp)),
                 ]))
             })
         case "INFO":

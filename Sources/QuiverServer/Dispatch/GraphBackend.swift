@@ -1,17 +1,12 @@
 import Foundation
-import QuiverAugment
 import QuiverCore
 import QuiverParsers
-import QuiverPaths
-import QuiverProtocol
 import QuiverService
-import QuiverGraph
 import QuiverSnapshot
 import QuiverStore
-import Synchronization
 
-/// The graph commands: each parses its words on the event loop and returns work for a worker
-/// thread that calls the same library functions as the CLI command of the same name.
+/// What the graph commands run against in the daemon: the store, the snapshot and engine caches,
+/// loaded models and the server's limits. Each command is a `Verb` (see `VerbDispatch`).
 final class GraphBackend: Sendable {
     let store: Store
     let cache: SnapshotCache
@@ -43,17 +38,6 @@ final class GraphBackend: Sendable {
         }
         return ResultBudget(maxRows: c.maxResultRows, maxBytes: c.maxReplyBytes,
                             stop: StopCondition(deadline: .after(milliseconds: milliseconds), token: session.cancellation))
-    }
-
-    func outcome(for command: Command, arguments: Arguments, state: ServerState, session: Session) throws -> Outcome {
-        var args = arguments
-        if let verb = VerbRegistry.byName[command.name.lowercased()] {
-            return try outcome(for: verb, arguments: args, state: state, session: session)
-        }
-        switch command.name {
-        default:
-            throw CommandError.err("unknown command '\(command.name)'")
-        }
     }
 
     /// A server-side file for LOAD, opened once: a regular file inside `--import-dir`, reached

@@ -4,10 +4,13 @@ import QuiverCore
 /// into a request ready to run.
 public struct RegisteredVerb: Sendable {
     public let spec: VerbSpec
+    /// The verb's type, for a surface that needs one per verb (the CLI's subcommands).
+    public let type: any Verb.Type
     public let prepare: @Sendable (ParsedArguments) throws(RequestError) -> PreparedRequest
 
     public init<V: Verb>(_ type: V.Type) {
         spec = V.spec
+        self.type = type
         prepare = { args throws(RequestError) in
             let request = try V(args)
             return PreparedRequest(

@@ -25,15 +25,10 @@ enum CLIVerbs {
         OptionSpec("database", .text, value: "url", help: "PostgreSQL URL to use instead of the embedded cluster (env QUIVER_DATABASE_URL).", surfaces: .cli),
     ]
 
-    /// The subcommands, one per registered verb.
-    static let subcommands: [ParsableCommand.Type] = [
-        VerbCommand<GraphsRequest>.self, VerbCommand<StatsRequest>.self, VerbCommand<DropRequest>.self,
-        VerbCommand<LoadRequest>.self, VerbCommand<AddRequest>.self, VerbCommand<DelRequest>.self,
-        VerbCommand<NeighborsRequest>.self, VerbCommand<PathsRequest>.self, VerbCommand<ReachRequest>.self,
-        VerbCommand<HopRequest>.self, VerbCommand<PPRRequest>.self, VerbCommand<PhiRequest>.self,
-        VerbCommand<AugmentVerb>.self,
-        VerbCommand<ExportRequest>.self, VerbCommand<TrainRequest>.self, VerbCommand<EvalRequest>.self, VerbCommand<ScoreRequest>.self,
-    ]
+    /// The subcommands, one per registered verb: `VerbRegistry.all` is the only list.
+    static let subcommands: [ParsableCommand.Type] = VerbRegistry.all.map { command(for: $0.type) }
+
+    private static func command<V: Verb>(for type: V.Type) -> ParsableCommand.Type { VerbCommand<V>.self }
 
     /// `quiver VERB words…` and `quiver help VERB`, answered before ArgumentParser sees them, so
     /// that the verb's own parser reads every word (options may come before positionals).
