@@ -279,7 +279,9 @@ public struct Dispatcher: Sendable {
             add("Graphs", lines)
         }
         let jobs = state.jobs.counts
+        let commits = state.backend?.writes.statistics ?? (transactions: 0, writes: 0)
         add("Stats", [
+            ("write_transactions", String(commits.transactions)), ("writes_committed", String(commits.writes)),
             ("total_connections_received", String(counters.totalConnections)),
             ("total_commands_processed", String(counters.commands)),
             ("rejected_connections", String(counters.rejected)),

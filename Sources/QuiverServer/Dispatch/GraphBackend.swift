@@ -12,10 +12,13 @@ final class GraphBackend: Sendable {
     let cache: SnapshotCache
     let engines: EngineCache
     let models = ModelCache()
+    /// ADD and DEL from every connection, committed together.
+    let writes: GroupCommit
     let configuration: ServerConfiguration
 
     init(store: Store, configuration: ServerConfiguration) {
         self.store = store
+        self.writes = GroupCommit(store: store)
         self.cache = SnapshotCache(store: store)
         self.engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)
         self.configuration = configuration

@@ -78,6 +78,8 @@ struct DaemonGraphContext: GraphContext {
 
     var jobThresholdBytes: Int { backend.configuration.jobThresholdBytes }
 
+    func commit(_ write: SmallWrite) throws -> SmallWriteReport { try backend.writes.commit(write) }
+
     func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel {
         try backend.models.model(store: backend.store, snapshot: snapshot, name: name)
     }

@@ -231,9 +231,15 @@ public struct ParsedArguments: Sendable {
                 }
             case .oneOrMore, .zeroOrMore:
                 let first = i
-                while i < words.count, !isKey(i) {
-                    try take(p, i)
-                    i += 1
+                // Items of `group` words: the first item is taken whatever its words are (ADD's
+                // subject may be named `split`); later ones while a whole item remains and its
+                // first word names no option.
+                while i + p.group <= words.count, i == first && p.count(for: .daemon) == .oneOrMore || !isKey(i) {
+                    for k in i ..< i + p.group { try take(p, k) }
+                    i += p.group
+                }
+                if i < words.count, !isKey(i), p.group > 1 {
+                    throw .usage("\(verb.daemonName) takes \(p.name) in groups of \(p.group) words; \(words.count - i) left over (\(verb.daemonSyntax))")
                 }
                 if i == first && p.count(for: .daemon) == .oneOrMore {
                     throw .usage("\(verb.daemonName) needs at least one \(p.name) (\(verb.daemonSyntax))")
@@ -295,6 +301,7 @@ public struct ParsedArguments: Sendable {
                 let after = positionals[(n + 1)...].filter { $0.count == .one }.count
                 let take = max(0, rest.count - after)
                 if take == 0 && p.count == .oneOrMore { throw .usage("missing <\(p.name)> (see `quiver \(verb.name) --help`)") }
+                if take % p.group != 0 { throw .usage("<\(p.name)> comes in groups of \(p.group) words, not \(take) (see `quiver \(verb.name) --help`)") }
                 positionalValues[p.name] = Array(rest.prefix(take))
                 rest = rest.dropFirst(take)
             }

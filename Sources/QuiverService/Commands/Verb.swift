@@ -78,6 +78,10 @@ public protocol GraphContext: Sendable {
     /// Loads of at least this many bytes run as jobs (the daemon's `--job-threshold-bytes`).
     var jobThresholdBytes: Int { get }
 
+    /// Commits a small write; returns once it has committed. The daemon commits writes from all
+    /// its connections together (`GroupCommit`).
+    func commit(_ write: SmallWrite) throws -> SmallWriteReport
+
     /// Loads a saved model of a graph (the daemon keeps them cached per snapshot).
     func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel
 }
@@ -87,6 +91,7 @@ extension GraphContext {
     public func wrote(_ graph: String) {}
     public func limit(_ options: inout LoadOptions) {}
     public var jobThresholdBytes: Int { .max }
+    public func commit(_ write: SmallWrite) throws -> SmallWriteReport { try store.commit([write])[0].get() }
 }
 
 /// The CLI's context: one store, each graph's snapshot built from it when first asked for.

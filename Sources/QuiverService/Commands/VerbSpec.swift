@@ -85,10 +85,13 @@ public struct PositionalSpec: Sendable {
     public var isPayload: Bool
     /// Which surfaces take it at all.
     public var surfaces: Surfaces
+    /// Words per item of a repeated positional: 3 for ADD's `s p o [s p o …]`.
+    public var group: Int
 
     public init(_ name: String, _ help: String, _ count: Count = .one, daemon daemonCount: Count? = nil, noun: String? = nil,
-                payload: Bool = false, surfaces: Surfaces = .both) {
+                payload: Bool = false, surfaces: Surfaces = .both, group: Int = 1) {
         self.name = name
+        self.group = max(1, group)
         self.isPayload = payload
         self.surfaces = surfaces
         self.noun = noun ?? name
@@ -131,6 +134,8 @@ public struct VerbSpec: Sendable {
     /// Answered by the daemon's reserved threads: bounded work that must answer while heavy
     /// queries hold every query worker.
     public var cheap: Bool
+    /// Its writes wait on a group commit (the daemon runs them on threads that may block).
+    public var groupCommitted: Bool
     /// The daemon answers `+OK` (the answer only with FORMAT JSON), as Redis does for a write
     /// whose result is just that it happened.
     public var answersOK: Bool
@@ -141,8 +146,9 @@ public struct VerbSpec: Sendable {
     public init(
         _ name: String, summary: String, discussion: String = "", positionals: [PositionalSpec], options: [OptionSpec],
         examples: [String] = [], outputs: OutputFormats = .json, group: String = "graph", writes: Bool = false, cheap: Bool = false,
-        answersOK: Bool = false, exclusive: [[String]] = []
+        answersOK: Bool = false, exclusive: [[String]] = [], groupCommitted: Bool = false
     ) {
+        self.groupCommitted = groupCommitted
         self.exclusive = exclusive
         self.answersOK = answersOK
         self.name = name
@@ -204,8 +210,12 @@ public struct VerbSpec: Sendable {
 
     /// The daemon's arity as Redis counts it (the words including the name; negative: at least).
     public var daemonArity: Int {
-        let counts = positionals(for: .daemon).map { $0.count(for: .daemon) }
-        let required = counts.filter { $0 == .one || $0 == .oneOrMore }.count
+        let daemonPositionals = positionals(for: .daemon)
+        let counts = daemonPositionals.map { $0.count(for: .daemon) }
+        let required = daemonPositionals.reduce(0) { n, p in
+            let c = p.count(for: .daemon)
+            return n + (c == .one || c == .oneOrMore ? p.group : 0)
+        }
         let fixed = counts.allSatisfy { $0 == .one } && options(for: .daemon).isEmpty
             && !(outputs.contains(.json) && !ownsFormat)
         return fixed ? required + 1 : -(required + 1)

@@ -1,32 +1,37 @@
 import QuiverCore
 import QuiverStore
 
-/// `quiver add` / `ADD` and `quiver del` / `DEL`: one triple written or deleted in its own
-/// transaction, visible to the next read once acknowledged.
+/// `quiver add` / `ADD` and `quiver del` / `DEL`: triples written or deleted together (all or
+/// none), acknowledged once committed and visible to the next read. The daemon commits the writes
+/// of all its connections together (`GroupCommit`).
 public struct TripleWriteRequest<Kind: TripleWriteKind>: Verb {
     public static var spec: VerbSpec {
         VerbSpec(
             Kind.name, summary: Kind.summary,
-            positionals: [PositionalSpec("graph", "The graph."), PositionalSpec("s", "The subject: <iri>, _:blank or a plain name.", noun: "subject"),
-                          PositionalSpec("p", "The predicate.", noun: "predicate"), PositionalSpec("o", "The object.", noun: "object")],
+            positionals: [PositionalSpec("graph", "The graph."),
+                          PositionalSpec("s p o", "Triples: subject, predicate, object (each <iri>, _:blank or a plain name), one or more.",
+                                         .oneOrMore, noun: "term", group: 3)],
             options: Kind.isAdd ? [
                 OptionSpec("provenance", .choice(Provenance.allCases.map(\.description)), value: "p", help: "Where the fact comes from.", default: "asserted"),
                 OptionSpec("split", .text, value: "s", help: "The dataset split: train, valid or test."),
             ] : [],
-            examples: Kind.examples, outputs: [], writes: true, cheap: true)
+            examples: Kind.examples, outputs: [], writes: true, cheap: true, groupCommitted: true)
     }
 
     public var graph: String
-    public var triple: Triple
+    /// Written together: all of them or none.
+    public var triples: [Triple]
     public var provenance = Provenance.asserted
     public var split: Split?
 
     public init(_ args: ParsedArguments) throws(RequestError) {
         graph = args.positional("graph") ?? ""
+        let words = args.positionals("s p o")
         var terms: [Term] = []
-        for (i, (name, noun)) in [("s", "a subject"), ("p", "a predicate"), ("o", "an object")].enumerated() {
-            let term = Term(commandWord: args.positional(name) ?? "")
+        for (i, word) in words.enumerated() {
+            let term = Term(commandWord: word)
             if let problem = term.problem {
+                let noun = ["a subject", "a predicate", "an object"][i % 3]
                 // As the daemon numbers words: the graph is argument 1.
                 throw args.surface == .daemon
                     ? .usage("\(Self.spec.daemonName): argument \(i + 2) (\(noun)) \(problem.description)")
@@ -34,16 +39,14 @@ public struct TripleWriteRequest<Kind: TripleWriteKind>: Verb {
             }
             terms.append(term)
         }
-        triple = Triple(terms[0], terms[1], terms[2])
+        triples = stride(from: 0, to: terms.count - 2, by: 3).map { Triple(terms[$0], terms[$0 + 1], terms[$0 + 2]) }
         provenance = args.text("provenance").flatMap(Provenance.init(name:)) ?? .asserted
         split = try args.split("split")
     }
 
     public func run(in context: any GraphContext) throws -> Int {
-        let store = try context.store
-        let report = Kind.isAdd
-            ? try store.add(graph: graph, triples: [triple], provenance: provenance, split: split)
-            : try store.delete(graph: graph, triples: [triple])
+        let report = try context.commit(SmallWrite(graph: graph, kind: Kind.isAdd ? .add(provenance: provenance, split: split) : .delete,
+                                                   triples: triples))
         // Read-your-writes on every connection: the next query sees at least this state.
         context.wrote(graph)
         return report.changed
@@ -62,15 +65,16 @@ public protocol TripleWriteKind: Sendable {
 
 public enum AddKind: TripleWriteKind {
     public static let name = "add"
-    public static let summary = "Add a triple (the graph is created if needed); the count of new triples."
-    public static let examples = ["add demo erin likes pizza", "add demo '<http://x/a>' '<http://x/p>' '<http://x/b>' --split train"]
+    public static let summary = "Add triples (the graph is created if needed); the count of new triples."
+    public static let examples = ["add demo erin likes pizza", "add demo erin likes pizza erin likes pasta --split train",
+                                  "add demo '<http://x/a>' '<http://x/p>' '<http://x/b>'"]
     public static let isAdd = true
 }
 
 public enum DelKind: TripleWriteKind {
     public static let name = "del"
-    public static let summary = "Delete a triple; the count removed."
-    public static let examples = ["del demo erin likes pizza"]
+    public static let summary = "Delete triples; the count removed."
+    public static let examples = ["del demo erin likes pizza", "del demo erin likes pizza erin likes pasta"]
     public static let isAdd = false
 }
 

@@ -1,0 +1,78 @@
+import Foundation
+import QuiverCore
+import QuiverSnapshot
+import QuiverStore
+import Synchronization
+import Testing
+import QuiverTestSupport
+
+/// Several writes in one transaction: each succeeds or fails alone, and what is reported
+/// committed is in the store.
+@Suite("Group commit")
+struct GroupCommitTests {
+    let store: Store
+    init() throws { store = try TestCluster.store() }
+
+    func t(_ s: String, _ p: String, _ o: String) -> Triple { Triple(.name(s), .name(p), .name(o)) }
+
+    func triples(_ graph: String) throws -> Set<String> {
+        let snapshot = try SnapshotLoader(store: store).build(graph: graph)
+        var out: Set<String> = []
+        for s in 0..<Int32(snapshot.nodeCount) {
+            for e in snapshot.outEdges(of: s) {
+                out.insert("\(snapshot.nodeName(s)) \(snapshot.relationName(snapshot.outRelations[e])) \(snapshot.nodeName(snapshot.outTargets[e]))")
+            }
+        }
+        return out
+    }
+
+    @Test func aBadWriteFailsAloneAndItsNeighboursCommit() throws {
+        let g = uniqueGraphName("gc-mixed"), h = uniqueGraphName("gc-other"), missing = uniqueGraphName("gc-missing")
+        defer { _ = try? store.drop(graph: g); _ = try? store.drop(graph: h) }
+        let results = store.commit([
+            SmallWrite(graph: g, kind: .add(provenance: .asserted, split: .train), triples: [t("a", "r", "b"), t("b", "r", "c")]),
+            SmallWrite(graph: missing, kind: .delete, triples: [t("a", "r", "b")]),                    // no such graph
+            SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil), triples: [t("x", "r", "y\u{0}")]),  // unstorable
+            SmallWrite(graph: h, kind: .add(provenance: .asserted, split: nil), triples: [t("p", "q", "r")]),
+            SmallWrite(graph: g, kind: .delete, triples: [t("a", "r", "b"), t("z", "z", "z")]),
+            SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil), triples: [t("a", "r", "b")]),  // in order: back again
+        ])
+        #expect(try results[0].get().changed == 2)
+        #expect(throws: StoreError.self) { try results[1].get() }
+        #expect(throws: StoreError.self) { try results[2].get() }
+        #expect(try results[3].get().changed == 1)
+        #expect(try results[4].get().changed == 1)
+        #expect(try results[5].get().changed == 1)
+        #expect(try triples(g) == ["a r b", "b r c"])
+        #expect(try triples(h) == ["p q r"])
+        #expect(try store.graph(named: missing) == nil)
+        // One change record per graph written, counting only what committed.
+        #expect(try store.graph(named: g)?.tripleCount == 2)
+    }
+
+    /// Writes from 16 threads at once: every one acknowledged is stored, and transactions carry
+    /// several writes each (the point of grouping).
+    @Test func concurrentWritersShareTransactions() throws {
+        let g = uniqueGraphName("gc-threads")
+        defer { _ = try? store.drop(graph: g) }
+        _ = try store.add(graph: g, triples: [t("seed", "r", "seed")])
+        let group = GroupCommit(store: store)
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { thread in
+            for i in 0..<25 {
+                do {
+                    let r = try group.commit(SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil),
+                                                        triples: [t("n\(thread)", "r", "m\(i)")]))
+                    if r.changed != 1 { failures.withLock { $0 += 1 } }
+                } catch {
+                    failures.withLock { $0 += 1 }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(try triples(g).count == 16 * 25 + 1)
+        let stats = group.statistics
+        #expect(stats.writes == 400)
+        #expect(stats.transactions < 400, "\(stats)")
+    }
+}
