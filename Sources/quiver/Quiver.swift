@@ -21,8 +21,7 @@ struct Quiver: ParsableCommand {
             Exit codes: 0 ok, 1 bad input, 2 usage, 3 database unavailable.
             """,
         version: quiverVersion,
-        subcommands: [DB.self, Convert.self, OntologyCommand.self, Serve.self,
-                      ModelsCommand.self] + CLIVerbs.subcommands
+        subcommands: [DB.self, Convert.self, OntologyCommand.self, Serve.self] + CLIVerbs.subcommands
     )
 
     static func main() {

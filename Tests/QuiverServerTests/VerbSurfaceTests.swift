@@ -11,7 +11,7 @@ import Testing
     static func positionals(_ spec: VerbSpec, _ surface: Surface) -> [String] {
         spec.positionals.flatMap { p -> [String] in
             switch p.count(for: surface) {
-            case .one, .oneOrMore: return ["p-\(p.name)"]
+            case .one, .oneOrMore: return (0..<p.group).map { "p-\(p.name)-\($0)" }
             case .optional, .zeroOrMore: return []
             }
         }

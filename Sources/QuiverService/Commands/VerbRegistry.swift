@@ -66,6 +66,7 @@ public enum VerbRegistry {
         RegisteredVerb(TrainRequest.self),
         RegisteredVerb(EvalRequest.self),
         RegisteredVerb(ScoreRequest.self),
+        RegisteredVerb(ModelsRequest.self),
     ]
 
     /// By the CLI's name (`paths`); the daemon looks up its lower case.
