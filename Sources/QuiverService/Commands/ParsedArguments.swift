@@ -209,7 +209,8 @@ public struct ParsedArguments: Sendable {
             if p.isPayload {
                 payloadValues[p.name] = words[i]
             } else {
-                positionalValues[p.name, default: []].append(try text(i, p.article))
+                let k = positionalValues[p.name]?.count ?? 0
+                positionalValues[p.name, default: []].append(try text(i, p.article(ofWord: k)))
             }
         }
         var i = 0

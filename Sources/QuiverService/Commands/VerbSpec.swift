@@ -87,11 +87,14 @@ public struct PositionalSpec: Sendable {
     public var surfaces: Surfaces
     /// Words per item of a repeated positional: 3 for ADD's `s p o [s p o …]`.
     public var group: Int
+    /// What each word of an item is, for messages ("subject", "predicate", "object").
+    public var groupNouns: [String]
 
     public init(_ name: String, _ help: String, _ count: Count = .one, daemon daemonCount: Count? = nil, noun: String? = nil,
-                payload: Bool = false, surfaces: Surfaces = .both, group: Int = 1) {
+                payload: Bool = false, surfaces: Surfaces = .both, group: Int = 1, groupNouns: [String] = []) {
         self.name = name
         self.group = max(1, group)
+        self.groupNouns = groupNouns
         self.isPayload = payload
         self.surfaces = surfaces
         self.noun = noun ?? name
@@ -103,7 +106,14 @@ public struct PositionalSpec: Sendable {
     public func count(for surface: Surface) -> Count { surface == .daemon ? daemonCount ?? count : count }
 
     /// "a relation", "an object".
-    public var article: String { ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun }
+    public var article: String { Self.article(noun) }
+
+    /// The `k`-th word of this positional as a message names it.
+    public func article(ofWord k: Int) -> String {
+        groupNouns.count == group ? Self.article(groupNouns[k % group]) : article
+    }
+
+    static func article(_ noun: String) -> String { ("aeiou".contains(noun.first ?? "x") ? "an " : "a ") + noun }
 }
 
 /// How an answer may be written besides the default (text for the CLI, RESP for the daemon).

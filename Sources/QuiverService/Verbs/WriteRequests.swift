@@ -10,7 +10,7 @@ public struct TripleWriteRequest<Kind: TripleWriteKind>: Verb {
             Kind.name, summary: Kind.summary,
             positionals: [PositionalSpec("graph", "The graph."),
                           PositionalSpec("s p o", "Triples: subject, predicate, object (each <iri>, _:blank or a plain name), one or more.",
-                                         .oneOrMore, noun: "term", group: 3)],
+                                         .oneOrMore, noun: "term", group: 3, groupNouns: ["subject", "predicate", "object"])],
             options: Kind.isAdd ? [
                 OptionSpec("provenance", .choice(Provenance.allCases.map(\.description)), value: "p", help: "Where the fact comes from.", default: "asserted"),
                 OptionSpec("split", .text, value: "s", help: "The dataset split: train, valid or test."),
