@@ -83,9 +83,10 @@ public struct PhiReport: Sendable, Codable, Equatable {
                 var walker = CompositionWalker(graph: g, hops: hops, ood: noOOD)
                 var p = Part(first: [Int](repeating: 0, count: R), last: [Int](repeating: 0, count: R))
                 for h in parts[c] {
-                    if h & 63 == 0, let shouldStop, shouldStop() { break }
+                    // Every head: one head of a dense graph may have millions of walks.
+                    if let shouldStop, shouldStop() { break }
                     var previous = SIMD4<Int32>(repeating: -2), previousAmbiguous = false
-                    walker.forEach(head: Int32(h)) { e, _ in
+                    walker.forEach(head: Int32(h), stop: shouldStop) { e, _ in
                         p.inferred += 1
                         p.first[Int(g.relations[Int(e[0])])] += 1
                         p.last[Int(g.relations[Int(e[hops - 1])])] += 1

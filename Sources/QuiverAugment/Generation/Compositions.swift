@@ -36,13 +36,26 @@ struct CompositionWalker {
     }
 
     /// Calls `body(edges, class)` for each composition of `head`, in a fixed order.
-    mutating func forEach(head: Int32, _ body: (SIMD4<Int32>, HopClass) -> Void) {
+    /// `stop` is asked every 64K walks while a head's walks are collected: one head of a dense
+    /// graph has millions (60 nodes of out-degree 59 give 12M 4-hop walks), too many to finish
+    /// before a deadline is honoured. Once it says yes, nothing more is reported for this head.
+    mutating func forEach(head: Int32, stop: (() -> Bool)? = nil, _ body: (SIMD4<Int32>, HopClass) -> Void) {
         if functional {
             graph.offsets.withUnsafeBufferPointer { off in
                 graph.tails.withUnsafeBufferPointer { tails in
                     ood.withUnsafeBufferPointer { ood in
                         var edges = SIMD4<Int32>(repeating: -1)
-                        walk(head, depth: 0, edges: &edges, anyID: false, anyOOD: false, off, tails, ood, body)
+                        guard let stop else {
+                            walk(head, depth: 0, edges: &edges, anyID: false, anyOOD: false, off, tails, ood, body)
+                            return
+                        }
+                        var seen = 0, stopped = false
+                        walk(head, depth: 0, edges: &edges, anyID: false, anyOOD: false, off, tails, ood) { e, c in
+                            if stopped { return }
+                            seen += 1
+                            if seen & 0xFFFF == 0, stop() { stopped = true; return }
+                            body(e, c)
+                        }
                     }
                 }
             }
@@ -56,7 +69,15 @@ struct CompositionWalker {
             graph.tails.withUnsafeBufferPointer { tails in
                 ood.withUnsafeBufferPointer { ood in
                     var edges = SIMD4<Int32>(repeating: -1)
+                    var stopped = false
                     walk(head, depth: 0, edges: &edges, anyID: false, anyOOD: false, off, tails, ood) { e, c in
+                        if stopped { return }
+                        if collected.count & 0xFFFF == 0xFFFF, let stop, stop() {
+                            stopped = true
+                            collected.removeAll()
+                            cls.removeAll()
+                            return
+                        }
                         collected.append(e)
                         cls.append(c.rawValue)
                     }
