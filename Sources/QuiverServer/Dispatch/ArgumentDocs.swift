@@ -39,8 +39,16 @@ struct ArgumentDoc: Equatable, Sendable {
         }
         func doc(_ o: OptionSpec) -> ArgumentDoc {
             let token = o.name.uppercased()
-            var d = o.kind == .flag ? ArgumentDoc(name: o.name, kind: .pureToken, token: token)
-                : ArgumentDoc(name: o.valueName, kind: .string, token: token)
+            var d: ArgumentDoc
+            switch o.kind {
+            case .flag: d = ArgumentDoc(name: o.name, kind: .pureToken, token: token)
+            // `MODE shortest|all-shortest|…`: the token, then one of its words (as Redis documents
+            // CLIENT KILL's TYPE), so that redis-cli's hints list the words.
+            case .choice(let words):
+                d = ArgumentDoc(name: o.valueName, kind: .oneof, token: token,
+                                children: words.map { ArgumentDoc(name: $0, kind: .pureToken, token: $0) })
+            default: d = ArgumentDoc(name: o.valueName, kind: .string, token: token)
+            }
             d.multiple = o.repeatable
             return d
         }
