@@ -58,17 +58,27 @@ struct GroupCommitTests {
         _ = try store.add(graph: g, triples: [t("seed", "r", "seed")])
         let group = GroupCommit(store: store)
         let failures = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: 16) { thread in
-            for i in 0..<25 {
-                do {
-                    let r = try group.commit(SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil),
-                                                        triples: [t("n\(thread)", "r", "m\(i)")]))
-                    if r.changed != 1 { failures.withLock { $0 += 1 } }
-                } catch {
-                    failures.withLock { $0 += 1 }
+        // Real threads (concurrentPerform runs only as many at once as there are cores).
+        let done = DispatchGroup()
+        let threads = (0..<16).map { thread in
+            Thread {
+                defer { done.leave() }
+                for i in 0..<25 {
+                    do {
+                        let r = try group.commit(SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil),
+                                                            triples: [t("n\(thread)", "r", "m\(i)")]))
+                        if r.changed != 1 { failures.withLock { $0 += 1 } }
+                    } catch {
+                        failures.withLock { $0 += 1 }
+                    }
                 }
             }
         }
+        for thread in threads {
+            done.enter()
+            thread.start()
+        }
+        done.wait()
         #expect(failures.withLock { $0 } == 0)
         #expect(try triples(g).count == 16 * 25 + 1)
         let stats = group.statistics
