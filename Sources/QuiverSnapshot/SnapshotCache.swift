@@ -121,13 +121,27 @@ public final class SnapshotCache: Sendable {
         state.withLock { $0.stopping = false }
         let thread = Thread { [weak self] in
             var lastSeqs: [ExactName: Int64] = [:]
+            // Eager rebuilds, at most one a second per graph: under a stream of writes the graph is
+            // marked stale at once (a reader rebuilds it if it needs it first) and rebuilt in the
+            // background once a second, not once per write.
+            var lastRebuild: [ExactName: UInt64] = [:]
+            var due: Set<ExactName> = []
+            let interval: UInt64 = 1_000_000_000
             while true {
                 guard let self else { return }
                 if self.state.withLock({ $0.stopping }) { break }
                 do {
                     let notes = try conn.notifications(timeout: 0.25)
-                    let graphs = Set(notes.map { ExactName($0.payload) })
-                    for g in graphs { self.refresh(g.text) }
+                    for g in Set(notes.map { ExactName($0.payload) }) {
+                        self.invalidate(g.text)
+                        due.insert(g)
+                    }
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    for g in due where now >= (lastRebuild[g] ?? 0) &+ interval {
+                        due.remove(g)
+                        lastRebuild[g] = now
+                        self.refresh(g.text)
+                    }
                     if notes.isEmpty && !self.cachedGraphs.isEmpty {
                         // A fallback for a missed notification: compare change sequences, all in
                         // one query on this connection.

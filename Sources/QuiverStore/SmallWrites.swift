@@ -8,6 +8,9 @@ public struct SmallWriteReport: Sendable, Equatable {
     public var changed: Int
     /// Terms that were new to the graph's dictionary (always 0 for `delete`).
     public var newTerms: Int
+    /// The graph's change sequence once the write committed (nil when it changed nothing): a
+    /// reader that has seen this sequence has seen the write.
+    public var changeSeq: Int64? = nil
 }
 
 /// One small write: triples added to a graph (created if needed) or deleted from one.
@@ -15,6 +18,8 @@ public struct SmallWrite: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case add(provenance: Provenance, split: Split?)
         case delete
+
+        var isAdd: Bool { if case .add = self { true } else { false } }
     }
     public var graph: String
     public var kind: Kind
@@ -61,24 +66,59 @@ extension Store {
                     // What each graph's change record counts: the writes that committed.
                     var changed: [Int32: (target: GraphTarget, added: Int, removed: Int)] = [:]
                     var order: [Int32] = []
-                    for (i, write) in writes.enumerated() {
-                        guard case .success = results[i] else { continue }
+                    var graphIDs: [Int: Int32] = [:]
+                    func count(_ write: SmallWrite, _ target: GraphTarget, _ report: SmallWriteReport) {
+                        guard report.changed > 0 else { return }
+                        if changed[target.id] == nil { order.append(target.id); changed[target.id] = (target, 0, 0) }
+                        if case .add = write.kind { changed[target.id]!.added += report.changed } else { changed[target.id]!.removed += report.changed }
+                    }
+                    // Runs of consecutive writes to one graph (by exact bytes) of one kind are
+                    // written with one statement per table; a run that fails is written again one
+                    // write at a time, each in a savepoint of its own, so that only the bad write fails.
+                    var start = 0
+                    while start < writes.count {
+                        var end = start + 1
+                        while end < writes.count, writes[end].graph.utf8.elementsEqual(writes[start].graph.utf8),
+                              writes[end].kind.isAdd == writes[start].kind.isAdd { end += 1 }
+                        let run = (start..<end).filter { if case .success = results[$0] { true } else { false } }
+                        start = end
+                        guard !run.isEmpty else { continue }
                         do {
-                            let (target, report) = try conn.transaction { try apply(write, conn) }
-                            results[i] = .success(report)
-                            guard report.changed > 0 else { continue }
-                            if changed[target.id] == nil { order.append(target.id); changed[target.id] = (target, 0, 0) }
-                            if case .add = write.kind { changed[target.id]!.added += report.changed } else { changed[target.id]!.removed += report.changed }
-                        } catch let e as PGError {
-                            results[i] = .failure(StoreError.database(e))
+                            let (target, reports) = try conn.transaction { try applyRun(run.map { writes[$0] }, conn) }
+                            for (k, i) in run.enumerated() {
+                                switch reports[k] {
+                                case .success(let report):
+                                    results[i] = .success(report)
+                                    graphIDs[i] = target.id
+                                    count(writes[i], target, report)
+                                case .failure(let error): results[i] = .failure(error)
+                                }
+                            }
                         } catch {
-                            results[i] = .failure(error)
+                            for i in run {
+                                do {
+                                    let (target, report) = try conn.transaction { try apply(writes[i], conn) }
+                                    results[i] = .success(report)
+                                    graphIDs[i] = target.id
+                                    count(writes[i], target, report)
+                                } catch let e as PGError {
+                                    results[i] = .failure(StoreError.database(e))
+                                } catch {
+                                    results[i] = .failure(error)
+                                }
+                            }
                         }
                     }
+                    var sequences: [Int32: Int64] = [:]
                     for id in order {
                         let c = changed[id]!
-                        if c.added > 0 { try c.target.recordChange(conn, kind: "add", added: c.added, removed: 0) }
-                        if c.removed > 0 { try c.target.recordChange(conn, kind: "delete", added: 0, removed: c.removed) }
+                        if c.added > 0 { sequences[id] = try c.target.recordChange(conn, kind: "add", added: c.added, removed: 0) }
+                        if c.removed > 0 { sequences[id] = try c.target.recordChange(conn, kind: "delete", added: 0, removed: c.removed) }
+                    }
+                    for i in writes.indices {
+                        guard case .success(var report) = results[i], report.changed > 0, let id = graphIDs[i] else { continue }
+                        report.changeSeq = sequences[id]
+                        results[i] = .success(report)
                     }
                 }
             }
@@ -90,6 +130,127 @@ extension Store {
             }
         }
         return results
+    }
+
+    /// Writes a run of writes of one kind to one graph with one statement per table. A write
+    /// whose term collides with another term's id (in the store, or an earlier write of the run)
+    /// fails alone; the others are written. Counts go to the first write, in order, that has a
+    /// triple or term: as if the writes had run one after another.
+    private func applyRun(_ run: [SmallWrite], _ conn: PGConnection) throws -> (GraphTarget, [Result<SmallWriteReport, any Error>]) {
+        var reports: [Result<SmallWriteReport, any Error>] = run.map { .success(SmallWriteReport(graph: $0.graph, changed: 0, newTerms: 0)) }
+        func add(_ k: Int, changed: Int = 0, newTerms: Int = 0) {
+            if case .success(var r) = reports[k] {
+                r.changed += changed
+                r.newTerms += newTerms
+                reports[k] = .success(r)
+            }
+        }
+        guard run[0].kind.isAdd else {
+            let target = try GraphTarget.lockExisting(name: run[0].graph, conn)
+            var first: [TripleKey: Int] = [:]
+            var s: [Int64] = [], p: [Int64] = [], o: [Int64] = []
+            for (k, write) in run.enumerated() {
+                for t in write.triples where first[TripleKey(t)] == nil {
+                    first[TripleKey(t)] = k
+                    s.append(t.subject.id.rawValue); p.append(t.predicate.id.rawValue); o.append(t.object.id.rawValue)
+                }
+            }
+            let r = try conn.execute(
+                """
+                DELETE FROM \(quoteIdentifier(target.triplesTable)) t
+                USING unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS d(s, p, o)
+                WHERE t.s = d.s AND t.p = d.p AND t.o = d.o RETURNING t.s, t.p, t.o
+                """, [.text(arrayLiteral(s)), .text(arrayLiteral(p)), .text(arrayLiteral(o))])
+            for row in 0..<r.rowCount {
+                let key = TripleKey(r.int64(row, 0) ?? 0, r.int64(row, 1) ?? 0, r.int64(row, 2) ?? 0)
+                if let k = first[key] { add(k, changed: 1) }
+            }
+            return (target, reports)
+        }
+        let target = try GraphTarget.prepare(name: run[0].graph, conn, createIndexedIfNew: true)
+        let termsTable = quoteIdentifier(target.termsTable), triplesTable = quoteIdentifier(target.triplesTable)
+        // Every distinct term with the first write that has it; a second term under an id already
+        // taken fails its write (as it would have, written after the first).
+        var termOf: [Int64: (term: Term, first: Int)] = [:]
+        var termOrder: [Int64] = []
+        var failed = Set<Int>()
+        var writesOf: [Int64: [Int]] = [:]
+        for (k, write) in run.enumerated() {
+            for t in write.triples {
+                for term in [t.subject, t.predicate, t.object] {
+                    let id = term.id.rawValue
+                    if let known = termOf[id] {
+                        if known.term != term { failed.insert(k); reports[k] = .failure(StoreError.termIDCollision(term.id, term, known.term)) }
+                    } else {
+                        termOf[id] = (term, k)
+                        termOrder.append(id)
+                    }
+                    if writesOf[id]?.last != k { writesOf[id, default: []].append(k) }
+                }
+            }
+        }
+        // Terms the graph has already: a different stored term under an id fails every write using it.
+        let stored = try conn.execute("SELECT id, kind, value, datatype, lang FROM \(termsTable) WHERE id = ANY($1::bigint[])",
+                                      [.text(arrayLiteral(termOrder))])
+        var present = Set<Int64>()
+        for row in 0..<stored.rowCount {
+            let id = stored.int64(row, 0) ?? 0
+            present.insert(id)
+            let other = Term(row: stored, row, offset: 1)
+            guard let mine = termOf[id], mine.term != other else { continue }
+            for k in writesOf[id] ?? [] {
+                failed.insert(k)
+                reports[k] = .failure(StoreError.termIDCollision(mine.term.id, mine.term, other))
+            }
+        }
+        // New terms, counted for the first write that has them and did not fail.
+        var newIDs: [Int64] = [], kinds: [Int16] = [], values: [String?] = [], datatypes: [String?] = [], langs: [String?] = []
+        var newFirst: [Int64: Int] = [:]
+        for id in termOrder where !present.contains(id) {
+            guard let k = writesOf[id]?.first(where: { !failed.contains($0) }), let term = termOf[id]?.term else { continue }
+            newFirst[id] = k
+            newIDs.append(id); kinds.append(term.kind.rawValue); values.append(term.value)
+            datatypes.append(term.datatype); langs.append(term.language)
+        }
+        if !newIDs.isEmpty {
+            let inserted = try conn.execute(
+                """
+                INSERT INTO \(termsTable) (graph_id, id, kind, value, datatype, lang)
+                SELECT $1, * FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::text[])
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """,
+                [.int32(target.id), .text(arrayLiteral(newIDs)), .text(arrayLiteral(kinds)), .text(textArrayLiteral(values)),
+                 .text(textArrayLiteral(datatypes)), .text(textArrayLiteral(langs))])
+            // Another writer took an id since the look above: the one-at-a-time path checks it.
+            guard inserted.rowCount == newIDs.count else { throw StoreError.unsupported("terms changed while a write ran") }
+            for id in newIDs { if let k = newFirst[id] { add(k, newTerms: 1) } }
+        }
+        // Triples of the writes that did not fail, each once, with the first write's labels.
+        var first: [TripleKey: Int] = [:]
+        var s: [Int64] = [], p: [Int64] = [], o: [Int64] = [], provenance: [Int16] = [], split: [Int16?] = []
+        for (k, write) in run.enumerated() where !failed.contains(k) {
+            guard case .add(let prov, let sp) = write.kind else { continue }
+            for t in write.triples where first[TripleKey(t)] == nil {
+                first[TripleKey(t)] = k
+                s.append(t.subject.id.rawValue); p.append(t.predicate.id.rawValue); o.append(t.object.id.rawValue)
+                provenance.append(prov.rawValue); split.append(sp?.rawValue)
+            }
+        }
+        if !s.isEmpty {
+            let r = try conn.execute(
+                """
+                INSERT INTO \(triplesTable) (graph_id, s, p, o, provenance, split)
+                SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::smallint[], $6::smallint[])
+                ON CONFLICT (s, p, o) DO NOTHING RETURNING s, p, o
+                """,
+                [.int32(target.id), .text(arrayLiteral(s)), .text(arrayLiteral(p)), .text(arrayLiteral(o)),
+                 .text(arrayLiteral(provenance)), .text(arrayLiteral(split))])
+            for row in 0..<r.rowCount {
+                let key = TripleKey(r.int64(row, 0) ?? 0, r.int64(row, 1) ?? 0, r.int64(row, 2) ?? 0)
+                if let k = first[key] { add(k, changed: 1) }
+            }
+        }
+        return (target, reports)
     }
 
     /// Refuses what cannot be stored before any database work.
@@ -153,4 +314,36 @@ extension Store {
         }
         return 0
     }
+}
+
+/// A triple by its terms' ids.
+struct TripleKey: Hashable {
+    var s: Int64, p: Int64, o: Int64
+    init(_ s: Int64, _ p: Int64, _ o: Int64) { (self.s, self.p, self.o) = (s, p, o) }
+    init(_ t: Triple) { self.init(t.subject.id.rawValue, t.predicate.id.rawValue, t.object.id.rawValue) }
+}
+
+/// `{1,2,NULL}`: a PostgreSQL array literal of numbers, passed as one text parameter.
+func arrayLiteral<T: BinaryInteger>(_ values: [T?]) -> String {
+    "{" + values.map { $0.map { String($0) } ?? "NULL" }.joined(separator: ",") + "}"
+}
+
+func arrayLiteral<T: BinaryInteger>(_ values: [T]) -> String {
+    "{" + values.map { String($0) }.joined(separator: ",") + "}"
+}
+
+/// `{"a","b\"c",NULL}`: every element quoted, with `"` and `\` escaped as the array syntax wants.
+func textArrayLiteral(_ values: [String?]) -> String {
+    var out = "{"
+    for (i, v) in values.enumerated() {
+        if i > 0 { out += "," }
+        guard let v else { out += "NULL"; continue }
+        out += "\""
+        for ch in v.unicodeScalars {
+            if ch == "\"" || ch == "\\" { out += "\\" }
+            out.unicodeScalars.append(ch)
+        }
+        out += "\""
+    }
+    return out + "}"
 }

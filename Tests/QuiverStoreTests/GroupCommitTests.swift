@@ -50,6 +50,26 @@ struct GroupCommitTests {
         #expect(try store.graph(named: g)?.tripleCount == 2)
     }
 
+    /// A run of writes goes to PostgreSQL as arrays: terms with quotes, backslashes, braces,
+    /// commas and NULL-looking text come back exactly; a triple repeated in the run counts once,
+    /// for the first write that has it.
+    @Test func aRunOfWritesKeepsEveryTermExactly() throws {
+        let g = uniqueGraphName("gc-terms")
+        defer { _ = try? store.drop(graph: g) }
+        let odd = ["a\"b", "back\\slash", "{braces}", "x,y", "NULL", "caf\u{E9}", "cafe\u{301}", " spaced "]
+        let results = store.commit(odd.enumerated().map { i, name in
+            SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil),
+                       triples: [t(name, "r", "n\(i)"), Triple(.name("lit"), .name("has"), .literal(name, datatype: nil, language: "en"))])
+        } + [SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil), triples: [t(odd[0], "r", "n0")])])
+        for r in results.dropLast() { #expect(try r.get().changed == 2) }
+        #expect(try results.last!.get().changed == 0)
+        let stored = try triples(g)
+        for (i, name) in odd.enumerated() { #expect(stored.contains("\(name) r n\(i)"), "\(name)") }
+        let snapshot = try SnapshotLoader(store: store).build(graph: g)
+        let literals = Set((0..<Int32(snapshot.nodeCount)).map { snapshot.nodeTerms[Int($0)] }.filter { $0.kind == .literal }.map(\.value))
+        #expect(literals == Set(odd))
+    }
+
     /// Writes from 16 threads at once: every one acknowledged is stored, and transactions carry
     /// several writes each (the point of grouping).
     @Test func concurrentWritersShareTransactions() throws {

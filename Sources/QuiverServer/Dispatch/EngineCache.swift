@@ -28,8 +28,8 @@ final class EngineCache: Sendable {
     }
 
     /// Records that a write by this server committed; the next read sees a snapshot of it.
-    func wrote(_ graph: String) {
-        let seq = (try? store.changeSeq(of: graph)) ?? nil
+    func wrote(_ graph: String, changeSeq: Int64? = nil) {
+        let seq = changeSeq ?? ((try? store.changeSeq(of: graph)) ?? nil)
         let key = ExactName(graph)
         entries.withLock { e in
             if let seq { e.written[key] = max(seq, e.written[key] ?? 0) } else { e.written[key] = nil }

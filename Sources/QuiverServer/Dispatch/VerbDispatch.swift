@@ -44,7 +44,7 @@ struct DaemonGraphContext: GraphContext {
     var store: Store { backend.store }
     func engine(_ graph: String) throws -> PathEngine { try backend.engines.engine(graph) }
     func budget(timeout: Duration?) throws(RequestError) -> ResultBudget { fixedBudget }
-    func wrote(_ graph: String) { backend.engines.wrote(graph) }
+    func wrote(_ graph: String, changeSeq: Int64?) { backend.engines.wrote(graph, changeSeq: changeSeq) }
 
     /// In the foreground the work stops when its client leaves; as a job it outlives the
     /// connection and stops at JOB CANCEL, its result kept for JOB STATUS.

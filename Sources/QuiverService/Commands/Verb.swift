@@ -54,8 +54,9 @@ public protocol GraphContext: Sendable {
     /// The budget of this request: rows and bytes of the surface, a deadline of `timeout` (or the
     /// surface's default) counted from when the request arrived, and the asker's cancellation.
     func budget(timeout: Duration?) throws(RequestError) -> ResultBudget
-    /// Tells the surface that a write to `graph` committed (the daemon's next read sees it).
-    func wrote(_ graph: String)
+    /// Tells the surface that a write to `graph` committed (the daemon's next read sees it);
+    /// `changeSeq`, when known, is the graph's change sequence after it (saves asking).
+    func wrote(_ graph: String, changeSeq: Int64?)
 
     /// Runs long work: the daemon as a job of `kind` (answering its id at once) unless
     /// `foreground`, the CLI in the foreground with a progress bar. `work` reports to and stops
@@ -88,7 +89,8 @@ public protocol GraphContext: Sendable {
 
 extension GraphContext {
     public func snapshot(_ graph: String) throws -> CSRSnapshot { try engine(graph).snapshot }
-    public func wrote(_ graph: String) {}
+    public func wrote(_ graph: String, changeSeq: Int64?) {}
+    public func wrote(_ graph: String) { wrote(graph, changeSeq: nil) }
     public func limit(_ options: inout LoadOptions) {}
     public var jobThresholdBytes: Int { .max }
     public func commit(_ write: SmallWrite) throws -> SmallWriteReport { try store.commit([write])[0].get() }

@@ -48,7 +48,7 @@ public struct TripleWriteRequest<Kind: TripleWriteKind>: Verb {
         let report = try context.commit(SmallWrite(graph: graph, kind: Kind.isAdd ? .add(provenance: provenance, split: split) : .delete,
                                                    triples: triples))
         // Read-your-writes on every connection: the next query sees at least this state.
-        context.wrote(graph)
+        if report.changed > 0 { context.wrote(graph, changeSeq: report.changeSeq) }
         return report.changed
     }
 

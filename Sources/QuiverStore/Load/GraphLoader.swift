@@ -211,7 +211,9 @@ struct GraphTarget {
     }
 
     /// Bumps the graph's change sequence, logs the change and tells listeners once it commits.
-    func recordChange(_ conn: PGConnection, kind: String, added: Int, removed: Int) throws {
+    /// Bumps the graph's change sequence and logs the change; returns the new sequence.
+    @discardableResult
+    func recordChange(_ conn: PGConnection, kind: String, added: Int, removed: Int) throws -> Int64 {
         let r = try conn.execute(
             "UPDATE graphs SET change_seq = change_seq + 1, triple_count = triple_count + $2 - $3 WHERE id = $1 RETURNING change_seq",
             [.int32(id), .int64(Int64(added)), .int64(Int64(removed))])
@@ -220,6 +222,7 @@ struct GraphTarget {
             "INSERT INTO changes (graph_id, seq, kind, added, removed) VALUES ($1, $2, $3, $4, $5)",
             [.int32(id), .int64(seq), .text(kind), .int64(Int64(added)), .int64(Int64(removed))])
         _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(name)])
+        return seq
     }
 }
 
