@@ -29,7 +29,9 @@ Q=${QUIVER:-.build/release/quiver}
 data=bench-data; mkdir -p "$data"
 tsv=$data/g${triples}.tsv
 [[ -f $tsv ]] || python3 Benchmarks/gen_graph.py --entities "$entities" --triples "$triples" --relations "$relations" --seed 42 --out "$tsv"
-dir=$data/quiver-data-live; rm -rf "$dir"; mkdir -p "$dir"; chmod 755 "$data" "$dir"
+dir=$data/quiver-data-live
+$Q db stop --data-dir "$dir" >/dev/null 2>&1 || true  # a cluster left by an interrupted run
+rm -rf "$dir"; mkdir -p "$dir"; chmod 755 "$data" "$dir"
 echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores" >&2
 $Q load live "$tsv" --data-dir "$dir" --json > "$data/live-load.json"
 
@@ -41,7 +43,7 @@ redis-server --port "$rport" --bind 127.0.0.1 --dir "$redis_dir" --save '' --app
 rpid=$!
 $Q serve --port "$qport" --data-dir "$dir" --log-level warning > "$data/quiver-live.log" 2>&1 &
 qpid=$!
-trap 'kill $rpid 2>/dev/null || true; kill -TERM $qpid 2>/dev/null || true; wait $qpid 2>/dev/null || true' EXIT
+trap 'kill $rpid 2>/dev/null || true; kill -TERM $qpid 2>/dev/null || true; wait $qpid 2>/dev/null || true; $Q db stop --data-dir "$dir" >/dev/null 2>&1 || true' EXIT
 for p in $rport $qport; do
   for _ in $(seq 1 600); do [[ "$(redis-cli -p "$p" PING 2>/dev/null)" == PONG ]] && break; sleep 0.1; done
 done
@@ -51,12 +53,12 @@ csv=$data/live.csv; : > "$csv"
 for pipeline in 1 16; do
   echo "== ADD / SADD, $clients clients, -P $pipeline, $requests requests" >&2
   r=$(redis-benchmark -p "$rport" -c "$clients" -n "$requests" -P "$pipeline" -r 1000000 --csv -q \
-      SADD bench:set __rand_int__ 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"')
+      SADD bench:set __rand_int__ 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"' || true)
   q=$(redis-benchmark -p "$qport" -c "$clients" -n "$requests" -P "$pipeline" -r 1000000 --csv -q \
-      ADD live n__rand_int__ w1 n__rand_int__ 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"')
+      ADD live n__rand_int__ w1 n__rand_int__ 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"' || true)
   echo "add,$pipeline,$r,$q" >> "$csv"
 done
-redis-cli -p "$qport" INFO stats | grep -E "write_transactions|writes_committed" | tr -d '\r' >&2
+redis-cli -p "$qport" INFO stats | grep -E "write_transactions|writes_committed" | tr -d '\r' >&2 || true
 
 echo "== ADD then PATHS on one connection, $visible times" >&2
 python3 - "$qport" "$visible" >> "$csv" <<'EOF'
