@@ -73,11 +73,7 @@ public struct PathsRequest: Verb {
     /// each (with `--timing`, its time and the adjacency entries it scanned: for benchmarks).
     public func runBatch(in context: any GraphContext, emit: (String) throws -> Void) throws -> Bool {
         guard let file = pairs else { return false }
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RequestError.invalid("cannot read \(file)") }
-        let engine = try context.engine(graph)
-        let options = try context.budget(timeout: timeout).apply(to: search.path)
-        let scratch = SearchScratch()
-        scratch.reserve(for: engine)
+        let (text, engine, scratch, options) = try search.batch(file, graph: graph, timeout: timeout, in: context)
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty { continue }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)

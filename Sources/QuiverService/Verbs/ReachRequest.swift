@@ -52,11 +52,7 @@ public struct ReachRequest: Verb {
     /// with the count, edges scanned and states visited (for benchmarks: edges per second).
     public func runBatch(in context: any GraphContext, emit: (String) throws -> Void) throws -> Bool {
         guard let file = sources else { return false }
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RequestError.invalid("cannot read \(file)") }
-        let options = try context.budget(timeout: timeout).apply(to: search.path)
-        let engine = try context.engine(graph)
-        let scratch = SearchScratch()
-        scratch.reserve(for: engine)
+        let (text, engine, scratch, options) = try search.batch(file, graph: graph, timeout: timeout, in: context)
         for line in text.split(separator: "\n") where !line.isEmpty {
             let a = String(line)
             let start = DispatchTime.now().uptimeNanoseconds

@@ -1,3 +1,4 @@
+import Foundation
 import QuiverCore
 import QuiverPaths
 
@@ -39,6 +40,19 @@ public struct SearchOptions: Sendable {
             path.limit = limit
         }
         timeout = try args.milliseconds("timeout-ms")
+    }
+
+    /// What a batch of queries from a file (`--pairs`, `--sources`) needs: the file's text, one
+    /// engine with its scratch buffers reserved once, and the options with the budget applied.
+    func batch(_ file: String, graph: String, timeout: Duration?, in context: any GraphContext) throws
+        -> (text: String, engine: PathEngine, scratch: SearchScratch, options: PathOptions) {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw RequestError.invalid("cannot read \(file)") }
+        let engine = try context.engine(graph)
+        // After the engine: the CLI's deadline counts from here, not from before the snapshot build.
+        let options = try context.budget(timeout: timeout).apply(to: path)
+        let scratch = SearchScratch()
+        scratch.reserve(for: engine)
+        return (text, engine, scratch, options)
     }
 
     /// The options with the budget's limit, deadline and cancellation.
