@@ -33,6 +33,11 @@ public struct ResultBudget: Sendable {
     /// No bound (tests, and answers known to be small).
     public static let unlimited = ResultBudget(maxRows: Int.max, maxBytes: Int.max)
 
+    /// About how long encoding a reply takes per byte of its estimate, building the RESP values
+    /// and writing them out (measured: 100,000 paths, 28 MB, in about a second on this machine's
+    /// cores; twice that, to keep a margin on a busy machine).
+    static let encodingNanosecondsPerByte: UInt64 = 60
+
     /// The fewest bytes a row takes in a reply, by the estimates `fit` uses.
     static let minimumRowBytes = 32
 
@@ -64,7 +69,15 @@ public struct ResultBudget: Sendable {
         var bytes = 0
         for (i, row) in rows.enumerated() {
             if out.count >= maxRows { return (out, .limit) }
-            if i & 255 == 255, let why = stop.reason { return (out, why == .timeout ? .timeout : .cancelled) }
+            if i & 255 == 255 {
+                if let why = stop.reason { return (out, why == .timeout ? .timeout : .cancelled) }
+                // What is named must still be encoded and sent before the deadline: stop naming
+                // once the time left would not cover encoding the bytes named so far.
+                if let deadline = stop.deadline,
+                   Deadline.nowNanoseconds &+ UInt64(bytes) &* Self.encodingNanosecondsPerByte >= deadline.uptimeNanoseconds {
+                    return (out, .timeout)
+                }
+            }
             let (named, size) = body(row)
             bytes += size
             if bytes > maxBytes { return (out, .replySize) }
