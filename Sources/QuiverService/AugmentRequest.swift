@@ -52,18 +52,7 @@ public struct AugmentRequest: Sendable {
     }
 
     /// A request that cannot run, or a run whose self-checks failed.
-    public struct Failure: PresentableError, Sendable {
-        public var category: ErrorCategory
-        public var message: ErrorMessage
-
-        public init(_ category: ErrorCategory, _ message: ErrorMessage) {
-            self.category = category
-            self.message = message
-        }
-
-        /// Bad options: the CLI's exit code 2.
-        public var isUsage: Bool { category == .usage }
-    }
+    public typealias Failure = RequestError
 
     public func validate() throws(Failure) {
         if synthetic == (graph != nil) { throw Failure(.usage, "give a GRAPH or \(option: "synthetic") (exactly one)") }
@@ -166,14 +155,6 @@ public struct AugmentRequest: Sendable {
                     + String(format: "phi %.3f (target %.3f); labels less/equal/greater %@; %@",
                              checks.phi_realised, checks.phi_target, checks.label_counts.map(String.init).joined(separator: "/"),
                              checks.passed ? "self-checks passed" : "FAILED: " + checks.failures.joined(separator: "; "))
-            }
-        }
-
-        /// What `--json` prints and `AUGMENT … FORMAT JSON` answers.
-        public func jsonBytes() throws -> [UInt8] {
-            switch self {
-            case .composition(let s): return try QuiverService.jsonBytes(s)
-            case .comparison(let c): return Array(try c.jsonData())
             }
         }
     }

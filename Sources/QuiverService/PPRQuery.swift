@@ -23,29 +23,18 @@ public struct PPRQuery: Sendable {
     public init(seeds: [String]) { self.seeds = seeds }
 
     /// A question that cannot be asked, worded for the person who asked it.
-    public struct Invalid: PresentableError, Sendable {
-        public var category: ErrorCategory
-        public var message: ErrorMessage
-
-        public init(_ category: ErrorCategory, _ message: ErrorMessage) {
-            self.category = category
-            self.message = message
-        }
-
-        /// An option the question cannot be asked with.
-        public init(_ message: ErrorMessage) { self.init(.invalidInput, message) }
-    }
+    public typealias Invalid = RequestError
 
     /// Checks the options alone (before any graph is read).
     public func validate() throws(Invalid) {
-        if seeds.isEmpty { throw Invalid("ppr needs at least one seed") }
-        if !(alpha > 0 && alpha <= 1) { throw Invalid("alpha must be in (0, 1], not \(alpha)") }
-        if topK < 0 { throw Invalid("top-k must be at least 0") }
-        if iterations != nil && tolerance != nil { throw Invalid("give iterations or tolerance, not both") }
-        if method == .push && iterations != nil { throw Invalid("iterations applies to method power; push takes tolerance") }
-        if let iterations, iterations < 0 { throw Invalid("iterations must be at least 0") }
-        if let tolerance, !(tolerance > 0) { throw Invalid("tolerance must be positive") }
-        if let threads, threads < 1 { throw Invalid("threads must be at least 1") }
+        if seeds.isEmpty { throw Invalid(.invalidInput, "ppr needs at least one seed") }
+        if !(alpha > 0 && alpha <= 1) { throw Invalid(.invalidInput, "alpha must be in (0, 1], not \(alpha)") }
+        if topK < 0 { throw Invalid(.invalidInput, "top-k must be at least 0") }
+        if iterations != nil && tolerance != nil { throw Invalid(.invalidInput, "give iterations or tolerance, not both") }
+        if method == .push && iterations != nil { throw Invalid(.invalidInput, "iterations applies to method power; push takes tolerance") }
+        if let iterations, iterations < 0 { throw Invalid(.invalidInput, "iterations must be at least 0") }
+        if let tolerance, !(tolerance > 0) { throw Invalid(.invalidInput, "tolerance must be positive") }
+        if let threads, threads < 1 { throw Invalid(.invalidInput, "threads must be at least 1") }
     }
 
     /// Runs the question on a snapshot. Unknown seeds or relations are an error naming them.

@@ -1,5 +1,6 @@
 import QuiverCore
 import QuiverProtocol
+import QuiverService
 
 /// The words of a command, read front to back: positionals, then `NAME value` options and flags.
 /// Option names are case-insensitive and may be written as the CLI's (`--max-hops`), or without
@@ -56,21 +57,8 @@ struct Arguments {
 
     mutating func skip() { index += 1 }
 
-    mutating func integer(_ what: String) throws(CommandError) -> Int {
-        let s = try string(what)
-        guard let n = Int(s) else { throw .wrongArgs("\(what) must be an integer, not '\(s)'") }
-        return n
-    }
-
-    /// A SPLIT value: train, valid or test.
-    mutating func split() throws(CommandError) -> Split {
-        let v = try string("a split")
-        guard let s = Split(name: v) else { throw .wrongArgs("unknown SPLIT '\(v)'; use train, valid or test") }
-        return s
-    }
-
     /// `MAX-HOPS`, `--max-hops`, `max_hops`, `MAXHOPS` → `maxhops`.
     static func normalize(_ word: String) -> String {
-        String(word.lowercased().unicodeScalars.filter { $0 != "-" && $0 != "_" })
+        OptionSpec.normalize(word)
     }
 }

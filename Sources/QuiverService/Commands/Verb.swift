@@ -137,10 +137,7 @@ public final class StoreGraphContext: GraphContext, Sendable {
     /// (a one-shot CLI's build is not the query's time).
     public func budget(timeout: Duration?) throws(RequestError) -> ResultBudget {
         var b = ResultBudget.cli
-        if let timeout {
-            let ms = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-            b.stop = StopCondition(deadline: .after(milliseconds: ms))
-        }
+        if let timeout { b.stop = StopCondition(deadline: .after(timeout)) }
         return b
     }
 }
