@@ -1,4 +1,5 @@
 import QuiverCore
+import Synchronization
 
 /// An immutable in-memory view of one graph: forward and reverse adjacency in compressed sparse row
 /// form, with the relation, provenance and split of every edge, and dense 32-bit node and relation
@@ -13,10 +14,21 @@ import QuiverCore
 /// let usa = snap.node(named: "usa")!
 /// for e in snap.outEdges(of: usa) { print(snap.relationName(snap.outRelations[e]), snap.nodeName(snap.outTargets[e])) }
 /// ```
+///
+/// A snapshot is also a *version* of a live graph: the arrays above are its base, shared by every
+/// version made from it, and `delta` holds what writes changed since (see `applying`). The name
+/// lookups and counts account for the delta; the raw arrays do not, so code that reads them
+/// directly takes `compacted()` (the same graph with an empty delta) first. The path searches
+/// read the delta through `deltaRows`.
 public final class CSRSnapshot: Sendable {
     public let graph: String
-    /// The graph's change sequence when this snapshot was read; newer writes make it stale.
+    /// The graph's change sequence this version is at; newer writes make it stale.
     public let changeSeq: Int64
+    /// What changed since the base arrays were built.
+    public let delta: GraphDelta
+    /// Shared by every version of one base.
+    let base: BaseInfo
+    private let compactedVersion = Mutex<CSRSnapshot?>(nil)
 
     public let nodeTerms: [Term]
     public let relationTerms: [Term]
@@ -36,18 +48,27 @@ public final class CSRSnapshot: Sendable {
     public let inRelations: [Int32]
     public let inEdges: [Int32]
 
-    public var nodeCount: Int { nodeTerms.count }
-    public var relationCount: Int { relationTerms.count }
-    public var edgeCount: Int { outTargets.count }
+    /// Nodes, relations and edges of this version (base and delta).
+    public var nodeCount: Int { nodeTerms.count + delta.newNodeIDs.count }
+    public var relationCount: Int { relationTerms.count + delta.newRelationIDs.count }
+    public var edgeCount: Int { outTargets.count - delta.deletedCount + delta.addedCount }
+    /// Nodes, relations and edges of the base arrays.
+    public var baseNodeCount: Int { nodeTerms.count }
+    public var baseRelationCount: Int { relationTerms.count }
+    public var baseEdgeCount: Int { outTargets.count }
+    /// The same for every version made from one base: a new one after each build or compaction.
+    public var baseIdentity: ObjectIdentifier { ObjectIdentifier(base) }
 
     init(
         graph: String, changeSeq: Int64, nodeTerms: [Term], relationTerms: [Term], nodeTermIDs: [Int64],
         relationTermIDs: [Int64], outOffsets: [Int], outTargets: [Int32], outRelations: [Int32],
         provenance: [UInt8], split: [Int8], inOffsets: [Int], inSources: [Int32], inRelations: [Int32],
-        inEdges: [Int32]
+        inEdges: [Int32], delta: GraphDelta = .empty, base: BaseInfo? = nil
     ) {
         self.graph = graph
         self.changeSeq = changeSeq
+        self.delta = delta
+        self.base = base ?? BaseInfo()
         self.nodeTerms = nodeTerms
         self.relationTerms = relationTerms
         self.nodeTermIDs = nodeTermIDs
@@ -68,9 +89,10 @@ public final class CSRSnapshot: Sendable {
     /// The node whose display name is `name`: a plain name, an IRI with or without `<>`, `_:label`,
     /// or a literal in N-Triples form (`"chat"@fr`, `"1"^^<…#integer>`). Found by the term's id, with
     /// a binary search over the id-ordered nodes: no string index is kept.
+    /// A node whose every edge was deleted is not found, as in a snapshot rebuilt from the store.
     public func node(named name: String) -> Int32? {
         for term in Term.candidates(forDisplayName: name) {
-            if let i = Self.search(nodeTermIDs, term.id.rawValue) { return Int32(i) }
+            if let n = node(termID: term.id.rawValue) { return n }
         }
         return nil
     }
@@ -78,12 +100,56 @@ public final class CSRSnapshot: Sendable {
     /// The relation whose display name is `name` (as for `node(named:)`).
     public func relation(named name: String) -> Int32? {
         for term in Term.candidates(forDisplayName: name) {
-            if let i = Self.search(relationTermIDs, term.id.rawValue) { return Int32(i) }
+            if let r = relation(termID: term.id.rawValue) { return r }
         }
         return nil
     }
 
-    private static func search(_ ids: [Int64], _ id: Int64) -> Int? {
+    /// The node with this term id in this version, or nil (also when all its edges were deleted).
+    public func node(termID id: Int64) -> Int32? {
+        guard let n = anyNode(termID: id) else { return nil }
+        return isLive(node: n) ? n : nil
+    }
+
+    /// The relation with this term id in this version, or nil (also when all its edges were deleted).
+    public func relation(termID id: Int64) -> Int32? {
+        guard let r = anyRelation(termID: id) else { return nil }
+        return isLive(relation: r) ? r : nil
+    }
+
+    /// The dense id of a term in the base or the delta, whether or not it has an edge left.
+    func anyNode(termID id: Int64) -> Int32? {
+        if let i = Self.search(nodeTermIDs, id) { return Int32(i) }
+        return delta.newNode(termID: id)
+    }
+
+    func anyRelation(termID id: Int64) -> Int32? {
+        if let i = Self.search(relationTermIDs, id) { return Int32(i) }
+        return delta.newRelation(termID: id)
+    }
+
+    /// Whether node `n` has an edge in this version. Base nodes have one until edges are deleted;
+    /// new nodes come with an edge and lose it only to a delete.
+    public func isLive(node n: Int32) -> Bool {
+        let i = Int(n)
+        if delta.deletedCount == 0 && i < baseNodeCount { return true }
+        let outRows = delta.rows(out: true), inRows = delta.rows(out: false)
+        if !outRows.row(n).isEmpty || !inRows.row(n).isEmpty { return true }
+        guard i < baseNodeCount else { return false }
+        for e in outOffsets[i]..<outOffsets[i + 1] where !outRows.isDeleted(e) { return true }
+        for e in inOffsets[i]..<inOffsets[i + 1] where !inRows.isDeleted(e) { return true }
+        return false
+    }
+
+    /// Whether relation `r` has an edge in this version.
+    public func isLive(relation r: Int32) -> Bool {
+        let i = Int(r)
+        if delta.deletedCount == 0 && i < baseRelationCount { return true }
+        let net = i < delta.relationNet.count ? delta.relationNet[i] : 0
+        return (i < baseRelationCount ? base.relationCounts(self)[i] : 0) + net > 0
+    }
+
+    static func search(_ ids: [Int64], _ id: Int64) -> Int? {
         var lo = 0, hi = ids.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -92,15 +158,31 @@ public final class CSRSnapshot: Sendable {
         return lo < ids.count && ids[lo] == id ? lo : nil
     }
 
-    public func nodeName(_ n: Int32) -> String { nodeTerms[Int(n)].displayName }
-    public func relationName(_ r: Int32) -> String { relationTerms[Int(r)].displayName }
+    public func nodeTerm(_ n: Int32) -> Term {
+        Int(n) < baseNodeCount ? nodeTerms[Int(n)] : delta.newNodeTerms[Int(n) - baseNodeCount]
+    }
+    public func relationTerm(_ r: Int32) -> Term {
+        Int(r) < baseRelationCount ? relationTerms[Int(r)] : delta.newRelationTerms[Int(r) - baseRelationCount]
+    }
+    public func nodeTermID(_ n: Int32) -> Int64 {
+        Int(n) < baseNodeCount ? nodeTermIDs[Int(n)] : delta.newNodeIDs[Int(n) - baseNodeCount]
+    }
+    public func relationTermID(_ r: Int32) -> Int64 {
+        Int(r) < baseRelationCount ? relationTermIDs[Int(r)] : delta.newRelationIDs[Int(r) - baseRelationCount]
+    }
+
+    public func nodeName(_ n: Int32) -> String { nodeTerm(n).displayName }
+    public func relationName(_ r: Int32) -> String { relationTerm(r).displayName }
 
     /// All node display names, in dense id order (for suggestions and listings).
-    public var nodeNames: [String] { nodeTerms.map(\.displayName) }
+    public var nodeNames: [String] { (nodeTerms + delta.newNodeTerms).map(\.displayName) }
     /// All relation display names, in dense id order.
-    public var relationNames: [String] { relationTerms.map(\.displayName) }
+    public var relationNames: [String] { (relationTerms + delta.newRelationTerms).map(\.displayName) }
 
-    // MARK: Adjacency
+    /// One direction of the delta as the searches read it (empty for a snapshot without one).
+    public func deltaRows(out: Bool) -> DeltaRows { delta.rows(out: out) }
+
+    // MARK: Adjacency (of the base arrays)
 
     @inline(__always) public func outEdges(of u: Int32) -> Range<Int> {
         outOffsets[Int(u)] ..< outOffsets[Int(u) + 1]
@@ -115,7 +197,7 @@ public final class CSRSnapshot: Sendable {
 
     /// The source node of forward edge `e` (found by binary search over the offsets).
     public func source(ofEdge e: Int) -> Int32 {
-        var lo = 0, hi = nodeCount
+        var lo = 0, hi = baseNodeCount
         while lo + 1 < hi {
             let mid = (lo + hi) / 2
             if outOffsets[mid] <= e { lo = mid } else { hi = mid }
@@ -127,7 +209,40 @@ public final class CSRSnapshot: Sendable {
     public var adjacencyBytes: Int {
         outOffsets.count * 8 + inOffsets.count * 8 + outTargets.count * 4 + outRelations.count * 4
             + provenance.count + split.count + inSources.count * 4 + inRelations.count * 4 + inEdges.count * 4
-            + nodeTermIDs.count * 8 + relationTermIDs.count * 8
+            + nodeTermIDs.count * 8 + relationTermIDs.count * 8 + delta.bytes
+    }
+
+    /// This version with its delta merged into new base arrays (itself when the delta is empty),
+    /// made once per version. The arrays are those a build from the store would give.
+    public func compacted() -> CSRSnapshot {
+        if delta.isEmpty { return self }
+        if let done = compactedVersion.withLock({ $0 }) { return done }
+        let made = merged()
+        compactedVersion.withLock { $0 = made }
+        return made
+    }
+
+    /// A version at `changeSeq` with this one's arrays and `delta`.
+    func with(delta: GraphDelta, changeSeq: Int64) -> CSRSnapshot {
+        CSRSnapshot(
+            graph: graph, changeSeq: changeSeq, nodeTerms: nodeTerms, relationTerms: relationTerms,
+            nodeTermIDs: nodeTermIDs, relationTermIDs: relationTermIDs, outOffsets: outOffsets, outTargets: outTargets,
+            outRelations: outRelations, provenance: provenance, split: split, inOffsets: inOffsets, inSources: inSources,
+            inRelations: inRelations, inEdges: inEdges, delta: delta, base: base)
+    }
+}
+
+/// What the versions of one base share: its identity, and the per-relation edge counts, counted
+/// when a delete first needs them.
+final class BaseInfo: Sendable {
+    private let counts = Mutex<[Int]?>(nil)
+
+    func relationCounts(_ snapshot: CSRSnapshot) -> [Int] {
+        if let c = counts.withLock({ $0 }) { return c }
+        var c = [Int](repeating: 0, count: snapshot.baseRelationCount)
+        for r in snapshot.outRelations { c[Int(r)] += 1 }
+        counts.withLock { $0 = c }
+        return c
     }
 }
 

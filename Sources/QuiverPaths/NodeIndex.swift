@@ -65,7 +65,12 @@ struct NodeIndex: Sendable {
         let first = name.utf8.first  // bytes, as `Term.candidates(forDisplayName:)` decides
         if first == UInt8(ascii: "<") || first == UInt8(ascii: "\"") || name.utf8.starts(with: "_:".utf8) { return snapshot.node(named: name) }
         let ids = snapshot.nodeTermIDs
-        if let n = find(Term.name(name).id.rawValue, in: ids) { return n }
-        return find(Term.iri(name).id.rawValue, in: ids)
+        // The base's nodes first; a version's new nodes, and nodes whose edges were all deleted,
+        // are the snapshot's to find.
+        if snapshot.delta.isEmpty {
+            if let n = find(Term.name(name).id.rawValue, in: ids) { return n }
+            return find(Term.iri(name).id.rawValue, in: ids)
+        }
+        return snapshot.node(named: name)
     }
 }

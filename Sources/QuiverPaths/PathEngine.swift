@@ -18,7 +18,8 @@ public struct PathEngine: Sendable {
     public let inverses: [ExactName: String]
     /// The largest `maxHops` a query may ask for; also the default.
     public let maxHopsCeiling: Int
-    /// Bit `p` set when some edge has provenance `p`.
+    /// Bit `p` set when some edge has provenance `p` (in the base; in this version).
+    let baseProvenances: UInt32
     let presentProvenances: UInt32
     /// The provenance of each entry of the in-edge arrays (`provenance[inEdges[i]]`), so that the
     /// plain search filters in-edges as cheaply as out-edges; empty when every edge is asserted.
@@ -34,26 +35,45 @@ public struct PathEngine: Sendable {
     var dagSteps = Searcher.DAGSteps.cheaper
 
     public init(snapshot: CSRSnapshot, inverses: [ExactName: String] = [:], maxHopsCeiling: Int = 16) {
-        self.snapshot = snapshot
-        self.inverses = inverses
-        self.maxHopsCeiling = maxHopsCeiling
         var mask: UInt32 = 0
         snapshot.provenance.withUnsafeBufferPointer { p in
             var seen = [Bool](repeating: false, count: 256)
             for b in p { seen[Int(b)] = true }
             for i in 0..<32 where seen[i] { mask |= 1 << UInt32(i) }
         }
-        presentProvenances = mask
-        if mask & ~(1 << UInt32(Provenance.asserted.rawValue)) != 0 {
-            inProvenance = snapshot.inEdges.map { snapshot.provenance[Int($0)] }
-        } else {
-            inProvenance = []
-        }
-        nodeIndex = NodeIndex(sortedIDs: snapshot.nodeTermIDs)
+        let inProvenance = mask & ~(1 << UInt32(Provenance.asserted.rawValue)) != 0
+            ? snapshot.inEdges.map { snapshot.provenance[Int($0)] } : []
         HugePages.advise(snapshot)
+        self.init(snapshot: snapshot, inverses: inverses, maxHopsCeiling: maxHopsCeiling, baseProvenances: mask,
+                  inProvenance: inProvenance, nodeIndex: NodeIndex(sortedIDs: snapshot.nodeTermIDs))
+    }
+
+    private init(snapshot: CSRSnapshot, inverses: [ExactName: String], maxHopsCeiling: Int, baseProvenances: UInt32,
+                 inProvenance: [UInt8], nodeIndex: NodeIndex) {
+        self.snapshot = snapshot
+        self.inverses = inverses
+        self.maxHopsCeiling = maxHopsCeiling
+        self.baseProvenances = baseProvenances
+        presentProvenances = baseProvenances | snapshot.delta.provenanceMask
+        self.inProvenance = inProvenance
+        self.nodeIndex = nodeIndex
         anyStepAutomata = Direction.allCases.map {
             StepAutomaton.anyStep(relationCount: snapshot.relationCount, direction: $0, excluded: [])
         }
+    }
+
+    /// The engine for another version of the same graph: what was derived from the base arrays is
+    /// reused when `snapshot` shares them (a version made by `applying`), so that publishing a
+    /// write costs no pass over the graph.
+    public func updated(to snapshot: CSRSnapshot, inverses: [ExactName: String]) -> PathEngine {
+        guard snapshot.baseIdentity == self.snapshot.baseIdentity else {
+            return PathEngine(snapshot: snapshot, inverses: inverses, maxHopsCeiling: maxHopsCeiling)
+        }
+        var engine = PathEngine(snapshot: snapshot, inverses: inverses, maxHopsCeiling: maxHopsCeiling, baseProvenances: baseProvenances,
+                                inProvenance: inProvenance, nodeIndex: nodeIndex)
+        engine.plainSearchEnabled = plainSearchEnabled
+        engine.dagSteps = dagSteps
+        return engine
     }
 
     /// The inverse names an ontology adds to a snapshot: for each `owl:inverseOf` pair with one side
@@ -247,13 +267,13 @@ public struct PathEngine: Sendable {
     /// 32 bits. Nil otherwise (the general search answers it).
     func plainQuery(_ options: PathOptions) throws -> PlainQuery? {
         guard plainSearchEnabled, options.excludedRelations.isEmpty, options.excludedNodes.isEmpty,
-              snapshot.edgeCount < 1 << 30 else { return nil }
+              snapshot.baseEdgeCount + snapshot.delta.addedCount < 1 << 30 else { return nil }
         let maxHops = try checkedMaxHops(options.maxHops)
         var mask: UInt32 = 0
         for p in options.provenances { mask |= 1 << UInt32(p.rawValue) }
         // Without `inProvenance` (every edge asserted) only a filter that keeps asserted edges is free.
         let check = presentProvenances & ~mask != 0
-        if check && inProvenance.isEmpty && snapshot.edgeCount > 0 { return nil }
+        if check && inProvenance.isEmpty && snapshot.baseEdgeCount > 0 { return nil }
         return PlainQuery(direction: options.direction, maxHops: maxHops, provenanceMask: mask,
                           checkProvenance: check)
     }

@@ -235,7 +235,9 @@ struct SearchTree {
     }
 }
 
-/// One CSR half of the snapshot as raw views, with the query's provenance filter.
+/// One CSR half of the snapshot as raw views, with the query's provenance filter and the
+/// version's delta: entries `0 ..< baseEntries` are the base arrays', entry `baseEntries + j` is
+/// entry `j` of the delta's rows.
 struct AdjacencyView {
     let offsets: UnsafeBufferPointer<Int>
     let neighbors: UnsafeBufferPointer<Int32>
@@ -245,8 +247,16 @@ struct AdjacencyView {
     let checkProvenance: Bool
     /// 0 for the forward (out) arrays, 1 for the reverse (in) ones: the low bit of a recorded step.
     let tag: Int32
+    let delta: DeltaRows
+    /// Nodes from `baseNodes` on have no base row.
+    let baseNodes: Int
+    let baseEntries: Int
 
-    @inline(__always) func degree(_ u: Int32) -> Int { offsets[Int(u) + 1] - offsets[Int(u)] }
+    @inline(__always) func baseRow(_ u: Int32) -> Range<Int> {
+        Int(u) < baseNodes ? offsets[Int(u)]..<offsets[Int(u) + 1] : 0..<0
+    }
+
+    @inline(__always) func degree(_ u: Int32) -> Int { baseRow(u).count + delta.row(u).count }
 }
 
 /// The adjacency lists a step from a node scans: one, or two for direction `both` (the second
@@ -266,6 +276,7 @@ struct StepLists {
 
     /// Starts loading the offsets of `u`'s rows.
     @inline(__always) func prefetchOffsets(of u: Int32) {
+        guard Int(u) < first.baseNodes else { return }
         quiver_prefetch(first.offsets.baseAddress! + Int(u))
         if count == 2 { quiver_prefetch(second.offsets.baseAddress! + Int(u)) }
     }
@@ -273,6 +284,7 @@ struct StepLists {
     /// Starts loading the first line of `u`'s entries (the hardware prefetcher follows a long row);
     /// reads its offsets, so call `prefetchOffsets` well before.
     @inline(__always) func prefetchEntries(of u: Int32) {
+        guard Int(u) < first.baseNodes else { return }
         for l in 0..<count {
             let a = l == 0 ? first : second
             let lo = a.offsets[Int(u)]
@@ -288,16 +300,26 @@ struct StepLists {
         for l in 0..<count {
             let a = l == 0 ? first : second
             let skipSelf = l == 1
-            let lo = a.offsets[Int(u)], hi = a.offsets[Int(u) + 1]
+            let row = a.baseRow(u)
+            let lo = row.lowerBound, hi = row.upperBound
             var i = lo
             while i < hi {
                 let v = a.neighbors[i]
                 i += 1
                 if skipSelf && v == u { continue }
                 if a.checkProvenance && a.mask & (1 << UInt32(a.provenance[i - 1])) == 0 { continue }
+                if a.delta.isDeleted(i - 1) { continue }
                 if body(v, Int32(truncatingIfNeeded: (i - 1) << 1) | a.tag) { return (scanned + i - lo, true) }
             }
             scanned += hi - lo
+            let added = a.delta.row(u)
+            for j in added {
+                let v = a.delta.columns[j]
+                if skipSelf && v == u { continue }
+                if a.checkProvenance && a.mask & (1 << UInt32(a.delta.provenance[j])) == 0 { continue }
+                if body(v, Int32(truncatingIfNeeded: (a.baseEntries + j) << 1) | a.tag) { return (scanned + j - added.lowerBound + 1, true) }
+            }
+            scanned += added.count
         }
         return (scanned, false)
     }
@@ -346,7 +368,9 @@ struct PlainGraph {
     func step(_ code: Int32, backward: Bool) -> PathStep {
         let index = Int(code >> 1)
         let fromIn = code & 1 == 1
-        let relation = fromIn ? inRelations[index] : outRelations[index]
+        let view = fromIn ? self.in : out
+        let relation = index < view.baseEntries
+            ? (fromIn ? inRelations[index] : outRelations[index]) : view.delta.relations[index - view.baseEntries]
         return PathStep(relation: relation, direction: fromIn != backward ? .in : .out)
     }
 
@@ -367,10 +391,14 @@ struct PlainGraph {
                                         body(PlainGraph(
                                             out: AdjacencyView(
                                                 offsets: outOffsets, neighbors: outTargets, provenance: outProvenance,
-                                                mask: mask, checkProvenance: checkProvenance, tag: 0),
+                                                mask: mask, checkProvenance: checkProvenance, tag: 0,
+                                                delta: snapshot.deltaRows(out: true), baseNodes: snapshot.baseNodeCount,
+                                                baseEntries: snapshot.baseEdgeCount),
                                             in: AdjacencyView(
                                                 offsets: inOffsets, neighbors: inSources, provenance: inProv,
-                                                mask: mask, checkProvenance: checkProvenance, tag: 1),
+                                                mask: mask, checkProvenance: checkProvenance, tag: 1,
+                                                delta: snapshot.deltaRows(out: false), baseNodes: snapshot.baseNodeCount,
+                                                baseEntries: snapshot.baseEdgeCount),
                                             outRelations: outRelations, inRelations: inRelations, direction: direction))
                                     }
                                 }

@@ -30,19 +30,38 @@ struct ProductGraph {
     let skipSelfLoopIn: Bool
     let scanOut: Bool
     let scanIn: Bool
+    /// The version's delta: entries added at a node, tombstones over base entries. An added edge
+    /// is edge `baseEdgeCount + k` (k its position among the added edges) wherever edges are named.
+    let outDelta: DeltaRows
+    let inDelta: DeltaRows
+    /// Nodes from `baseNodeCount` on are new: they have no base rows.
+    let baseNodeCount: Int
+    let baseEdgeCount: Int32
 
     @inline(__always) func isAccepting(_ q: Int32) -> Bool { accepting[Int(q)] }
 
     @inline(__always) func allowed(edge e: Int, node v: Int32) -> Bool {
-        if checkProvenance && provenanceMask & (1 << UInt32(provenance[e])) == 0 { return false }
+        allowed(provenance: provenance[e], node: v)
+    }
+
+    @inline(__always) func allowed(provenance p: UInt8, node v: Int32) -> Bool {
+        if checkProvenance && provenanceMask & (1 << UInt32(p)) == 0 { return false }
         if !excludedNodes.isEmpty && excludedNodes[Int(v)] { return false }
         return true
+    }
+
+    /// Node `u`'s base rows (empty for a node the delta added).
+    @inline(__always) func outRow(_ u: Int32) -> Range<Int> {
+        Int(u) < baseNodeCount ? outOffsets[Int(u)]..<outOffsets[Int(u) + 1] : 0..<0
+    }
+    @inline(__always) func inRow(_ u: Int32) -> Range<Int> {
+        Int(u) < baseNodeCount ? inOffsets[Int(u)]..<inOffsets[Int(u) + 1] : 0..<0
     }
 
     /// The adjacency entries a step from `u` (or, `backward`, a step into it) scans: what growing
     /// a frontier by `u` costs, whatever its automaton state.
     @inline(__always) func work(_ u: Int32, backward: Bool) -> Int {
-        let out = outOffsets[Int(u) + 1] - outOffsets[Int(u)], into = inOffsets[Int(u) + 1] - inOffsets[Int(u)]
+        let out = outRow(u).count + outDelta.row(u).count, into = inRow(u).count + inDelta.row(u).count
         return (scanOut ? (backward ? into : out) : 0) + (scanIn ? (backward ? out : into) : 0)
     }
 
@@ -69,12 +88,13 @@ extension ProductGraph {
         var scanned = 0
         let row = Int(q) * classCount
         if scanOut {
-            let lo = outOffsets[Int(u)], hi = outOffsets[Int(u) + 1]
+            let range = outRow(u)
+            let lo = range.lowerBound, hi = range.upperBound
             var i = lo
             while i < hi {
                 let r = outRelations[i]
                 let c = classOf[Int(r) &* 2]
-                if c >= 0 {
+                if c >= 0 && !outDelta.isDeleted(i) {
                     let q2 = delta[row + Int(c)]
                     if q2 >= 0 {
                         let v = outTargets[i]
@@ -84,14 +104,28 @@ extension ProductGraph {
                 i += 1
             }
             scanned += hi - lo
+            let added = outDelta.row(u)
+            for j in added {
+                let r = outDelta.relations[j]
+                let c = classOf[Int(r) &* 2]
+                if c < 0 { continue }
+                let q2 = delta[row + Int(c)]
+                if q2 < 0 { continue }
+                let v = outDelta.columns[j]
+                if allowed(provenance: outDelta.provenance[j], node: v) && body(v, q2, r, false, baseEdgeCount &+ outDelta.edges[j]) {
+                    return scanned + j - added.lowerBound + 1
+                }
+            }
+            scanned += added.count
         }
         if scanIn {
-            let lo = inOffsets[Int(u)], hi = inOffsets[Int(u) + 1]
+            let range = inRow(u)
+            let lo = range.lowerBound, hi = range.upperBound
             var i = lo
             while i < hi {
                 let r = inRelations[i]
                 let c = classOf[Int(r) &* 2 &+ 1]
-                if c >= 0 {
+                if c >= 0 && !inDelta.isDeleted(i) {
                     let q2 = delta[row + Int(c)]
                     if q2 >= 0 {
                         let v = inSources[i]
@@ -104,6 +138,20 @@ extension ProductGraph {
                 i += 1
             }
             scanned += hi - lo
+            let added = inDelta.row(u)
+            for j in added {
+                let r = inDelta.relations[j]
+                let c = classOf[Int(r) &* 2 &+ 1]
+                if c < 0 { continue }
+                let q2 = delta[row + Int(c)]
+                if q2 < 0 { continue }
+                let v = inDelta.columns[j]
+                if !(skipSelfLoopIn && v == u) && allowed(provenance: inDelta.provenance[j], node: v)
+                    && body(v, q2, r, true, baseEdgeCount &+ inDelta.edges[j]) {
+                    return scanned + j - added.lowerBound + 1
+                }
+            }
+            scanned += added.count
         }
         return scanned
     }
@@ -113,38 +161,67 @@ extension ProductGraph {
     func scanPredecessors(_ v: Int32, _ q: Int32, until body: (Int32, Int32, Int32, Bool, Int32) -> Bool) -> Int {
         var scanned = 0
         if scanOut {
-            let lo = inOffsets[Int(v)], hi = inOffsets[Int(v) + 1]
+            let range = inRow(v)
+            let lo = range.lowerBound, hi = range.upperBound
             for i in lo..<hi {
                 let r = inRelations[i]
                 let c = classOf[Int(r) &* 2]
-                if c < 0 { continue }
+                if c < 0 || inDelta.isDeleted(i) { continue }
                 let e = Int(inEdges[i])
-                if checkProvenance && provenanceMask & (1 << UInt32(provenance[e])) == 0 { continue }
-                let k = Int(q) * classCount + Int(c)
                 let u = inSources[i]
-                if !excludedNodes.isEmpty && excludedNodes[Int(u)] { continue }
+                if !allowed(edge: e, node: u) { continue }
+                let k = Int(q) * classCount + Int(c)
                 for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1]) where body(u, reverseStates[j], r, false, Int32(e)) {
                     return scanned + i - lo + 1
                 }
             }
             scanned += hi - lo
+            let added = inDelta.row(v)
+            for a in added {
+                let r = inDelta.relations[a]
+                let c = classOf[Int(r) &* 2]
+                if c < 0 { continue }
+                let u = inDelta.columns[a]
+                if !allowed(provenance: inDelta.provenance[a], node: u) { continue }
+                let k = Int(q) * classCount + Int(c)
+                for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1])
+                where body(u, reverseStates[j], r, false, baseEdgeCount &+ inDelta.edges[a]) {
+                    return scanned + a - added.lowerBound + 1
+                }
+            }
+            scanned += added.count
         }
         if scanIn {
-            let lo = outOffsets[Int(v)], hi = outOffsets[Int(v) + 1]
+            let range = outRow(v)
+            let lo = range.lowerBound, hi = range.upperBound
             for i in lo..<hi {
                 let r = outRelations[i]
                 let c = classOf[Int(r) &* 2 &+ 1]
-                if c < 0 { continue }
+                if c < 0 || outDelta.isDeleted(i) { continue }
                 let u = outTargets[i]
                 if skipSelfLoopIn && u == v { continue }
-                if checkProvenance && provenanceMask & (1 << UInt32(provenance[i])) == 0 { continue }
-                if !excludedNodes.isEmpty && excludedNodes[Int(u)] { continue }
+                if !allowed(edge: i, node: u) { continue }
                 let k = Int(q) * classCount + Int(c)
                 for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1]) where body(u, reverseStates[j], r, true, Int32(i)) {
                     return scanned + i - lo + 1
                 }
             }
             scanned += hi - lo
+            let added = outDelta.row(v)
+            for a in added {
+                let r = outDelta.relations[a]
+                let c = classOf[Int(r) &* 2 &+ 1]
+                if c < 0 { continue }
+                let u = outDelta.columns[a]
+                if skipSelfLoopIn && u == v { continue }
+                if !allowed(provenance: outDelta.provenance[a], node: u) { continue }
+                let k = Int(q) * classCount + Int(c)
+                for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1])
+                where body(u, reverseStates[j], r, true, baseEdgeCount &+ outDelta.edges[a]) {
+                    return scanned + a - added.lowerBound + 1
+                }
+            }
+            scanned += added.count
         }
         return scanned
     }
@@ -189,7 +266,9 @@ struct QueryPlan {
                                                                     classCount: a.classCount, stateCount: a.stateCount, nodeCount: s.nodeCount,
                                                                     provenanceMask: provenanceMask, checkProvenance: checkProvenance,
                                                                     excludedNodes: excluded, skipSelfLoopIn: direction == .both,
-                                                                    scanOut: a.usesOut, scanIn: a.usesIn))
+                                                                    scanOut: a.usesOut, scanIn: a.usesIn,
+                                                                    outDelta: s.deltaRows(out: true), inDelta: s.deltaRows(out: false),
+                                                                    baseNodeCount: s.baseNodeCount, baseEdgeCount: Int32(s.baseEdgeCount)))
                                                             }
                                                         }
                                                     }

@@ -1,0 +1,263 @@
+import QuiverCore
+
+/// One committed write to a graph, by term ids, as the change log records it and as the process
+/// that made it hands it to its own readers: the triples added (with their labels) or removed.
+public struct GraphChange: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case add, delete
+        /// The ontology changed; the triples did not.
+        case ontology
+    }
+    /// The graph's change sequence this write committed at.
+    public var seq: Int64
+    public var kind: Kind
+    public var subjects: [Int64]
+    public var predicates: [Int64]
+    public var objects: [Int64]
+    /// Per triple, for `add` (empty for `delete`): `Provenance.rawValue` and `Split.rawValue` or -1.
+    public var provenance: [UInt8]
+    public var split: [Int8]
+
+    public init(seq: Int64, kind: Kind, subjects: [Int64] = [], predicates: [Int64] = [], objects: [Int64] = [],
+                provenance: [UInt8] = [], split: [Int8] = []) {
+        self.seq = seq
+        self.kind = kind
+        self.subjects = subjects
+        self.predicates = predicates
+        self.objects = objects
+        self.provenance = kind == .add && provenance.isEmpty ? Array(repeating: 0, count: subjects.count) : provenance
+        self.split = kind == .add && split.isEmpty ? Array(repeating: -1, count: subjects.count) : split
+    }
+
+    public var count: Int { subjects.count }
+}
+
+/// What a version holds beyond its base CSR: edges added and base edges deleted (tombstones),
+/// and the nodes and relations that are new. Immutable; a write makes the next delta (`applying`).
+///
+/// Added edges are kept in forward order, (source, relation, target), and through a permutation
+/// in reverse order, (target, relation, source), each direction indexed by the nodes that have a
+/// row in it. A bit per node says whether it has a row in either direction, so that a search
+/// looks for one only at the few nodes that do. Tombstones are bits over the base's forward
+/// entries and, for the in-edge scans, over its reverse entries.
+public final class GraphDelta: Sendable {
+    public static let empty = GraphDelta()
+
+    // New terms; the dense id of new node k is the base's node count + k (likewise relations).
+    public let newNodeTerms: [Term]
+    public let newNodeIDs: [Int64]
+    let nodeLookupIDs: [Int64]
+    let nodeLookupDense: [Int32]
+    public let newRelationTerms: [Term]
+    public let newRelationIDs: [Int64]
+    let relationLookupIDs: [Int64]
+    let relationLookupDense: [Int32]
+
+    // Added edges in forward order.
+    let source: Frozen<Int32>
+    let relation: Frozen<Int32>
+    let target: Frozen<Int32>
+    let provenance: Frozen<UInt8>
+    let split: Frozen<Int8>
+    let identity: Frozen<Int32>
+    // The same edges in reverse order: the forward position of each, and its fields gathered.
+    let inEdge: Frozen<Int32>
+    let inSource: Frozen<Int32>
+    let inRelation: Frozen<Int32>
+    let inProvenance: Frozen<UInt8>
+    // Row indexes: the nodes with a row, ascending, and where each row starts.
+    let outRowNodes: Frozen<Int32>
+    let outRowStarts: Frozen<Int32>
+    let inRowNodes: Frozen<Int32>
+    let inRowStarts: Frozen<Int32>
+    /// A bit per node: set when the node has a row in either direction.
+    let flags: Frozen<UInt64>
+    /// Bits over the base's forward entries and reverse entries; empty when nothing was deleted.
+    let deletedOut: Frozen<UInt64>
+    let deletedIn: Frozen<UInt64>
+    /// Base edges deleted.
+    public let deletedCount: Int
+    /// Per relation (base, then new): edges added minus base edges deleted.
+    let relationNet: [Int]
+    /// Ontology changes applied since the base (the path engine re-reads inverse names).
+    public let ontologyChanges: Int
+
+    /// Edges added (and still there).
+    public var addedCount: Int { source.count }
+    /// Bit `p` set when an added edge has provenance `p`.
+    public var provenanceMask: UInt32 {
+        var mask: UInt32 = 0
+        for p in provenance.buffer where p < 32 { mask |= 1 << UInt32(p) }
+        return mask
+    }
+    /// Whether an added edge is other than asserted.
+    public var hasUnassertedEdges: Bool { provenance.buffer.contains { $0 != 0 } }
+    public var isEmpty: Bool { addedCount == 0 && deletedCount == 0 && newNodeIDs.isEmpty && newRelationIDs.isEmpty }
+    /// Bytes held (names not counted).
+    public var bytes: Int {
+        addedCount * (4 * 7 + 2 * 1) + (outRowNodes.count + inRowNodes.count) * 8 + flags.count * 8
+            + (deletedOut.count + deletedIn.count) * 8 + (newNodeIDs.count + newRelationIDs.count) * 20
+    }
+
+    struct Parts {
+        var newNodeTerms: [Term] = []
+        var newNodeIDs: [Int64] = []
+        var newRelationTerms: [Term] = []
+        var newRelationIDs: [Int64] = []
+        var source: [Int32] = [], relation: [Int32] = [], target: [Int32] = []
+        var provenance: [UInt8] = [], split: [Int8] = []
+        var inEdge: [Int32] = []
+        var deletedOut: [UInt64] = [], deletedIn: [UInt64] = []
+        var relationNet: [Int] = []
+        var ontologyChanges = 0
+    }
+
+    convenience init() { self.init(Parts(), nodeCount: 0) }
+
+    init(_ p: Parts, nodeCount: Int) {
+        newNodeTerms = p.newNodeTerms
+        newNodeIDs = p.newNodeIDs
+        (nodeLookupIDs, nodeLookupDense) = Self.lookup(p.newNodeIDs, firstDense: nodeCount - p.newNodeIDs.count)
+        newRelationTerms = p.newRelationTerms
+        newRelationIDs = p.newRelationIDs
+        (relationLookupIDs, relationLookupDense) = Self.lookup(p.newRelationIDs, firstDense: p.relationNet.count - p.newRelationIDs.count)
+        source = Frozen(p.source)
+        relation = Frozen(p.relation)
+        target = Frozen(p.target)
+        provenance = Frozen(p.provenance)
+        split = Frozen(p.split)
+        identity = Frozen((0..<Int32(p.source.count)).map { $0 })
+        inEdge = Frozen(p.inEdge)
+        inSource = Frozen(p.inEdge.map { p.source[Int($0)] })
+        inRelation = Frozen(p.inEdge.map { p.relation[Int($0)] })
+        inProvenance = Frozen(p.inEdge.map { p.provenance[Int($0)] })
+        let (outNodes, outStarts) = Self.rows(p.source)
+        let (inNodes, inStarts) = Self.rows(p.inEdge.map { p.target[Int($0)] })
+        outRowNodes = Frozen(outNodes)
+        outRowStarts = Frozen(outStarts)
+        inRowNodes = Frozen(inNodes)
+        inRowStarts = Frozen(inStarts)
+        var bits = [UInt64](repeating: 0, count: outNodes.isEmpty && inNodes.isEmpty ? 0 : (nodeCount + 63) >> 6)
+        for u in outNodes { bits[Int(u) >> 6] |= 1 << UInt64(u & 63) }
+        for u in inNodes { bits[Int(u) >> 6] |= 1 << UInt64(u & 63) }
+        flags = Frozen(bits)
+        deletedOut = Frozen(p.deletedOut)
+        deletedIn = Frozen(p.deletedIn)
+        deletedCount = p.deletedOut.reduce(0) { $0 + $1.nonzeroBitCount }
+        relationNet = p.relationNet
+        ontologyChanges = p.ontologyChanges
+    }
+
+    var parts: Parts {
+        Parts(newNodeTerms: newNodeTerms, newNodeIDs: newNodeIDs, newRelationTerms: newRelationTerms,
+              newRelationIDs: newRelationIDs, source: source.array, relation: relation.array, target: target.array,
+              provenance: provenance.array, split: split.array, inEdge: inEdge.array, deletedOut: deletedOut.array,
+              deletedIn: deletedIn.array, relationNet: relationNet, ontologyChanges: ontologyChanges)
+    }
+
+    private static func lookup(_ ids: [Int64], firstDense: Int) -> ([Int64], [Int32]) {
+        let order = ids.indices.sorted { ids[$0] < ids[$1] }
+        return (order.map { ids[$0] }, order.map { Int32(firstDense + $0) })
+    }
+
+    /// The distinct values of a sorted array, and where each one's run starts (plus the end).
+    private static func rows(_ keys: [Int32]) -> ([Int32], [Int32]) {
+        var nodes: [Int32] = [], starts: [Int32] = []
+        for (i, k) in keys.enumerated() where nodes.last != k {
+            nodes.append(k)
+            starts.append(Int32(i))
+        }
+        starts.append(Int32(keys.count))
+        return (nodes, starts)
+    }
+
+    static func find(_ id: Int64, _ ids: [Int64], _ dense: [Int32]) -> Int32? {
+        var lo = 0, hi = ids.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < ids.count && ids[lo] == id ? dense[lo] : nil
+    }
+
+    func newNode(termID id: Int64) -> Int32? { Self.find(id, nodeLookupIDs, nodeLookupDense) }
+    func newRelation(termID id: Int64) -> Int32? { Self.find(id, relationLookupIDs, relationLookupDense) }
+
+    /// The forward position of the added edge (u, r, v), or nil.
+    func addedEdge(_ u: Int32, _ r: Int32, _ v: Int32) -> Int? {
+        var lo = 0, hi = source.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let key = (source[mid], relation[mid], target[mid])
+            if key < (u, r, v) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < source.count && (source[lo], relation[lo], target[lo]) == (u, r, v) ? lo : nil
+    }
+
+    /// The raw view of one direction's rows, valid while this delta lives.
+    func rows(out: Bool) -> DeltaRows {
+        DeltaRows(
+            flags: flags.count == 0 ? nil : flags.buffer.baseAddress,
+            rowNodes: out ? outRowNodes.buffer : inRowNodes.buffer,
+            rowStarts: out ? outRowStarts.buffer : inRowStarts.buffer,
+            columns: out ? target.buffer : inSource.buffer,
+            relations: out ? relation.buffer : inRelation.buffer,
+            provenance: out ? provenance.buffer : inProvenance.buffer,
+            edges: out ? identity.buffer : inEdge.buffer,
+            deleted: (out ? deletedOut : deletedIn).count == 0 ? nil : (out ? deletedOut : deletedIn).buffer.baseAddress)
+    }
+}
+
+/// One direction of a version's delta as raw views, for the search loops: a node's added entries
+/// (`row`) and whether a base entry was deleted (`isDeleted`). Valid while its snapshot lives.
+public struct DeltaRows: @unchecked Sendable {
+    // @unchecked: read-only views of a `GraphDelta`'s frozen memory.
+    /// Nil when no node has a row (then `row` is always empty).
+    public let flags: UnsafePointer<UInt64>?
+    public let rowNodes: UnsafeBufferPointer<Int32>
+    public let rowStarts: UnsafeBufferPointer<Int32>
+    /// Per entry: the node at the other end, the relation, the provenance, and the edge's
+    /// position among the added edges in forward order.
+    public let columns: UnsafeBufferPointer<Int32>
+    public let relations: UnsafeBufferPointer<Int32>
+    public let provenance: UnsafeBufferPointer<UInt8>
+    public let edges: UnsafeBufferPointer<Int32>
+    /// Tombstones over this direction's base entries; nil when none.
+    public let deleted: UnsafePointer<UInt64>?
+
+    /// True when the version has no added edges and no tombstones: the plain CSR answers alone.
+    @inline(__always) public var isEmpty: Bool { flags == nil && deleted == nil }
+
+    /// The entries added at node `u`, as indices into `columns`, `relations`, `provenance`, `edges`.
+    @inline(__always) public func row(_ u: Int32) -> Range<Int> {
+        guard let flags, flags[Int(u) &>> 6] & (1 &<< UInt64(u & 63)) != 0 else { return 0..<0 }
+        var lo = 0, hi = rowNodes.count
+        while lo < hi {
+            let mid = (lo + hi) &>> 1
+            if rowNodes[mid] < u { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < rowNodes.count, rowNodes[lo] == u else { return 0..<0 }
+        return Int(rowStarts[lo])..<Int(rowStarts[lo + 1])
+    }
+
+    /// Whether base entry `i` of this direction was deleted.
+    @inline(__always) public func isDeleted(_ i: Int) -> Bool {
+        guard let deleted else { return false }
+        return deleted[i &>> 6] & (1 &<< UInt64(i & 63)) != 0
+    }
+}
+
+/// Why a delta could not be applied: the caller rebuilds from the store instead.
+public enum DeltaError: Error, CustomStringConvertible, Sendable {
+    /// A change names a term the version does not know and whose term was not given.
+    case unknownTerm(Int64)
+    /// A change does not follow the version's change sequence.
+    case gap(have: Int64, next: Int64)
+
+    public var description: String {
+        switch self {
+        case .unknownTerm(let id): "the change names term \(id), which is not in the dictionary"
+        case .gap(let have, let next): "the version is at change \(have) and the next change given is \(next)"
+        }
+    }
+}
