@@ -14,7 +14,10 @@ public struct SnapshotLoader: Sendable {
     public init(store: Store) { self.store = store }
 
     /// Reads the graph's current state and builds its CSR snapshot.
-    public func build(graph name: String) throws -> CSRSnapshot {
+    public func build(graph name: String) throws -> CSRSnapshot { try buildWithID(graph: name).snapshot }
+
+    /// `build`, with the graph's id in the store (a graph dropped and made again has a new one).
+    public func buildWithID(graph name: String) throws -> (snapshot: CSRSnapshot, graphID: Int32) {
         let started = Date()
         let expected = Int((try? store.graph(named: name))??.tripleCount ?? 0)
         let pipeline = EdgePipeline(builder: SnapshotBuilder(graph: name, expectedEdges: expected))
@@ -33,7 +36,7 @@ public struct SnapshotLoader: Sendable {
         if ProcessInfo.processInfo.environment["QUIVER_TRACE"] != nil {
             FileHandle.standardError.write(Data("snapshot read: \(Date().timeIntervalSince(started)) s\n".utf8))
         }
-        return builder.build()
+        return (builder.build(), read.graph.id)
     }
 }
 

@@ -55,9 +55,15 @@ public final class GroupCommit: Sendable {
     }
     private let counts = Mutex(Counts())
 
-    public init(store: Store, maxBatch: Int = 4096) {
+    /// Called with what each transaction changed once it committed, before any of its writers is
+    /// answered: the daemon applies the changes to its versions in memory here, so that an
+    /// acknowledged write is visible to every later command.
+    let committed: @Sendable (CommitOutcome) -> Void
+
+    public init(store: Store, maxBatch: Int = 4096, committed: @escaping @Sendable (CommitOutcome) -> Void = { _ in }) {
         self.store = store
         self.maxBatch = max(1, maxBatch)
+        self.committed = committed
     }
 
     /// Transactions committed and writes they carried (INFO: writes per transaction).
@@ -82,7 +88,9 @@ public final class GroupCommit: Sendable {
                 q.waiting.removeFirst(n)
                 return taken
             }
-            let results = store.commit(batch.map(\.write))
+            let outcome = store.commitRecording(batch.map(\.write))
+            committed(outcome)
+            let results = outcome.results
             counts.withLock { $0.transactions += 1; $0.writes += batch.count }
             var mine: Result<SmallWriteReport, any Error>?
             for (waiter, result) in zip(batch, results) {

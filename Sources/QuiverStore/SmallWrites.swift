@@ -56,21 +56,34 @@ extension Store {
     /// and the others commit. Every result is final once this returns: a write reported a success
     /// has committed; when the commit itself fails, every write fails with its error.
     public func commit(_ writes: [SmallWrite]) -> [Result<SmallWriteReport, any Error>] {
+        commitRecording(writes).results
+    }
+
+    /// `commit`, also returning what changed: one change per graph and run of writes, in commit
+    /// order, as the change log records it, and the terms of the writes, so that the caller can
+    /// apply them to the versions it holds in memory.
+    public func commitRecording(_ writes: [SmallWrite]) -> CommitOutcome {
         var results: [Result<SmallWriteReport, any Error>] = writes.map { w in
             do { try check(w) } catch { return .failure(error) }
             return .success(SmallWriteReport(graph: w.graph, changed: 0, newTerms: 0))
         }
+        var changes: [(graph: String, change: GraphChange)] = []
         do {
             try withConnection { conn in
                 try conn.transaction {
-                    // What each graph's change record counts: the writes that committed.
-                    var changed: [Int32: (target: GraphTarget, added: Int, removed: Int)] = [:]
-                    var order: [Int32] = []
                     var graphIDs: [Int: Int32] = [:]
-                    func count(_ write: SmallWrite, _ target: GraphTarget, _ report: SmallWriteReport) {
-                        guard report.changed > 0 else { return }
-                        if changed[target.id] == nil { order.append(target.id); changed[target.id] = (target, 0, 0) }
-                        if case .add = write.kind { changed[target.id]!.added += report.changed } else { changed[target.id]!.removed += report.changed }
+                    var sequences: [Int32: Int64] = [:]
+                    /// Records what a run (or a single write) changed, as one change of its graph.
+                    func record(_ target: GraphTarget, _ kind: SmallWrite.Kind, _ changed: ChangedTriples) throws {
+                        guard !changed.s.isEmpty else { return }
+                        let isAdd = kind.isAdd
+                        let seq = try target.recordChange(
+                            conn, kind: isAdd ? "add" : "delete", added: isAdd ? changed.s.count : 0,
+                            removed: isAdd ? 0 : changed.s.count, triples: changed)
+                        sequences[target.id] = seq
+                        changes.append((target.name, GraphChange(
+                            seq: seq, kind: isAdd ? .add : .delete, subjects: changed.s, predicates: changed.p,
+                            objects: changed.o, provenance: changed.provenance, split: changed.split)))
                     }
                     // Runs of consecutive writes to one graph (by exact bytes) of one kind are
                     // written with one statement per table; a run that fails is written again one
@@ -84,23 +97,23 @@ extension Store {
                         start = end
                         guard !run.isEmpty else { continue }
                         do {
-                            let (target, reports) = try conn.transaction { try applyRun(run.map { writes[$0] }, conn) }
+                            let (target, reports, changed) = try conn.transaction { try applyRun(run.map { writes[$0] }, conn) }
                             for (k, i) in run.enumerated() {
                                 switch reports[k] {
                                 case .success(let report):
                                     results[i] = .success(report)
                                     graphIDs[i] = target.id
-                                    count(writes[i], target, report)
                                 case .failure(let error): results[i] = .failure(error)
                                 }
                             }
+                            try record(target, writes[run[0]].kind, changed)
                         } catch {
                             for i in run {
                                 do {
-                                    let (target, report) = try conn.transaction { try apply(writes[i], conn) }
+                                    let (target, report, changed) = try conn.transaction { try apply(writes[i], conn) }
                                     results[i] = .success(report)
                                     graphIDs[i] = target.id
-                                    count(writes[i], target, report)
+                                    try record(target, writes[i].kind, changed)
                                 } catch let e as PGError {
                                     results[i] = .failure(StoreError.database(e))
                                 } catch {
@@ -108,12 +121,6 @@ extension Store {
                                 }
                             }
                         }
-                    }
-                    var sequences: [Int32: Int64] = [:]
-                    for id in order {
-                        let c = changed[id]!
-                        if c.added > 0 { sequences[id] = try c.target.recordChange(conn, kind: "add", added: c.added, removed: 0) }
-                        if c.removed > 0 { sequences[id] = try c.target.recordChange(conn, kind: "delete", added: 0, removed: c.removed) }
                     }
                     for i in writes.indices {
                         guard case .success(var report) = results[i], report.changed > 0, let id = graphIDs[i] else { continue }
@@ -124,19 +131,23 @@ extension Store {
             }
         } catch {
             // Nothing committed: a write that looked done is not.
-            return writes.indices.map { i in
+            return CommitOutcome(results: writes.indices.map { i in
                 if case .failure = results[i] { return results[i] }
                 return .failure(error)
-            }
+            }, changes: [], terms: [:])
         }
-        return results
+        var terms: [Int64: Term] = [:]
+        for w in writes where w.kind.isAdd {
+            for t in w.triples { for term in [t.subject, t.predicate, t.object] { terms[term.id.rawValue] = term } }
+        }
+        return CommitOutcome(results: results, changes: changes, terms: terms)
     }
 
     /// Writes a run of writes of one kind to one graph with one statement per table. A write
     /// whose term collides with another term's id (in the store, or an earlier write of the run)
     /// fails alone; the others are written. Counts go to the first write, in order, that has a
     /// triple or term: as if the writes had run one after another.
-    private func applyRun(_ run: [SmallWrite], _ conn: PGConnection) throws -> (GraphTarget, [Result<SmallWriteReport, any Error>]) {
+    private func applyRun(_ run: [SmallWrite], _ conn: PGConnection) throws -> (GraphTarget, [Result<SmallWriteReport, any Error>], ChangedTriples) {
         var reports: [Result<SmallWriteReport, any Error>] = run.map { .success(SmallWriteReport(graph: $0.graph, changed: 0, newTerms: 0)) }
         func add(_ k: Int, changed: Int = 0, newTerms: Int = 0) {
             if case .success(var r) = reports[k] {
@@ -161,11 +172,13 @@ extension Store {
                 USING unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS d(s, p, o)
                 WHERE t.s = d.s AND t.p = d.p AND t.o = d.o RETURNING t.s, t.p, t.o
                 """, [.text(arrayLiteral(s)), .text(arrayLiteral(p)), .text(arrayLiteral(o))])
+            var changed = ChangedTriples()
             for row in 0..<r.rowCount {
                 let key = TripleKey(r.int64(row, 0) ?? 0, r.int64(row, 1) ?? 0, r.int64(row, 2) ?? 0)
                 if let k = first[key] { add(k, changed: 1) }
+                changed.append(key)
             }
-            return (target, reports)
+            return (target, reports, changed)
         }
         let target = try GraphTarget.prepare(name: run[0].graph, conn, createIndexedIfNew: true)
         let termsTable = quoteIdentifier(target.termsTable), triplesTable = quoteIdentifier(target.triplesTable)
@@ -227,15 +240,18 @@ extension Store {
         }
         // Triples of the writes that did not fail, each once, with the first write's labels.
         var first: [TripleKey: Int] = [:]
+        var labels: [TripleKey: (Provenance, Split?)] = [:]
         var s: [Int64] = [], p: [Int64] = [], o: [Int64] = [], provenance: [Int16] = [], split: [Int16?] = []
         for (k, write) in run.enumerated() where !failed.contains(k) {
             guard case .add(let prov, let sp) = write.kind else { continue }
             for t in write.triples where first[TripleKey(t)] == nil {
                 first[TripleKey(t)] = k
+                labels[TripleKey(t)] = (prov, sp)
                 s.append(t.subject.id.rawValue); p.append(t.predicate.id.rawValue); o.append(t.object.id.rawValue)
                 provenance.append(prov.rawValue); split.append(sp?.rawValue)
             }
         }
+        var changed = ChangedTriples()
         if !s.isEmpty {
             let r = try conn.execute(
                 """
@@ -248,9 +264,10 @@ extension Store {
             for row in 0..<r.rowCount {
                 let key = TripleKey(r.int64(row, 0) ?? 0, r.int64(row, 1) ?? 0, r.int64(row, 2) ?? 0)
                 if let k = first[key] { add(k, changed: 1) }
+                if let (prov, sp) = labels[key] { changed.append(key, provenance: prov, split: sp) }
             }
         }
-        return (target, reports)
+        return (target, reports, changed)
     }
 
     /// Refuses what cannot be stored before any database work.
@@ -264,7 +281,8 @@ extension Store {
         }
     }
 
-    private func apply(_ write: SmallWrite, _ conn: PGConnection) throws -> (GraphTarget, SmallWriteReport) {
+    private func apply(_ write: SmallWrite, _ conn: PGConnection) throws -> (GraphTarget, SmallWriteReport, ChangedTriples) {
+        var changed = ChangedTriples()
         switch write.kind {
         case .add(let provenance, let split):
             let target = try GraphTarget.prepare(name: write.graph, conn, createIndexedIfNew: true)
@@ -283,8 +301,9 @@ extension Store {
                     [.int32(target.id), .int64(triple.subject.id.rawValue), .int64(triple.predicate.id.rawValue),
                      .int64(triple.object.id.rawValue), .int16(provenance.rawValue), split.map { .int16($0.rawValue) } ?? .null])
                 added += r.affectedRows
+                if r.affectedRows == 1 { changed.append(TripleKey(triple), provenance: provenance, split: split) }
             }
-            return (target, SmallWriteReport(graph: write.graph, changed: added, newTerms: newTerms))
+            return (target, SmallWriteReport(graph: write.graph, changed: added, newTerms: newTerms), changed)
         case .delete:
             let target = try GraphTarget.lockExisting(name: write.graph, conn)
             let table = quoteIdentifier(target.triplesTable)
@@ -294,8 +313,9 @@ extension Store {
                     "DELETE FROM \(table) WHERE s = $1 AND p = $2 AND o = $3",
                     [.int64(triple.subject.id.rawValue), .int64(triple.predicate.id.rawValue), .int64(triple.object.id.rawValue)])
                 removed += r.affectedRows
+                if r.affectedRows == 1 { changed.append(TripleKey(triple)) }
             }
-            return (target, SmallWriteReport(graph: write.graph, changed: removed, newTerms: 0))
+            return (target, SmallWriteReport(graph: write.graph, changed: removed, newTerms: 0), changed)
         }
     }
 
@@ -313,6 +333,30 @@ extension Store {
             if other != term { throw StoreError.termIDCollision(term.id, term, other) }
         }
         return 0
+    }
+}
+
+/// What `Store.commitRecording` did.
+public struct CommitOutcome: Sendable {
+    /// One per write, in order.
+    public var results: [Result<SmallWriteReport, any Error>]
+    /// The changes committed, in commit order, each with its graph's name.
+    public var changes: [(graph: String, change: GraphChange)]
+    /// The terms the writes named, by id.
+    public var terms: [Int64: Term]
+}
+
+/// The triples a write changed, by term id, with the labels of added ones.
+struct ChangedTriples {
+    var s: [Int64] = [], p: [Int64] = [], o: [Int64] = []
+    var provenance: [UInt8] = [], split: [Int8] = []
+
+    mutating func append(_ key: TripleKey, provenance prov: Provenance? = nil, split sp: Split? = nil) {
+        s.append(key.s); p.append(key.p); o.append(key.o)
+        if let prov {
+            provenance.append(UInt8(prov.rawValue))
+            split.append(sp.map { Int8($0.rawValue) } ?? -1)
+        }
     }
 }
 

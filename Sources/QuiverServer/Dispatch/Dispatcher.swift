@@ -3,6 +3,7 @@ import NIOCore
 import QuiverCore
 import QuiverProtocol
 import QuiverService
+import QuiverSnapshot
 
 /// What the connection should do with a command.
 public enum Outcome: Sendable {
@@ -270,10 +271,19 @@ public struct Dispatcher: Sendable {
         if wanted == nil || wanted == "graphs" {
             var lines: [(String, String)] = []
             if let backend = state.backend, let graphs = try? backend.store.graphs() {
-                let cached = Set(backend.cache.cachedGraphs.map { ExactName($0) })
+                var held: [ExactName: SnapshotCache.GraphStatistics] = [:]
+                for v in backend.cache.statistics { held[ExactName(v.graph)] = v }
                 lines.append(("graphs", String(graphs.count)))
                 for g in graphs {
-                    lines.append(("graph_\(g.name)", "triples=\(g.tripleCount),change_seq=\(g.changeSeq),cached=\(cached.contains(ExactName(g.name)) ? 1 : 0)"))
+                    var line = "triples=\(g.tripleCount),change_seq=\(g.changeSeq),cached=\(held[ExactName(g.name)] == nil ? 0 : 1)"
+                    // The version in memory: its change, its delta, and how it got there.
+                    if let v = held[ExactName(g.name)] {
+                        line += ",version=\(v.changeSeq),delta_added=\(v.deltaAdded),delta_deleted=\(v.deltaDeleted)"
+                            + ",delta_bytes=\(v.deltaBytes),base_bytes=\(v.baseBytes),changes_applied=\(v.changesApplied)"
+                            + ",compactions=\(v.compactions),rebuilds=\(v.rebuilds)"
+                            + ",last_compaction_ms=\(Int(v.lastCompactionSeconds * 1000))"
+                    }
+                    lines.append(("graph_\(g.name)", line))
                 }
             }
             add("Graphs", lines)

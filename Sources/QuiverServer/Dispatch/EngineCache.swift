@@ -27,13 +27,17 @@ final class EngineCache: Sendable {
         self.hopsCeiling = hopsCeiling
     }
 
-    /// Records that a write by this server committed; the next read sees a snapshot of it.
+    /// Records that a write by this server committed; the next read sees a version of it. Small
+    /// writes were applied to the held version when they committed; anything else (a load, a
+    /// drop) makes the next reader catch up from the change log or rebuild.
     func wrote(_ graph: String, changeSeq: Int64? = nil) {
         let seq = changeSeq ?? ((try? store.changeSeq(of: graph)) ?? nil)
         let key = ExactName(graph)
         entries.withLock { e in
             if let seq { e.written[key] = max(seq, e.written[key] ?? 0) } else { e.written[key] = nil }
         }
+        if let seq, let held = cache.heldVersion(of: graph), held.changeSeq >= seq { return }
+        if seq != nil && cache.catchUp(graph) { return }
         // Any build that starts from here on reads the committed write.
         cache.invalidate(graph)
     }
@@ -59,10 +63,25 @@ final class EngineCache: Sendable {
             }
             throw CommandError.noGraph(graph)
         }
-        if let e = entries.withLock({ $0.engines[key] }), e.snapshot === snapshot { return e }
-        let ontology = try store.ontology(graph: graph)
-        let engine = PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
-        entries.withLock { $0.engines[key] = engine }
+        let held = entries.withLock { $0.engines[key] }
+        if let held, held.snapshot === snapshot { return held }
+        let engine: PathEngine
+        if let held, held.snapshot.baseIdentity == snapshot.baseIdentity,
+           held.snapshot.delta.ontologyChanges == snapshot.delta.ontologyChanges,
+           held.snapshot.relationCount == snapshot.relationCount {
+            // A later version of the same base: what the engine derived from the base is reused.
+            engine = held.updated(to: snapshot, inverses: held.inverses)
+        } else {
+            let ontology = try store.ontology(graph: graph)
+            let inverses = PathEngine.inverseMap(from: ontology, snapshot: snapshot)
+            engine = held.map { $0.updated(to: snapshot, inverses: inverses) }
+                ?? PathEngine(snapshot: snapshot, inverses: inverses, maxHopsCeiling: hopsCeiling)
+        }
+        entries.withLock { e in
+            // Kept unless a newer version's engine was stored meanwhile.
+            if let stored = e.engines[key], stored.snapshot.changeSeq > snapshot.changeSeq { return }
+            e.engines[key] = engine
+        }
         return engine
     }
 

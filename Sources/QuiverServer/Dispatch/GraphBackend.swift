@@ -18,8 +18,9 @@ final class GraphBackend: Sendable {
 
     init(store: Store, configuration: ServerConfiguration) {
         self.store = store
-        self.writes = GroupCommit(store: store)
-        self.cache = SnapshotCache(store: store)
+        let cache = SnapshotCache(store: store)
+        self.cache = cache
+        self.writes = GroupCommit(store: store) { outcome in cache.apply(outcome.changes, terms: outcome.terms) }
         self.engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)
         self.configuration = configuration
     }

@@ -88,7 +88,9 @@ public protocol GraphContext: Sendable {
 }
 
 extension GraphContext {
-    public func snapshot(_ graph: String) throws -> CSRSnapshot { try engine(graph).snapshot }
+    /// The graph's current version with its delta merged: for the readers of raw arrays (stats,
+    /// PPR, phi, models). The path searches read versions through `engine`.
+    public func snapshot(_ graph: String) throws -> CSRSnapshot { try engine(graph).snapshot.compacted() }
     public func wrote(_ graph: String, changeSeq: Int64?) {}
     public func wrote(_ graph: String) { wrote(graph, changeSeq: nil) }
     public func limit(_ options: inout LoadOptions) {}

@@ -213,14 +213,28 @@ struct GraphTarget {
     /// Bumps the graph's change sequence, logs the change and tells listeners once it commits.
     /// Bumps the graph's change sequence and logs the change; returns the new sequence.
     @discardableResult
-    func recordChange(_ conn: PGConnection, kind: String, added: Int, removed: Int) throws -> Int64 {
+    /// Records a committed change (with its triples, for a small write) and announces it.
+    /// Every 1,000th change prunes the graph's log to its last `changeLogRetention` records.
+    func recordChange(_ conn: PGConnection, kind: String, added: Int, removed: Int, triples: ChangedTriples? = nil) throws -> Int64 {
         let r = try conn.execute(
             "UPDATE graphs SET change_seq = change_seq + 1, triple_count = triple_count + $2 - $3 WHERE id = $1 RETURNING change_seq",
             [.int32(id), .int64(Int64(added)), .int64(Int64(removed))])
         let seq = r.int64(0, 0) ?? 0
-        _ = try conn.execute(
-            "INSERT INTO changes (graph_id, seq, kind, added, removed) VALUES ($1, $2, $3, $4, $5)",
-            [.int32(id), .int64(seq), .text(kind), .int64(Int64(added)), .int64(Int64(removed))])
+        if let t = triples {
+            _ = try conn.execute(
+                "INSERT INTO changes (graph_id, seq, kind, added, removed, s, p, o, provenance, split) VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7::bigint[], $8::bigint[], $9::smallint[], $10::smallint[])",
+                [.int32(id), .int64(seq), .text(kind), .int64(Int64(added)), .int64(Int64(removed)),
+                 .text(arrayLiteral(t.s)), .text(arrayLiteral(t.p)), .text(arrayLiteral(t.o)),
+                 .text(arrayLiteral(t.provenance)), .text(arrayLiteral(t.split))])
+        } else {
+            _ = try conn.execute(
+                "INSERT INTO changes (graph_id, seq, kind, added, removed) VALUES ($1, $2, $3, $4, $5)",
+                [.int32(id), .int64(seq), .text(kind), .int64(Int64(added)), .int64(Int64(removed))])
+        }
+        if seq % 1000 == 0 {
+            _ = try conn.execute("DELETE FROM changes WHERE graph_id = $1 AND seq <= $2",
+                                 [.int32(id), .int64(seq - Int64(changeLogRetention))])
+        }
         _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(name)])
         return seq
     }
