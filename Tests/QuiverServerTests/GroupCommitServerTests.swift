@@ -63,3 +63,67 @@ import QuiverTestSupport
         }
     }
 }
+
+/// The daemon's live graph: writes show up in the next command without a rebuild, whether this
+/// daemon or another process made them.
+@Suite struct LiveGraphServerTests {
+    let store: Store
+    init() throws { store = try TestCluster.store() }
+
+    static func graphInfo(_ c: TestClient, _ g: String) -> [String: Int] {
+        guard let info = c.command("INFO", "graphs")?.text,
+              let line = info.split(separator: "\r\n").first(where: { $0.hasPrefix("graph_\(g):") }) else { return [:] }
+        var out: [String: Int] = [:]
+        for pair in line.dropFirst("graph_\(g):".count).split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2, let v = Int(kv[1]) { out[String(kv[0])] = v }
+        }
+        return out
+    }
+
+    @Test func writesAreVisibleAtOnceWithoutARebuild() async throws {
+        let g = uniqueName("live-daemon")
+        defer { _ = try? store.drop(graph: g) }
+        try store.load(graph: g, inputs: [.bytes(name: "a.tsv", Array("a\tr\tb\nb\tr\tc\n".utf8))])
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port), d = try TestClient(port: port)
+            #expect(c.command("PATHS", g, "a", "c")?.dictionary["count"] == .integer(1))
+            #expect(Self.graphInfo(c, g)["rebuilds"] == 1)
+            // Each write is seen by the very next command, on this and on another connection.
+            for i in 0..<50 {
+                #expect(c.command("ADD", g, "c", "r", "n\(i)") == .integer(1))
+                #expect(d.command("PATHS", g, "a", "n\(i)")?.dictionary["count"] == .integer(1), "write \(i)")
+            }
+            #expect(c.command("DEL", g, "b", "r", "c") == .integer(1))
+            #expect(d.command("PATHS", g, "a", "n7")?.dictionary["count"] == .integer(0))
+            #expect(d.command("NEIGHBORS", g, "c")?.dictionary["count"] == .integer(50))
+            // STATS reads the merged version.
+            #expect(d.command("STATS", g)?.dictionary["triples"] == .integer(51))
+            let info = Self.graphInfo(c, g)
+            #expect(info["rebuilds"] == 1, "\(info)")
+            #expect(info["changes_applied"] == 51, "\(info)")
+            #expect(info["delta_added"] == 50 && info["delta_deleted"] == 1, "\(info)")
+
+            // Another process's write is caught up from the change log, not rebuilt.
+            let other = try TestCluster.store()
+            _ = try other.add(graph: g, triples: [Triple(.name("n3"), .name("r"), .name("far"))])
+            var seen = false
+            let deadline = Date().addingTimeInterval(2)
+            while Date() < deadline {
+                if d.command("PATHS", g, "c", "far")?.dictionary["count"] == .integer(1) { seen = true; break }
+                usleep(5_000)
+            }
+            #expect(seen)
+            #expect(Self.graphInfo(c, g)["rebuilds"] == 1)
+            // A load by another process is followed by a rebuild.
+            try other.load(graph: g, inputs: [.bytes(name: "b.tsv", Array("far\tr\tfarther\n".utf8))])
+            seen = false
+            while Date() < deadline.addingTimeInterval(3) {
+                if d.command("PATHS", g, "far", "farther")?.dictionary["count"] == .integer(1) { seen = true; break }
+                usleep(5_000)
+            }
+            #expect(seen)
+            #expect(Self.graphInfo(c, g)["rebuilds"] == 2)
+        }
+    }
+}
