@@ -30,23 +30,23 @@ public final class CSRSnapshot: Sendable {
     let base: BaseInfo
     private let compactedVersion = Mutex<CSRSnapshot?>(nil)
 
-    public let nodeTerms: [Term]
-    public let relationTerms: [Term]
-    public let nodeTermIDs: [Int64]
-    public let relationTermIDs: [Int64]
+    public let nodeTerms: TermTable
+    public let relationTerms: TermTable
+    public let nodeTermIDs: Column<Int64>
+    public let relationTermIDs: Column<Int64>
 
-    public let outOffsets: [Int]
-    public let outTargets: [Int32]
-    public let outRelations: [Int32]
+    public let outOffsets: Column<Int>
+    public let outTargets: Column<Int32>
+    public let outRelations: Column<Int32>
     /// Per forward edge: `Provenance.rawValue`.
-    public let provenance: [UInt8]
+    public let provenance: Column<UInt8>
     /// Per forward edge: `Split.rawValue`, or -1 for none.
-    public let split: [Int8]
+    public let split: Column<Int8>
 
-    public let inOffsets: [Int]
-    public let inSources: [Int32]
-    public let inRelations: [Int32]
-    public let inEdges: [Int32]
+    public let inOffsets: Column<Int>
+    public let inSources: Column<Int32>
+    public let inRelations: Column<Int32>
+    public let inEdges: Column<Int32>
 
     /// Nodes, relations and edges of this version (base and delta).
     public var nodeCount: Int { nodeTerms.count + delta.newNodeIDs.count }
@@ -59,11 +59,38 @@ public final class CSRSnapshot: Sendable {
     /// The same for every version made from one base: a new one after each build or compaction.
     public var baseIdentity: ObjectIdentifier { ObjectIdentifier(base) }
 
-    init(
+    convenience init(
         graph: String, changeSeq: Int64, nodeTerms: [Term], relationTerms: [Term], nodeTermIDs: [Int64],
         relationTermIDs: [Int64], outOffsets: [Int], outTargets: [Int32], outRelations: [Int32],
         provenance: [UInt8], split: [Int8], inOffsets: [Int], inSources: [Int32], inRelations: [Int32],
-        inEdges: [Int32], delta: GraphDelta = .empty, base: BaseInfo? = nil
+        inEdges: [Int32]
+    ) {
+        self.init(
+            graph: graph, changeSeq: changeSeq, nodeTerms: TermTable(nodeTerms), relationTerms: TermTable(relationTerms),
+            nodeTermIDs: Column(nodeTermIDs), relationTermIDs: Column(relationTermIDs), outOffsets: Column(outOffsets),
+            outTargets: Column(outTargets), outRelations: Column(outRelations), provenance: Column(provenance),
+            split: Column(split), inOffsets: Column(inOffsets), inSources: Column(inSources), inRelations: Column(inRelations),
+            inEdges: Column(inEdges))
+    }
+
+    /// A base snapshot from its columns (a snapshot file's).
+    public convenience init(
+        graph: String, changeSeq: Int64, nodeTerms: TermTable, relationTerms: TermTable, nodeTermIDs: Column<Int64>,
+        relationTermIDs: Column<Int64>, outOffsets: Column<Int>, outTargets: Column<Int32>, outRelations: Column<Int32>,
+        provenance: Column<UInt8>, split: Column<Int8>, inOffsets: Column<Int>, inSources: Column<Int32>,
+        inRelations: Column<Int32>, inEdges: Column<Int32>
+    ) {
+        self.init(graph: graph, changeSeq: changeSeq, nodeTerms: nodeTerms, relationTerms: relationTerms,
+                  nodeTermIDs: nodeTermIDs, relationTermIDs: relationTermIDs, outOffsets: outOffsets, outTargets: outTargets,
+                  outRelations: outRelations, provenance: provenance, split: split, inOffsets: inOffsets, inSources: inSources,
+                  inRelations: inRelations, inEdges: inEdges, delta: .empty, base: nil)
+    }
+
+    init(
+        graph: String, changeSeq: Int64, nodeTerms: TermTable, relationTerms: TermTable, nodeTermIDs: Column<Int64>,
+        relationTermIDs: Column<Int64>, outOffsets: Column<Int>, outTargets: Column<Int32>, outRelations: Column<Int32>,
+        provenance: Column<UInt8>, split: Column<Int8>, inOffsets: Column<Int>, inSources: Column<Int32>,
+        inRelations: Column<Int32>, inEdges: Column<Int32>, delta: GraphDelta, base: BaseInfo?
     ) {
         self.graph = graph
         self.changeSeq = changeSeq
@@ -149,7 +176,7 @@ public final class CSRSnapshot: Sendable {
         return (i < baseRelationCount ? base.relationCounts(self)[i] : 0) + net > 0
     }
 
-    static func search(_ ids: [Int64], _ id: Int64) -> Int? {
+    static func search(_ ids: Column<Int64>, _ id: Int64) -> Int? {
         var lo = 0, hi = ids.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -175,9 +202,9 @@ public final class CSRSnapshot: Sendable {
     public func relationName(_ r: Int32) -> String { relationTerm(r).displayName }
 
     /// All node display names, in dense id order (for suggestions and listings).
-    public var nodeNames: [String] { (nodeTerms + delta.newNodeTerms).map(\.displayName) }
+    public var nodeNames: [String] { (Array(nodeTerms) + delta.newNodeTerms).map(\.displayName) }
     /// All relation display names, in dense id order.
-    public var relationNames: [String] { (relationTerms + delta.newRelationTerms).map(\.displayName) }
+    public var relationNames: [String] { (Array(relationTerms) + delta.newRelationTerms).map(\.displayName) }
 
     /// One direction of the delta as the searches read it (empty for a snapshot without one).
     public func deltaRows(out: Bool) -> DeltaRows { delta.rows(out: out) }

@@ -19,3 +19,42 @@ public final class Frozen<Element: BitwiseCopyable>: @unchecked Sendable {
     @inline(__always) public subscript(i: Int) -> Element { buffer[i] }
     public var array: [Element] { Array(buffer) }
 }
+
+/// A read-only array of a snapshot: in memory of its own (`Frozen`) or in a memory-mapped
+/// snapshot file (`MappedFile`), read the same way. Its owner lives as long as the column.
+public struct Column<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
+    // @unchecked: `owner` is a `Frozen` or a `MappedFile`, both immutable once made; `buffer`
+    // points into it.
+    private let owner: AnyObject
+    public let buffer: UnsafeBufferPointer<Element>
+
+    public init(_ values: [Element]) {
+        let frozen = Frozen(values)
+        owner = frozen
+        buffer = frozen.buffer
+    }
+
+    /// Elements in memory that `owner` keeps (a mapped snapshot file); read-only for as long as
+    /// the owner lives.
+    public init(owner: AnyObject & Sendable, buffer: UnsafeBufferPointer<Element>) {
+        self.owner = owner
+        self.buffer = buffer
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { buffer.count }
+    @inline(__always) public subscript(i: Int) -> Element { buffer[i] }
+
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R { try body(buffer) }
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R { try body(UnsafeRawBufferPointer(buffer)) }
+    /// The elements as an array (a copy).
+    public var array: [Element] { Array(buffer) }
+}
+
+extension Column: Equatable where Element: Equatable {
+    public static func == (a: Column, b: Column) -> Bool { a.count == b.count && a.elementsEqual(b) }
+}
+
+extension Column: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: Element...) { self.init(elements) }
+}

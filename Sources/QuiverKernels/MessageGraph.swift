@@ -20,14 +20,14 @@ public struct MessageGraph: Sendable {
     public let edgeSlots: Int
 
     // Kept edges by target, in the snapshot's (relation, source) order.
-    let inOffsets: [Int]
-    let inSources: [Int32]
-    let inRelations: [Int32]
-    let inEdgeIDs: [Int32]
+    let inOffsets: Column<Int>
+    let inSources: Column<Int32>
+    let inRelations: Column<Int32>
+    let inEdgeIDs: Column<Int32>
     // Kept edges by source, in the snapshot's (relation, target) order.
-    let outOffsets: [Int]
-    let outTargets: [Int32]
-    let outRelations: [Int32]
+    let outOffsets: Column<Int>
+    let outTargets: Column<Int32>
+    let outRelations: Column<Int32>
     /// Each kept out-edge's forward index; nil when every edge is kept (index = position).
     let outEdgeIDs: [Int32]?
 
@@ -54,14 +54,14 @@ public struct MessageGraph: Sendable {
             return (off, order)
         }
         let (inOff, inOrder) = bucket(by: targets)
-        inOffsets = inOff
-        inSources = inOrder.map { sources[Int($0)] }
-        inRelations = inOrder.map { relations[Int($0)] }
-        inEdgeIDs = inOrder
+        inOffsets = Column(inOff)
+        inSources = Column(inOrder.map { sources[Int($0)] })
+        inRelations = Column(inOrder.map { relations[Int($0)] })
+        inEdgeIDs = Column(inOrder)
         let (outOff, outOrder) = bucket(by: sources)
-        outOffsets = outOff
-        outTargets = outOrder.map { targets[Int($0)] }
-        outRelations = outOrder.map { relations[Int($0)] }
+        outOffsets = Column(outOff)
+        outTargets = Column(outOrder.map { targets[Int($0)] })
+        outRelations = Column(outOrder.map { relations[Int($0)] })
         outEdgeIDs = outOrder
     }
 
@@ -98,8 +98,8 @@ public struct MessageGraph: Sendable {
                 }
                 oOff[u + 1] = tgt.count
             }
-            (inOffsets, inSources, inRelations, inEdgeIDs) = (off, src, rel, ids)
-            (outOffsets, outTargets, outRelations, outEdgeIDs) = (oOff, tgt, orel, oids)
+            (inOffsets, inSources, inRelations, inEdgeIDs) = (Column(off), Column(src), Column(rel), Column(ids))
+            (outOffsets, outTargets, outRelations, outEdgeIDs) = (Column(oOff), Column(tgt), Column(orel), oids)
         } else {
             (inOffsets, inSources, inRelations, inEdgeIDs) = (s.inOffsets, s.inSources, s.inRelations, s.inEdges)
             (outOffsets, outTargets, outRelations, outEdgeIDs) = (s.outOffsets, s.outTargets, s.outRelations, nil)

@@ -24,10 +24,10 @@ public struct PersonalizedPageRank: Sendable {
     /// Edges followed (allowed relations only).
     public let edgeCount: Int
     // Allowed edges by target (pull form for power iteration) and by source (push form).
-    let inOffsets: [Int]
-    let inSources: [Int32]
-    let outOffsets: [Int]
-    let outTargets: [Int32]
+    let inOffsets: Column<Int>
+    let inSources: Column<Int32>
+    let outOffsets: Column<Int>
+    let outTargets: Column<Int32>
     let outDegree: [Int32]
 
     /// Uses every edge, or only those whose relation is in `relations`.
@@ -44,7 +44,7 @@ public struct PersonalizedPageRank: Sendable {
                 for e in s.outOffsets[u] ..< s.outOffsets[u + 1] where relations.contains(s.outRelations[e]) { tgt.append(s.outTargets[e]) }
                 outOff[u + 1] = tgt.count
             }
-            (inOffsets, inSources, outOffsets, outTargets) = (inOff, src, outOff, tgt)
+            (inOffsets, inSources, outOffsets, outTargets) = (Column(inOff), Column(src), Column(outOff), Column(tgt))
         } else {
             (inOffsets, inSources, outOffsets, outTargets) = (s.inOffsets, s.inSources, s.outOffsets, s.outTargets)
         }

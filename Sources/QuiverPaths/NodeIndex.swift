@@ -14,7 +14,7 @@ struct NodeIndex: Sendable {
     let starts: [Int32]
     let shift: UInt64
 
-    init(sortedIDs ids: [Int64]) {
+    init(sortedIDs ids: Column<Int64>) {
         var bits: UInt64 = 1
         while (1 << bits) < ids.count / 8 && bits < 30 { bits += 1 }
         shift = 64 - bits
@@ -28,7 +28,7 @@ struct NodeIndex: Sendable {
     @inline(__always) static func key(_ id: Int64) -> UInt64 { UInt64(bitPattern: id) ^ (1 << 63) }
 
     /// The position of `id` in `ids` (the array the index was built from), or nil.
-    func find(_ id: Int64, in ids: [Int64]) -> Int32? {
+    func find(_ id: Int64, in ids: Column<Int64>) -> Int32? {
         let b = Int(Self.key(id) >> shift)
         var i = Int(starts[b])
         let end = Int(starts[b + 1])

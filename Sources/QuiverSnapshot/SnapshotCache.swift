@@ -51,6 +51,8 @@ public final class SnapshotCache: Sendable {
         public var compactions: Int
         /// Builds from the tables (the first one included).
         public var rebuilds: Int
+        /// Opens from the snapshot file.
+        public var fileOpens: Int
         public var lastCompactionSeconds: Double
     }
 
@@ -63,6 +65,7 @@ public final class SnapshotCache: Sendable {
     }
 
     private struct Counters: Sendable {
+        var fileOpens = 0
         var changesApplied = 0
         var compactions = 0
         var rebuilds = 0
@@ -80,10 +83,12 @@ public final class SnapshotCache: Sendable {
         var stopping = false
     }
     private let state = Mutex(State())
+    private let catchingUp = Mutex(())
 
-    public init(store: Store, compactionFraction: Double = 0.01, minimumCompaction: Int = 4096, idleCompaction: Duration = .seconds(30)) {
+    public init(store: Store, files: SnapshotFiles? = nil, compactionFraction: Double = 0.01, minimumCompaction: Int = 4096,
+                idleCompaction: Duration = .seconds(30)) {
         self.store = store
-        self.loader = SnapshotLoader(store: store)
+        self.loader = SnapshotLoader(store: store, files: files)
         self.compactionFraction = compactionFraction
         self.minimumCompaction = minimumCompaction
         self.idleCompaction = idleCompaction
@@ -122,10 +127,16 @@ public final class SnapshotCache: Sendable {
                     condition.broadcast()
                 }
                 do {
-                    let (snap, id) = try loader.buildWithID(graph: name)
+                    let (snap, id, source) = try loader.open(graph: name)
                     state.withLock { s in
                         s.entries[graph] = Entry(version: snap, graphID: id)
-                        s.counters[graph, default: Counters()].rebuilds += 1
+                        switch source {
+                        case .rebuilt: s.counters[graph, default: Counters()].rebuilds += 1
+                        case .file: s.counters[graph, default: Counters()].fileOpens += 1
+                        case .fileAndChanges(let n):
+                            s.counters[graph, default: Counters()].fileOpens += 1
+                            s.counters[graph, default: Counters()].changesApplied += n
+                        }
                         // A change announced while this build read the store may be missing from it.
                         if s.generations[graph, default: 0] != generation { s.stale.insert(graph) }
                     }
@@ -181,7 +192,7 @@ public final class SnapshotCache: Sendable {
                     graph: g.text, changeSeq: v.changeSeq, edges: v.edgeCount, deltaAdded: v.delta.addedCount,
                     deltaDeleted: v.delta.deletedCount, deltaBytes: v.delta.bytes, baseBytes: v.adjacencyBytes - v.delta.bytes,
                     changesApplied: c.changesApplied, compactions: c.compactions, rebuilds: c.rebuilds,
-                    lastCompactionSeconds: c.lastCompactionSeconds)
+                    fileOpens: c.fileOpens, lastCompactionSeconds: c.lastCompactionSeconds)
             }
         }
     }
@@ -208,6 +219,13 @@ public final class SnapshotCache: Sendable {
     /// none is held, or the graph is gone); false when only a rebuild can make it current.
     @discardableResult
     public func catchUp(_ name: String, given: [GraphChange] = [], terms: [Int64: Term] = [:]) -> Bool {
+        // One catch-up at a time: two racing to publish from the same version would each read the
+        // log and then find the other's version published, and under a stream of writes could
+        // keep losing. Held across the log's read, which is short.
+        catchingUp.withLock { _ in catchUpAlone(name, given: given, terms: terms) }
+    }
+
+    private func catchUpAlone(_ name: String, given: [GraphChange], terms: [Int64: Term]) -> Bool {
         let graph = ExactName(name)
         for _ in 0..<4 {
             guard let (current, graphID) = state.withLock({ s in s.entries[graph].map { ($0.version, $0.graphID) } }) else { return true }
@@ -296,10 +314,19 @@ public final class SnapshotCache: Sendable {
                 }
                 s.entries[graph] = e
             }
+            saveFile(name, merged)
         }
         thread.name = "quiver-compaction"
         thread.start()
         return true
+    }
+
+    /// Writes a base's snapshot file (a cache: a failure only costs the next start a rebuild).
+    private func saveFile(_ name: String, _ base: CSRSnapshot) {
+        guard let files = loader.files, base.delta.isEmpty,
+              let id = state.withLock({ $0.entries[ExactName(name)]?.graphID }),
+              let database = try? store.databaseIdentity() else { return }
+        try? files.write(base, identity: SnapshotFile.Identity(database: database, graphID: id, graph: name))
     }
 
     // MARK: Watching

@@ -40,6 +40,7 @@ public final class Store: Sendable {
     /// (milliseconds), and a daemon makes several small calls per command.
     private let idle = Mutex<[PGConnection]>([])
     static let idleConnections = 4
+    private let identity = Mutex<String?>(nil)
 
     private init(location: StoreLocation, conninfo: String) {
         self.location = location
@@ -61,6 +62,26 @@ public final class Store: Sendable {
         let store = Store(location: location, conninfo: conninfo)
         try store.withConnection { conn in _ = try Migrator.migrate(conn) }
         return store
+    }
+
+    /// What tells this database from every other: the cluster's system identifier and the
+    /// database's oid (a snapshot file of another database, or of a re-created one, is not used).
+    public func databaseIdentity() throws -> String {
+        if let known = identity.withLock({ $0 }) { return known }
+        let made = try withConnection { conn -> String in
+            let db = try conn.execute("SELECT oid::text FROM pg_database WHERE datname = current_database()")
+            let oid = db.string(0, 0) ?? "?"
+            // pg_control_system() may be refused to a role without the right; then the server's
+            // address and port stand in for the cluster (never the connection string: it may
+            // hold a password, and the identity is written into snapshot files).
+            if let r = try? conn.execute("SELECT system_identifier::text FROM pg_control_system()"), let id = r.string(0, 0) {
+                return id + "/" + oid
+            }
+            let server = try? conn.execute("SELECT coalesce(host(inet_server_addr()), 'local') || ':' || current_setting('port')")
+            return (server?.string(0, 0) ?? "?") + "/" + oid
+        }
+        identity.withLock { $0 = made }
+        return made
     }
 
     /// A fresh connection; the caller closes it.

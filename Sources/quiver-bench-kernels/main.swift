@@ -132,7 +132,7 @@ let weights: [Float] = (0 ..< snapshot.edgeCount).map { _ in
     return 0.5 + Float(state >> 40) / Float(1 << 24)
 }
 write(snapshot.inOffsets.map(Int64.init), to: o.out + "/indptr.i64")
-write(snapshot.inSources, to: o.out + "/indices.i32")
+write(snapshot.inSources.array, to: o.out + "/indices.i32")
 write(snapshot.inEdges.map { weights[Int($0)] }, to: o.out + "/data.f32")
 
 for threads in Set([1, o.threads]).sorted() {

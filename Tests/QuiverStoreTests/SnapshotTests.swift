@@ -50,10 +50,10 @@ func checkSnapshot(_ snap: CSRSnapshot, against triples: Set<NameTriple>, source
     #expect(Set(snap.nodeTerms) == Set(nodes.map { Term.name($0) }), sourceLocation: sourceLocation)
     #expect(Set(snap.relationTerms) == Set(relations.map { Term.name($0) }), sourceLocation: sourceLocation)
     // Dense ids follow term ids.
-    #expect(snap.nodeTermIDs == snap.nodeTerms.map(\.id.rawValue), sourceLocation: sourceLocation)
-    #expect(snap.relationTermIDs == snap.relationTerms.map(\.id.rawValue), sourceLocation: sourceLocation)
-    #expect(snap.nodeTermIDs == snap.nodeTermIDs.sorted(), sourceLocation: sourceLocation)
-    #expect(snap.relationTermIDs == snap.relationTermIDs.sorted(), sourceLocation: sourceLocation)
+    #expect(snap.nodeTermIDs.array == snap.nodeTerms.map(\.id.rawValue), sourceLocation: sourceLocation)
+    #expect(snap.relationTermIDs.array == snap.relationTerms.map(\.id.rawValue), sourceLocation: sourceLocation)
+    #expect(snap.nodeTermIDs.array == snap.nodeTermIDs.sorted(), sourceLocation: sourceLocation)
+    #expect(snap.relationTermIDs.array == snap.relationTermIDs.sorted(), sourceLocation: sourceLocation)
     #expect(snap.outOffsets.count == snap.nodeCount + 1 && snap.outOffsets.first == 0 && snap.outOffsets.last == triples.count,
             sourceLocation: sourceLocation)
     #expect(snap.inOffsets.count == snap.nodeCount + 1 && snap.inOffsets.first == 0 && snap.inOffsets.last == triples.count,

@@ -68,7 +68,7 @@ public struct TrainingData: Sendable {
         }
         self.init(graph: s.graph, entityCount: s.nodeCount, relationCount: s.relationCount,
                   train: train, valid: valid, test: test,
-                  entityTermIDs: s.nodeTermIDs, relationTermIDs: s.relationTermIDs,
+                  entityTermIDs: s.nodeTermIDs.array, relationTermIDs: s.relationTermIDs.array,
                   entityNames: s.nodeNames, relationNames: s.relationNames)
     }
 

@@ -54,6 +54,11 @@ public struct ServerConfiguration: Sendable {
     public var importDirectory: String?
     /// `AUGMENT … OUT name` writes its dataset to `<exportDirectory>/name`; nil: AUGMENT is refused.
     public var exportDirectory: String?
+    /// Where graph snapshot files are read at first use and written after builds and
+    /// compactions (the daemon restarts warm); nil: the store's default place; "none": no files.
+    public var snapshotDirectory: String?
+    /// A graph's delta is compacted past this fraction of its edges (at least 4,096 edges).
+    public var compactionFraction = 0.01
     /// Commands slower than this are logged as slow queries.
     public var slowQueryMilliseconds = 100
     public var hopsCeiling = 16

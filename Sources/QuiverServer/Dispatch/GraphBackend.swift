@@ -18,7 +18,10 @@ final class GraphBackend: Sendable {
 
     init(store: Store, configuration: ServerConfiguration) {
         self.store = store
-        let cache = SnapshotCache(store: store)
+        let directory = configuration.snapshotDirectory ?? SnapshotFiles.defaultDirectory(for: store.location)
+        let cache = SnapshotCache(
+            store: store, files: directory == "none" ? nil : SnapshotFiles(directory: directory),
+            compactionFraction: configuration.compactionFraction)
         self.cache = cache
         self.writes = GroupCommit(store: store) { outcome in cache.apply(outcome.changes, terms: outcome.terms) }
         self.engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)

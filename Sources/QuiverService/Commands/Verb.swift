@@ -103,13 +103,17 @@ public final class StoreGraphContext: GraphContext, Sendable {
     public let surface = Surface.cli
     private let storeValue: Store
     private let hopsCeiling: Int
+    private let snapshotFiles: SnapshotFiles?
     private let progress: @Sendable () -> any JobProgress
     public var store: Store { storeValue }
 
-    /// `progress` makes the progress of each job run in the foreground (the CLI's bar).
-    public init(store: Store, hopsCeiling: Int = 16, progress: @escaping @Sendable () -> any JobProgress = { SilentProgress() }) {
+    /// `progress` makes the progress of each job run in the foreground (the CLI's bar); graphs are
+    /// opened from `snapshotFiles` when given (see `SnapshotLoader.open`).
+    public init(store: Store, hopsCeiling: Int = 16, snapshotFiles: SnapshotFiles? = nil,
+                progress: @escaping @Sendable () -> any JobProgress = { SilentProgress() }) {
         self.storeValue = store
         self.hopsCeiling = hopsCeiling
+        self.snapshotFiles = snapshotFiles
         self.progress = progress
     }
 
@@ -126,7 +130,7 @@ public final class StoreGraphContext: GraphContext, Sendable {
     }
 
     public func engine(_ graph: String) throws -> PathEngine {
-        let snapshot = try SnapshotLoader(store: storeValue).build(graph: graph)
+        let snapshot = try SnapshotLoader(store: storeValue, files: snapshotFiles).open(graph: graph).snapshot
         let ontology = try storeValue.ontology(graph: graph)
         return PathEngine(snapshot: snapshot, inverses: PathEngine.inverseMap(from: ontology, snapshot: snapshot), maxHopsCeiling: hopsCeiling)
     }

@@ -32,6 +32,8 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("protected-mode"), help: "yes (default): with no password, serve loopback clients only.") var protectedMode: String?
     @Option(name: .customLong("import-dir"), help: ArgumentHelp("Directory whose files LOAD … PATH may read.", valueName: "dir")) var importDir: String?
     @Option(name: .customLong("export-dir"), help: ArgumentHelp("Directory AUGMENT … OUT name writes datasets into.", valueName: "dir")) var exportDir: String?
+    @Option(name: .customLong("snapshot-dir"), help: ArgumentHelp("Where graph snapshot files are kept, so that the daemon restarts warm (default: DATA-DIR/snapshots; with --database, ~/.cache/quiver/snapshots; 'none' for no files).", valueName: "dir")) var snapshotDir: String?
+    @Option(name: .customLong("compact-at"), help: ArgumentHelp("Compact a graph's in-memory delta once it changed this fraction of its edges (default 0.01; at least 4,096 edges).", valueName: "fraction")) var compactAt: Double?
     @Option(name: .customLong("max-clients"), help: "Most clients connected at once (default 10000).") var maxClients: Int?
     @Option(name: .customLong("max-args"), help: "Most arguments in one command (default 1048576).") var maxArgs: Int?
     @Option(name: .customLong("max-bulk-bytes"), help: "Largest bulk string, e.g. a LOAD payload (default 512 MiB).") var maxBulkBytes: Int?
@@ -85,6 +87,13 @@ struct Serve: ParsableCommand {
         }
         config.importDirectory = importDir ?? file["import-dir"]
         config.exportDirectory = exportDir ?? file["export-dir"]
+        config.snapshotDirectory = snapshotDir ?? file["snapshot-dir"]
+        if let text = compactAt.map({ "\($0)" }) ?? file["compact-at"] {
+            guard let f = Double(text), f.isFinite, f >= 0, f <= 1 else {
+                throw CLIError(message: "--compact-at must be a fraction of the edges between 0 and 1, not '\(text)'", code: 2)
+            }
+            config.compactionFraction = f
+        }
         if let n = try int(maxClients, "max-clients") { config.maxClients = n }
         if let n = try int(maxArgs, "max-args") { config.limits.maxArguments = n }
         if let n = try int(maxBulkBytes, "max-bulk-bytes") { config.limits.maxBulkBytes = n }

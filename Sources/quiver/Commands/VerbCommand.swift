@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QuiverCore
 import QuiverService
+import QuiverSnapshot
 import QuiverStore
 import Synchronization
 
@@ -23,6 +24,9 @@ enum CLIVerbs {
     static let common: [OptionSpec] = [
         OptionSpec("data-dir", .text, value: "dir", help: "Directory of the embedded PostgreSQL cluster (env QUIVER_DATA_DIR).", surfaces: .cli),
         OptionSpec("database", .text, value: "url", help: "PostgreSQL URL to use instead of the embedded cluster (env QUIVER_DATABASE_URL).", surfaces: .cli),
+        OptionSpec("snapshot-dir", .text, value: "dir",
+                   help: "Where graph snapshot files are kept, so that a command opens a graph without rebuilding it (default: DATA-DIR/snapshots; with --database, ~/.cache/quiver/snapshots; 'none' for no files).",
+                   surfaces: .cli),
     ]
 
     /// The subcommands, one per registered verb: `VerbRegistry.all` is the only list.
@@ -52,7 +56,10 @@ enum CLIVerbs {
         let request = try verb.prepare(parsed)
         let store = try StoreOptions(dataDir: parsed.text("data-dir"), database: parsed.text("database")).open()
         let progress = CLIProgress()
-        let context = StoreGraphContext(store: store, hopsCeiling: try parsed.integer("hops-ceiling") ?? 16, progress: { progress })
+        let snapshotDir = parsed.text("snapshot-dir") ?? SnapshotFiles.defaultDirectory(for: store.location)
+        let context = StoreGraphContext(
+            store: store, hopsCeiling: try parsed.integer("hops-ceiling") ?? 16,
+            snapshotFiles: snapshotDir == "none" ? nil : SnapshotFiles(directory: snapshotDir), progress: { progress })
         if try request.runBatch(context, { print($0) }) { return }
         let answer: PreparedAnswer
         do {
