@@ -283,6 +283,24 @@ public final class SnapshotCache: Sendable {
         compact(name)
     }
 
+    /// Merges a graph's delta now and waits until the merged version is published (or a running
+    /// compaction finished). Returns the changed edges merged and the seconds the merge took.
+    public func compactNow(_ name: String) -> (edges: Int, seconds: Double) {
+        let graph = ExactName(name)
+        let before = state.withLock { s in (s.counters[graph]?.compactions ?? 0, s.entries[graph]?.version.delta) }
+        let edges = (before.1?.addedCount ?? 0) + (before.1?.deletedCount ?? 0)
+        compact(name)
+        while true {
+            let (done, running, seconds) = state.withLock { s in
+                (s.counters[graph]?.compactions ?? 0, s.entries[graph]?.sinceCompaction != nil, s.counters[graph]?.lastCompactionSeconds ?? 0)
+            }
+            if done > before.0 { return (edges, seconds) }
+            // Nothing to merge, or the merge was discarded (the base was replaced meanwhile).
+            if !running { return (0, 0) }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+    }
+
     /// Merges a graph's delta into a new base on a thread of its own; readers keep their versions.
     /// Returns at once; false when there is nothing to do or a compaction is running already.
     @discardableResult

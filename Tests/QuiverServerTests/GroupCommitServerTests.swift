@@ -103,6 +103,14 @@ import QuiverTestSupport
             #expect(info["rebuilds"] == 1, "\(info)")
             #expect(info["changes_applied"] == 51, "\(info)")
             #expect(info["delta_added"] == 50 && info["delta_deleted"] == 1, "\(info)")
+            // COMPACT merges the delta now; answers stay the same.
+            let merged = try #require(c.command("COMPACT", g)?.dictionary)
+            #expect(merged["edges_merged"] == .integer(51), "\(merged)")
+            let after = Self.graphInfo(c, g)
+            #expect(after["compactions"] == 1 && after["delta_added"] == 0 && after["delta_deleted"] == 0 && after["rebuilds"] == 1, "\(after)")
+            #expect(d.command("PATHS", g, "a", "n7")?.dictionary["count"] == .integer(0))
+            #expect(d.command("NEIGHBORS", g, "c")?.dictionary["count"] == .integer(50))
+            #expect(c.command("COMPACT", "no-such-graph")?.text?.hasPrefix("NOGRAPH") == true)
 
             // Another process's write is caught up from the change log, not rebuilt.
             let other = try TestCluster.store()

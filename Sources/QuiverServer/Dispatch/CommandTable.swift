@@ -47,6 +47,7 @@ enum CommandTable {
         .init(name: "INFO", arity: -1, group: "server", summary: "Server, clients, memory, graphs and stats.", syntax: "INFO [server|clients|memory|graphs|stats|all]", flags: ["fast"], pool: .cheap),
         .init(name: "CONFIG", arity: -2, group: "server", summary: "CONFIG GET name: a few settings, for client tools.", syntax: "CONFIG GET name", flags: ["fast"]),
         // Graphs.
+        .init(name: "COMPACT", arity: 2, group: "graphs", summary: "Merge a graph's in-memory delta into a new base now (it also happens on its own past --compact-at); replies once done: the edges merged and the milliseconds taken.", syntax: "COMPACT graph", flags: []),
         // Models.
         // Jobs.
         .init(name: "JOB", arity: 3, group: "jobs", summary: "JOB STATUS id: progress, rate and ETA; JOB CANCEL id.", syntax: "JOB STATUS|CANCEL id", flags: ["fast"]),

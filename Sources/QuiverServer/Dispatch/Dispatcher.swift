@@ -73,6 +73,13 @@ public struct Dispatcher: Sendable {
                 let section = args.peek()?.lowercased()
                 return .work { [self] in .bulk(info(section: section)) }
             case "CONFIG": return .reply(try config(&args))
+            case "COMPACT":
+                guard let backend = state.backend else { return .reply(.error("ERR this server has no store")) }
+                let graph = try args.string("a graph name")
+                return .work {
+                    let merged = try backend.compact(graph)
+                    return .map(["edges_merged": .integer(Int64(merged.edges)), "milliseconds": .integer(Int64(merged.seconds * 1000))])
+                }
             case "JOBS": return .reply(state.jobs.list())
             case "JOB":
                 let verb = try args.string("STATUS or CANCEL").uppercased()

@@ -30,6 +30,12 @@ final class GraphBackend: Sendable {
 
     var snapshotBytes: Int { engines.snapshotBytes }
 
+    /// COMPACT: merges the graph's delta now and waits for it.
+    func compact(_ graph: String) throws -> (edges: Int, seconds: Double) {
+        _ = try engines.engine(graph)
+        return cache.compactNow(graph)
+    }
+
     /// The budget of one command: rows and reply bytes from the configuration, a deadline of
     /// `timeout` (the command's TIMEOUT) or else the server's default, and the connection's
     /// cancellation token.
