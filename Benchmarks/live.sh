@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Live-graph benchmark (issue: live graph). One run, same machine, peers in the same run:
-#   1. durable ADD throughput, 50 clients, without and with -P 16: `quiver serve` (each ADD
+#   1. PATHS p50/p99 on an idle daemon, and with a delta of 1% of the edges;
+#   2. durable ADD throughput, 50 clients, without and with -P 16: `quiver serve` (each ADD
 #      acknowledged after its group commit) against redis-server with appendonly yes and
 #      appendfsync always doing SADD, both driven by redis-benchmark;
-#   2. ADD then PATHS on one connection, the PATHS seeing the new edge (latency p50/p99).
+#   3. PATHS p50/p99 while 50 other clients ADD at full speed;
+#   4. ADD then PATHS on one connection, the PATHS seeing the new edge (latency p50/p99);
+#   5. an ADD by another process (the CLI) seen by the daemon (p50/p99, INFO's rebuilds);
+#   6. `quiver paths` from a shell with a current snapshot file, and after 1,000 ADDs made
+#      through the daemon (the CLI applies them from the change log);
+#   7. COMPACT of a delta of 5% of the edges: time, added RSS, PATHS while it runs;
+#   8. memory per million edges, base and delta (INFO).
 # The graph: the foundation benchmark's 5M triples (gen_graph.py, seed 42), loaded first;
 # --triples N for a smaller one. Prints a table with the targets marked PASS/FAIL.
-# Not measured yet (the issue's other rows need the versioned graph): PATHS under write load,
-# another process's ADD seen by the daemon, the CLI with a persisted snapshot, compaction.
 #
 #   Benchmarks/live.sh [--triples N] [--requests N] [--visible N]
 set -euo pipefail
@@ -24,7 +29,7 @@ for tool in redis-benchmark redis-server redis-cli python3; do
   command -v "$tool" >/dev/null || { echo "live.sh needs $tool (scripts/install-deps.sh --test installs it)" >&2; exit 1; }
 done
 python3 -c "import redis" 2>/dev/null || python3 -m pip install -q redis
-[[ -x .build/release/quiver ]] || swift build -c release --product quiver
+[[ -n "${QUIVER:-}" || -x .build/release/quiver ]] || swift build -c release --product quiver
 Q=${QUIVER:-.build/release/quiver}
 data=bench-data; mkdir -p "$data"
 tsv=$data/g${triples}.tsv
@@ -41,15 +46,20 @@ redis_dir=$data/redis-live; rm -rf "$redis_dir"; mkdir -p "$redis_dir"
 redis-server --port "$rport" --bind 127.0.0.1 --dir "$redis_dir" --save '' --appendonly yes --appendfsync always \
   --daemonize no --loglevel warning > "$data/redis-live.log" 2>&1 &
 rpid=$!
-$Q serve --port "$qport" --data-dir "$dir" --log-level warning > "$data/quiver-live.log" 2>&1 &
+# Compaction only when asked (COMPACT), so that each row below has the delta it says.
+$Q serve --port "$qport" --data-dir "$dir" --log-level warning --compact-at 1 > "$data/quiver-live.log" 2>&1 &
 qpid=$!
 trap 'kill $rpid 2>/dev/null || true; kill -TERM $qpid 2>/dev/null || true; wait $qpid 2>/dev/null || true; $Q db stop --data-dir "$dir" >/dev/null 2>&1 || true' EXIT
 for p in $rport $qport; do
   for _ in $(seq 1 600); do [[ "$(redis-cli -p "$p" PING 2>/dev/null)" == PONG ]] && break; sleep 0.1; done
 done
 redis-cli -p "$qport" STATS live > /dev/null  # the snapshot, built before anything is timed
-
+export QPORT=$qport TRIPLES=$triples ENTITIES=$entities QBIN=$Q QDIR=$dir QPID=$qpid TSV=$tsv
 csv=$data/live.csv; : > "$csv"
+
+echo "== PATHS idle, then with a delta of 1% of the edges" >&2
+python3 Benchmarks/live_clients.py paths >> "$csv"
+
 for pipeline in 1 16; do
   echo "== ADD / SADD, $clients clients, -P $pipeline, $requests requests" >&2
   r=$(redis-benchmark -p "$rport" -c "$clients" -n "$requests" -P "$pipeline" -r 1000000 --csv -q \
@@ -60,34 +70,20 @@ for pipeline in 1 16; do
 done
 redis-cli -p "$qport" INFO stats | grep -E "write_transactions|writes_committed" | tr -d '\r' >&2 || true
 
-echo "== ADD then PATHS on one connection, $visible times" >&2
-python3 - "$qport" "$visible" >> "$csv" <<'EOF'
-import redis, sys, time
-r = redis.Redis(port=int(sys.argv[1]), decode_responses=True)
-n = int(sys.argv[2])
-times = []
-for i in range(n):
-    a, b = f"fresh{i}a", f"fresh{i}b"
-    t = time.perf_counter()
-    r.execute_command("ADD", "live", a, "w2", b)
-    reply = r.execute_command("PATHS", "live", a, b, "FORMAT", "JSON")
-    times.append((time.perf_counter() - t) * 1000)
-    assert '"count":1' in reply, reply
-times.sort()
-print(f"visible,{times[len(times)//2]:.2f},{times[min(len(times)-1, int(len(times)*0.99))]:.2f}")
-EOF
+echo "== PATHS while $clients clients ADD at full speed" >&2
+redis-benchmark -p "$qport" -c "$clients" -n 100000000 -P 1 -r 1000000 -q ADD live w__rand_int__ w3 w__rand_int__ >/dev/null 2>&1 &
+bpid=$!
+sleep 2
+python3 Benchmarks/live_clients.py busy >> "$csv"
+kill $bpid 2>/dev/null || true; wait $bpid 2>/dev/null || true
 
-python3 - "$csv" "$triples" <<'EOF'
-import sys
-rows = [l.strip().split(",") for l in open(sys.argv[1]) if l.strip()]
-print(f"\nLive graph, {int(sys.argv[2]):,} triples (load {open('/proc/loadavg').read().split()[0]})")
-print(f"{'measure':44} {'redis':>12} {'quiver':>12} {'ratio':>7}  target")
-for row in rows:
-    if row[0] == "add":
-        redis, quiver = float(row[2]), float(row[3])
-        ratio = quiver / redis if redis else 0
-        print(f"{'durable ADD vs SADD (appendfsync always), -P ' + row[1]:44} {redis:>12,.0f} {quiver:>12,.0f} {ratio:>7.2f}  ≥ 0.5: {'PASS' if ratio >= 0.5 else 'FAIL'}")
-    elif row[0] == "visible":
-        p50, p99 = float(row[1]), float(row[2])
-        print(f"{'ADD then PATHS sees it, p50 / p99 ms':44} {'':>12} {p50:>5.1f}/{p99:<6.1f} {'':>7}  p99 ≤ 5 ms: {'PASS' if p99 <= 5 else 'FAIL'}")
-EOF
+echo "== ADD then PATHS on one connection, $visible times" >&2
+VISIBLE=$visible python3 Benchmarks/live_clients.py visible >> "$csv"
+echo "== an ADD by another process (the CLI) seen by the daemon" >&2
+python3 Benchmarks/live_clients.py other >> "$csv"
+echo "== quiver paths from a shell: snapshot file current, then after 1,000 ADDs through the daemon" >&2
+python3 Benchmarks/live_clients.py cli >> "$csv"
+echo "== COMPACT of a delta of 5% of the edges" >&2
+python3 Benchmarks/live_clients.py compact >> "$csv"
+
+python3 Benchmarks/live_clients.py table "$csv"
