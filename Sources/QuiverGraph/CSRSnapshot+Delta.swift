@@ -208,7 +208,7 @@ extension CSRSnapshot {
             liveRelation[Int(d.relation[k])] = true
         }
         // New ids in term-id order: the base's are in order already, the delta's are merged in.
-        func renumber(live: [Bool], baseCount: Int, baseIDs: Column<Int64>, newIDs: [Int64]) -> (map: [Int32], ids: [Int64], old: [Int32]) {
+        func renumber(live: [Bool], baseCount: Int, baseIDs: Column<Int64>, newIDs: ChunkedList<Int64>) -> (map: [Int32], ids: [Int64], old: [Int32]) {
             let extra = newIDs.indices.filter { live[baseCount + $0] }.sorted { newIDs[$0] < newIDs[$1] }
             var map = [Int32](repeating: -1, count: live.count), ids: [Int64] = [], old: [Int32] = []
             var i = 0, j = 0

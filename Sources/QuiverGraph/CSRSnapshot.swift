@@ -202,9 +202,9 @@ public final class CSRSnapshot: Sendable {
     public func relationName(_ r: Int32) -> String { relationTerm(r).displayName }
 
     /// All node display names, in dense id order (for suggestions and listings).
-    public var nodeNames: [String] { (Array(nodeTerms) + delta.newNodeTerms).map(\.displayName) }
+    public var nodeNames: [String] { (Array(nodeTerms) + Array(delta.newNodeTerms)).map(\.displayName) }
     /// All relation display names, in dense id order.
-    public var relationNames: [String] { (Array(relationTerms) + delta.newRelationTerms).map(\.displayName) }
+    public var relationNames: [String] { (Array(relationTerms) + Array(delta.newRelationTerms)).map(\.displayName) }
 
     /// One direction of the delta as the searches read it (empty for a snapshot without one).
     public func deltaRows(out: Bool) -> DeltaRows { delta.rows(out: out) }

@@ -58,3 +58,28 @@ extension Column: Equatable where Element: Equatable {
 extension Column: ExpressibleByArrayLiteral {
     public init(arrayLiteral elements: Element...) { self.init(elements) }
 }
+
+/// An append-only list that versions share: chunks of 4,096 elements, all full but the last, so
+/// that a version that appends a few copies one chunk and the list of chunks, not every element
+/// (a delta's new terms grow with each write; copying them all per write was most of its cost).
+public struct ChunkedList<Element: Sendable>: RandomAccessCollection, Sendable {
+    static var chunkBits: Int { 12 }
+    private var chunks: [[Element]] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+    @inline(__always) public subscript(i: Int) -> Element { chunks[i >> Self.chunkBits][i & ((1 << Self.chunkBits) - 1)] }
+
+    public mutating func append(_ e: Element) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count == 1 << Self.chunkBits {
+            var fresh: [Element] = []
+            fresh.reserveCapacity(1 << Self.chunkBits)
+            chunks.append(fresh)
+        }
+        chunks[chunks.count - 1].append(e)
+        count += 1
+    }
+}

@@ -12,12 +12,13 @@ public final class GraphDelta: Sendable {
     public static let empty = GraphDelta()
 
     // New terms; the dense id of new node k is the base's node count + k (likewise relations).
-    public let newNodeTerms: [Term]
-    public let newNodeIDs: [Int64]
+    public let newNodeTerms: ChunkedList<Term>
+    public let newNodeIDs: ChunkedList<Int64>
+    /// The new ids in ascending order, with their dense ids (merged per version, never sorted whole).
     let nodeLookupIDs: [Int64]
     let nodeLookupDense: [Int32]
-    public let newRelationTerms: [Term]
-    public let newRelationIDs: [Int64]
+    public let newRelationTerms: ChunkedList<Term>
+    public let newRelationIDs: ChunkedList<Int64>
     let relationLookupIDs: [Int64]
     let relationLookupDense: [Int32]
 
@@ -68,10 +69,13 @@ public final class GraphDelta: Sendable {
     }
 
     struct Parts {
-        var newNodeTerms: [Term] = []
-        var newNodeIDs: [Int64] = []
-        var newRelationTerms: [Term] = []
-        var newRelationIDs: [Int64] = []
+        var newNodeTerms = ChunkedList<Term>()
+        var newNodeIDs = ChunkedList<Int64>()
+        var newRelationTerms = ChunkedList<Term>()
+        var newRelationIDs = ChunkedList<Int64>()
+        /// The previous version's lookups, covering its new ids.
+        var nodeLookup: ([Int64], [Int32]) = ([], [])
+        var relationLookup: ([Int64], [Int32]) = ([], [])
         var source: [Int32] = [], relation: [Int32] = [], target: [Int32] = []
         var provenance: [UInt8] = [], split: [Int8] = []
         var inEdge: [Int32] = []
@@ -85,10 +89,11 @@ public final class GraphDelta: Sendable {
     init(_ p: Parts, nodeCount: Int) {
         newNodeTerms = p.newNodeTerms
         newNodeIDs = p.newNodeIDs
-        (nodeLookupIDs, nodeLookupDense) = Self.lookup(p.newNodeIDs, firstDense: nodeCount - p.newNodeIDs.count)
+        (nodeLookupIDs, nodeLookupDense) = Self.lookup(p.newNodeIDs, previous: p.nodeLookup, firstDense: nodeCount - p.newNodeIDs.count)
         newRelationTerms = p.newRelationTerms
         newRelationIDs = p.newRelationIDs
-        (relationLookupIDs, relationLookupDense) = Self.lookup(p.newRelationIDs, firstDense: p.relationNet.count - p.newRelationIDs.count)
+        (relationLookupIDs, relationLookupDense) = Self.lookup(
+            p.newRelationIDs, previous: p.relationLookup, firstDense: p.relationNet.count - p.newRelationIDs.count)
         source = Frozen(p.source)
         relation = Frozen(p.relation)
         target = Frozen(p.target)
@@ -118,14 +123,29 @@ public final class GraphDelta: Sendable {
 
     var parts: Parts {
         Parts(newNodeTerms: newNodeTerms, newNodeIDs: newNodeIDs, newRelationTerms: newRelationTerms,
-              newRelationIDs: newRelationIDs, source: source.array, relation: relation.array, target: target.array,
+              newRelationIDs: newRelationIDs, nodeLookup: (nodeLookupIDs, nodeLookupDense),
+              relationLookup: (relationLookupIDs, relationLookupDense), source: source.array, relation: relation.array, target: target.array,
               provenance: provenance.array, split: split.array, inEdge: inEdge.array, deletedOut: deletedOut.array,
               deletedIn: deletedIn.array, relationNet: relationNet, ontologyChanges: ontologyChanges)
     }
 
-    private static func lookup(_ ids: [Int64], firstDense: Int) -> ([Int64], [Int32]) {
-        let order = ids.indices.sorted { ids[$0] < ids[$1] }
-        return (order.map { ids[$0] }, order.map { Int32(firstDense + $0) })
+    /// `previous` (the lookup of the first `previous.0.count` ids) merged with the ids after them.
+    private static func lookup(_ ids: ChunkedList<Int64>, previous: ([Int64], [Int32]), firstDense: Int) -> ([Int64], [Int32]) {
+        let known = previous.0.count
+        guard known < ids.count else { return previous }
+        let added = (known..<ids.count).sorted { ids[$0] < ids[$1] }
+        var outIDs: [Int64] = [], outDense: [Int32] = []
+        outIDs.reserveCapacity(ids.count)
+        outDense.reserveCapacity(ids.count)
+        var i = 0, j = 0
+        while i < known || j < added.count {
+            if j == added.count || (i < known && previous.0[i] < ids[added[j]]) {
+                outIDs.append(previous.0[i]); outDense.append(previous.1[i]); i += 1
+            } else {
+                outIDs.append(ids[added[j]]); outDense.append(Int32(firstDense + added[j])); j += 1
+            }
+        }
+        return (outIDs, outDense)
     }
 
     /// The distinct values of a sorted array, and where each one's run starts (plus the end).

@@ -71,13 +71,18 @@ public enum SnapshotFile {
     public static func write(_ snapshot: CSRSnapshot, identity: Identity, to path: String) throws {
         precondition(snapshot.delta.isEmpty, "a snapshot file holds a base")
         let nodeTerms = snapshot.nodeTerms.encoded(), relationTerms = snapshot.relationTerms.encoded()
+        let columns: [(Column<UInt8>, Column<Int>)] = [
+            (Column(nodeTerms.bytes), Column(nodeTerms.offsets)), (Column(relationTerms.bytes), Column(relationTerms.offsets)),
+        ]
+        // The sections are raw views of these columns: they must live until the last byte is written.
+        try withExtendedLifetime((snapshot, columns)) { try write(snapshot, columns, identity: identity, to: path) }
+    }
+
+    private static func write(_ snapshot: CSRSnapshot, _ columns: [(Column<UInt8>, Column<Int>)], identity: Identity, to path: String) throws {
         var sections: [UnsafeRawBufferPointer] = []
         var counts: [Int] = []
         // The sections in a fixed order; `read` takes them back in the same.
         func add<T>(_ c: Column<T>) { sections.append(UnsafeRawBufferPointer(c.buffer)); counts.append(c.count) }
-        let columns: [(Column<UInt8>, Column<Int>)] = [
-            (Column(nodeTerms.bytes), Column(nodeTerms.offsets)), (Column(relationTerms.bytes), Column(relationTerms.offsets)),
-        ]
         add(snapshot.nodeTermIDs); add(snapshot.relationTermIDs)
         add(snapshot.outOffsets); add(snapshot.outTargets); add(snapshot.outRelations)
         add(snapshot.provenance); add(snapshot.split)
