@@ -238,6 +238,8 @@ def table(path):
             c50, cmax, b50, bmax = map(float, row[1:5])
             print(f"{'quiver paths, file current, median / max ms':46} {'':>10} {c50:>6.0f}/{cmax:<7.0f} {'':>7}  ≤ 50 ms: {verdict(c50 <= 50)}")
             print(f"{'quiver paths after 1,000 ADDs, median / max ms':46} {'':>10} {b50:>6.0f}/{bmax:<7.0f} {'':>7}  ≤ 100 ms: {verdict(b50 <= 100)}")
+        elif kind == "restart":
+            print(f"{'daemon restart to first answer, s (rebuilds)':46} {'':>10} {float(row[1]):>6.2f} ({row[2]} rebuilds: {'warm, from the file' if row[2] == '0' else 'rebuilt'})")
         elif kind == "compact":
             edges, ms, added, r50, r99, n = row[1:7]
             print(f"{'COMPACT of a 5% delta':46} {'':>10} {int(edges):,} edges in {ms} ms, +{added} MiB RSS")

@@ -98,22 +98,17 @@ extension CSRSnapshot {
         // Tombstones, edges leaving the delta, edges joining it.
         let nodeCount = baseN + p.newNodeIDs.count
         p.relationNet += [Int](repeating: 0, count: baseR + p.newRelationIDs.count - p.relationNet.count)
-        var dropped = Set<Int>()
+        var dropped: [Int] = []
         var joining: [(k: EdgeKey, provenance: UInt8, split: Int8)] = []
+        var tombstones: [(forward: Int, reverse: Int)] = []
         for k in order {
             guard let op = ops[k] else { continue }
             if let d = delta.addedEdge(k.u, k.r, k.v) {
-                dropped.insert(d)
+                dropped.append(d)
                 p.relationNet[Int(k.r)] -= 1
             }
             if let e = baseEdge(k) {
-                if p.deletedOut.isEmpty {
-                    p.deletedOut = [UInt64](repeating: 0, count: (baseEdgeCount + 63) >> 6)
-                    p.deletedIn = p.deletedOut
-                }
-                p.deletedOut[e >> 6] |= 1 << UInt64(e & 63)
-                let i = reverseEntry(ofBaseEdge: e, k)
-                p.deletedIn[i >> 6] |= 1 << UInt64(i & 63)
+                tombstones.append((e, reverseEntry(ofBaseEdge: e, k)))
                 p.relationNet[Int(k.r)] -= 1
             }
             if case .add(let prov, let sp) = op {
@@ -121,58 +116,21 @@ extension CSRSnapshot {
                 p.relationNet[Int(k.r)] += 1
             }
         }
-        guard !dropped.isEmpty || !joining.isEmpty || !order.isEmpty || p.ontologyChanges != delta.ontologyChanges
-                || p.newNodeIDs.count != delta.newNodeIDs.count || p.newRelationIDs.count != delta.newRelationIDs.count else {
-            return with(delta: delta, changeSeq: changes.last!.seq)
-        }
-        joining.sort { ($0.k.u, $0.k.r, $0.k.v) < ($1.k.u, $1.k.r, $1.k.v) }
-
-        // Forward order: the kept old edges merged with the joining ones.
-        let old = delta
-        var position = [Int32](repeating: -1, count: old.addedCount)
-        var joinedAt = [Int32](repeating: 0, count: joining.count)
-        var source: [Int32] = [], relation: [Int32] = [], target: [Int32] = [], provenance: [UInt8] = [], split: [Int8] = []
-        let total = old.addedCount - dropped.count + joining.count
-        source.reserveCapacity(total); relation.reserveCapacity(total); target.reserveCapacity(total)
-        provenance.reserveCapacity(total); split.reserveCapacity(total)
-        var i = 0, j = 0
-        while i < old.addedCount || j < joining.count {
-            if i < old.addedCount && dropped.contains(i) { i += 1; continue }
-            let takeOld: Bool
-            if i == old.addedCount { takeOld = false } else if j == joining.count { takeOld = true } else {
-                takeOld = (old.source[i], old.relation[i], old.target[i]) < (joining[j].k.u, joining[j].k.r, joining[j].k.v)
+        if !tombstones.isEmpty {
+            // The bit sets are copied only by a version that deletes base edges.
+            var out = p.deletedOut.count == 0 ? [UInt64](repeating: 0, count: (baseEdgeCount + 63) >> 6) : p.deletedOut.array
+            var into = p.deletedIn.count == 0 ? [UInt64](repeating: 0, count: (baseEdgeCount + 63) >> 6) : p.deletedIn.array
+            for t in tombstones {
+                out[t.forward >> 6] |= 1 << UInt64(t.forward & 63)
+                into[t.reverse >> 6] |= 1 << UInt64(t.reverse & 63)
             }
-            if takeOld {
-                position[i] = Int32(source.count)
-                source.append(old.source[i]); relation.append(old.relation[i]); target.append(old.target[i])
-                provenance.append(old.provenance[i]); split.append(old.split[i])
-                i += 1
-            } else {
-                let e = joining[j]
-                joinedAt[j] = Int32(source.count)
-                source.append(e.k.u); relation.append(e.k.r); target.append(e.k.v)
-                provenance.append(e.provenance); split.append(e.split)
-                j += 1
-            }
+            p.deletedOut = Frozen(out)
+            p.deletedIn = Frozen(into)
+            p.deletedCount += tombstones.count
         }
-        // Reverse order: the kept old entries (still in order) merged with the joining ones.
-        var kept: [Int32] = []
-        kept.reserveCapacity(old.addedCount)
-        for k in 0..<old.inEdge.count where position[Int(old.inEdge[k])] >= 0 { kept.append(position[Int(old.inEdge[k])]) }
-        let joiningIn = joinedAt.sorted { (target[Int($0)], relation[Int($0)], source[Int($0)]) < (target[Int($1)], relation[Int($1)], source[Int($1)]) }
-        var inEdge: [Int32] = []
-        inEdge.reserveCapacity(total)
-        i = 0; j = 0
-        while i < kept.count || j < joiningIn.count {
-            let takeOld: Bool
-            if i == kept.count { takeOld = false } else if j == joiningIn.count { takeOld = true } else {
-                let a = Int(kept[i]), b = Int(joiningIn[j])
-                takeOld = (target[a], relation[a], source[a]) < (target[b], relation[b], source[b])
-            }
-            if takeOld { inEdge.append(kept[i]); i += 1 } else { inEdge.append(joiningIn[j]); j += 1 }
+        if !dropped.isEmpty || !joining.isEmpty {
+            p.edges = delta.edges.merging(dropping: dropped, adding: joining)
         }
-        p.source = source; p.relation = relation; p.target = target; p.provenance = provenance; p.split = split
-        p.inEdge = inEdge
         return with(delta: GraphDelta(p, nodeCount: nodeCount), changeSeq: changes.last!.seq)
     }
 
@@ -304,7 +262,72 @@ extension CSRSnapshot {
 
 /// An edge by dense ids.
 struct EdgeKey: Hashable {
+    static func < (a: EdgeKey, b: EdgeKey) -> Bool { (a.u, a.r, a.v) < (b.u, b.r, b.v) }
+
     var u: Int32
     var r: Int32
     var v: Int32
+}
+
+extension AddedEdges {
+    /// These edges without those at the positions `dropped`, with `adding` (none of them here):
+    /// one merge in each order, written straight into the new arrays, so that a write costs a
+    /// pass over the delta and a sort of its own edges, never a sort of the delta.
+    func merging(dropping dropped: [Int], adding: [(k: EdgeKey, provenance: UInt8, split: Int8)]) -> AddedEdges {
+        let joining = adding.sorted { $0.k < $1.k }
+        let oldCount = count
+        var gone = [Bool](repeating: false, count: oldCount)
+        for d in dropped { gone[d] = true }
+        let total = oldCount - Set(dropped).count + joining.count
+        var position = [Int32](repeating: -1, count: oldCount)
+        var joinedAt = [Int32](repeating: 0, count: joining.count)
+        var source = [Int32](repeating: 0, count: total), relation = [Int32](repeating: 0, count: total)
+        var target = [Int32](repeating: 0, count: total), provenance = [UInt8](repeating: 0, count: total)
+        var split = [Int8](repeating: 0, count: total)
+        let os = self.source.buffer, orl = self.relation.buffer, ot = self.target.buffer
+        let op = self.provenance.buffer, osp = self.split.buffer
+        source.withUnsafeMutableBufferPointer { s in
+            relation.withUnsafeMutableBufferPointer { r in
+                target.withUnsafeMutableBufferPointer { t in
+                    provenance.withUnsafeMutableBufferPointer { pv in
+                        split.withUnsafeMutableBufferPointer { sp in
+                            var i = 0, j = 0, n = 0
+                            while i < oldCount || j < joining.count {
+                                if i < oldCount && gone[i] { i += 1; continue }
+                                let takeOld = j == joining.count
+                                    || (i < oldCount && (os[i], orl[i], ot[i]) < (joining[j].k.u, joining[j].k.r, joining[j].k.v))
+                                if takeOld {
+                                    position[i] = Int32(n)
+                                    s[n] = os[i]; r[n] = orl[i]; t[n] = ot[i]; pv[n] = op[i]; sp[n] = osp[i]
+                                    i += 1
+                                } else {
+                                    let e = joining[j]
+                                    joinedAt[j] = Int32(n)
+                                    s[n] = e.k.u; r[n] = e.k.r; t[n] = e.k.v; pv[n] = e.provenance; sp[n] = e.split
+                                    j += 1
+                                }
+                                n += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Reverse order: the kept old entries (still in order) merged with the joining ones.
+        @inline(__always) func reverseKey(_ e: Int32) -> (Int32, Int32, Int32) { (target[Int(e)], relation[Int(e)], source[Int(e)]) }
+        let joiningIn = joinedAt.sorted { reverseKey($0) < reverseKey($1) }
+        var inEdge = [Int32](repeating: 0, count: total)
+        let oldIn = self.inEdge.buffer
+        inEdge.withUnsafeMutableBufferPointer { out in
+            var i = 0, j = 0, n = 0
+            while i < oldIn.count || j < joiningIn.count {
+                if i < oldIn.count && position[Int(oldIn[i])] < 0 { i += 1; continue }
+                let takeOld = j == joiningIn.count
+                    || (i < oldIn.count && reverseKey(position[Int(oldIn[i])]) < reverseKey(joiningIn[j]))
+                if takeOld { out[n] = position[Int(oldIn[i])]; i += 1 } else { out[n] = joiningIn[j]; j += 1 }
+                n += 1
+            }
+        }
+        return AddedEdges(source: source, relation: relation, target: target, provenance: provenance, split: split, inEdge: inEdge)
+    }
 }

@@ -22,23 +22,8 @@ public final class GraphDelta: Sendable {
     let relationLookupIDs: [Int64]
     let relationLookupDense: [Int32]
 
-    // Added edges in forward order.
-    let source: Frozen<Int32>
-    let relation: Frozen<Int32>
-    let target: Frozen<Int32>
-    let provenance: Frozen<UInt8>
-    let split: Frozen<Int8>
-    let identity: Frozen<Int32>
-    // The same edges in reverse order: the forward position of each, and its fields gathered.
-    let inEdge: Frozen<Int32>
-    let inSource: Frozen<Int32>
-    let inRelation: Frozen<Int32>
-    let inProvenance: Frozen<UInt8>
-    // Row indexes: the nodes with a row, ascending, and where each row starts.
-    let outRowNodes: Frozen<Int32>
-    let outRowStarts: Frozen<Int32>
-    let inRowNodes: Frozen<Int32>
-    let inRowStarts: Frozen<Int32>
+    /// The added edges and their row indexes (shared by versions that changed no edge).
+    let edges: AddedEdges
     /// A bit per node: set when the node has a row in either direction.
     let flags: Frozen<UInt64>
     /// Bits over the base's forward entries and reverse entries; empty when nothing was deleted.
@@ -52,7 +37,13 @@ public final class GraphDelta: Sendable {
     public let ontologyChanges: Int
 
     /// Edges added (and still there).
-    public var addedCount: Int { source.count }
+    public var addedCount: Int { edges.count }
+    var source: Frozen<Int32> { edges.source }
+    var relation: Frozen<Int32> { edges.relation }
+    var target: Frozen<Int32> { edges.target }
+    var provenance: Frozen<UInt8> { edges.provenance }
+    var split: Frozen<Int8> { edges.split }
+    var inEdge: Frozen<Int32> { edges.inEdge }
     /// Bit `p` set when an added edge has provenance `p`.
     public var provenanceMask: UInt32 {
         var mask: UInt32 = 0
@@ -64,7 +55,7 @@ public final class GraphDelta: Sendable {
     public var isEmpty: Bool { addedCount == 0 && deletedCount == 0 && newNodeIDs.isEmpty && newRelationIDs.isEmpty }
     /// Bytes held (names not counted).
     public var bytes: Int {
-        addedCount * (4 * 7 + 2 * 1) + (outRowNodes.count + inRowNodes.count) * 8 + flags.count * 8
+        addedCount * (4 * 4 + 2 * 1) + (edges.outRowNodes.count + edges.inRowNodes.count) * 8 + flags.count * 8
             + (deletedOut.count + deletedIn.count) * 8 + (newNodeIDs.count + newRelationIDs.count) * 20
     }
 
@@ -76,10 +67,9 @@ public final class GraphDelta: Sendable {
         /// The previous version's lookups, covering its new ids.
         var nodeLookup: ([Int64], [Int32]) = ([], [])
         var relationLookup: ([Int64], [Int32]) = ([], [])
-        var source: [Int32] = [], relation: [Int32] = [], target: [Int32] = []
-        var provenance: [UInt8] = [], split: [Int8] = []
-        var inEdge: [Int32] = []
-        var deletedOut: [UInt64] = [], deletedIn: [UInt64] = []
+        var edges = AddedEdges.empty
+        var deletedOut = Frozen<UInt64>([]), deletedIn = Frozen<UInt64>([])
+        var deletedCount = 0
         var relationNet: [Int] = []
         var ontologyChanges = 0
     }
@@ -94,29 +84,17 @@ public final class GraphDelta: Sendable {
         newRelationIDs = p.newRelationIDs
         (relationLookupIDs, relationLookupDense) = Self.lookup(
             p.newRelationIDs, previous: p.relationLookup, firstDense: p.relationNet.count - p.newRelationIDs.count)
-        source = Frozen(p.source)
-        relation = Frozen(p.relation)
-        target = Frozen(p.target)
-        provenance = Frozen(p.provenance)
-        split = Frozen(p.split)
-        identity = Frozen((0..<Int32(p.source.count)).map { $0 })
-        inEdge = Frozen(p.inEdge)
-        inSource = Frozen(p.inEdge.map { p.source[Int($0)] })
-        inRelation = Frozen(p.inEdge.map { p.relation[Int($0)] })
-        inProvenance = Frozen(p.inEdge.map { p.provenance[Int($0)] })
-        let (outNodes, outStarts) = Self.rows(p.source)
-        let (inNodes, inStarts) = Self.rows(p.inEdge.map { p.target[Int($0)] })
-        outRowNodes = Frozen(outNodes)
-        outRowStarts = Frozen(outStarts)
-        inRowNodes = Frozen(inNodes)
-        inRowStarts = Frozen(inStarts)
-        var bits = [UInt64](repeating: 0, count: outNodes.isEmpty && inNodes.isEmpty ? 0 : (nodeCount + 63) >> 6)
-        for u in outNodes { bits[Int(u) >> 6] |= 1 << UInt64(u & 63) }
-        for u in inNodes { bits[Int(u) >> 6] |= 1 << UInt64(u & 63) }
+        edges = p.edges
+        let e = p.edges
+        var bits = [UInt64](repeating: 0, count: e.outRowNodes.count == 0 && e.inRowNodes.count == 0 ? 0 : (nodeCount + 63) >> 6)
+        bits.withUnsafeMutableBufferPointer { bits in
+            for u in e.outRowNodes.buffer { bits[Int(u) >> 6] |= 1 << UInt64(u & 63) }
+            for u in e.inRowNodes.buffer { bits[Int(u) >> 6] |= 1 << UInt64(u & 63) }
+        }
         flags = Frozen(bits)
-        deletedOut = Frozen(p.deletedOut)
-        deletedIn = Frozen(p.deletedIn)
-        deletedCount = p.deletedOut.reduce(0) { $0 + $1.nonzeroBitCount }
+        deletedOut = p.deletedOut
+        deletedIn = p.deletedIn
+        deletedCount = p.deletedCount
         relationNet = p.relationNet
         ontologyChanges = p.ontologyChanges
     }
@@ -124,9 +102,8 @@ public final class GraphDelta: Sendable {
     var parts: Parts {
         Parts(newNodeTerms: newNodeTerms, newNodeIDs: newNodeIDs, newRelationTerms: newRelationTerms,
               newRelationIDs: newRelationIDs, nodeLookup: (nodeLookupIDs, nodeLookupDense),
-              relationLookup: (relationLookupIDs, relationLookupDense), source: source.array, relation: relation.array, target: target.array,
-              provenance: provenance.array, split: split.array, inEdge: inEdge.array, deletedOut: deletedOut.array,
-              deletedIn: deletedIn.array, relationNet: relationNet, ontologyChanges: ontologyChanges)
+              relationLookup: (relationLookupIDs, relationLookupDense), edges: edges, deletedOut: deletedOut,
+              deletedIn: deletedIn, deletedCount: deletedCount, relationNet: relationNet, ontologyChanges: ontologyChanges)
     }
 
     /// `previous` (the lookup of the first `previous.0.count` ids) merged with the ids after them.
@@ -146,17 +123,6 @@ public final class GraphDelta: Sendable {
             }
         }
         return (outIDs, outDense)
-    }
-
-    /// The distinct values of a sorted array, and where each one's run starts (plus the end).
-    private static func rows(_ keys: [Int32]) -> ([Int32], [Int32]) {
-        var nodes: [Int32] = [], starts: [Int32] = []
-        for (i, k) in keys.enumerated() where nodes.last != k {
-            nodes.append(k)
-            starts.append(Int32(i))
-        }
-        starts.append(Int32(keys.count))
-        return (nodes, starts)
     }
 
     static func find(_ id: Int64, _ ids: [Int64], _ dense: [Int32]) -> Int32? {
@@ -184,15 +150,70 @@ public final class GraphDelta: Sendable {
 
     /// The raw view of one direction's rows, valid while this delta lives.
     func rows(out: Bool) -> DeltaRows {
-        DeltaRows(
+        let e = edges
+        let order = out ? nil : e.inEdge.buffer.baseAddress
+        return DeltaRows(
             flags: flags.count == 0 ? nil : flags.buffer.baseAddress,
-            rowNodes: out ? outRowNodes.buffer : inRowNodes.buffer,
-            rowStarts: out ? outRowStarts.buffer : inRowStarts.buffer,
-            columns: out ? target.buffer : inSource.buffer,
-            relations: out ? relation.buffer : inRelation.buffer,
-            provenance: out ? provenance.buffer : inProvenance.buffer,
-            edges: out ? identity.buffer : inEdge.buffer,
+            rowNodes: out ? e.outRowNodes.buffer : e.inRowNodes.buffer,
+            rowStarts: out ? e.outRowStarts.buffer : e.inRowStarts.buffer,
+            columns: .init(values: (out ? e.target : e.source).buffer.baseAddress!, order: order),
+            relations: .init(values: e.relation.buffer.baseAddress!, order: order),
+            provenance: .init(values: e.provenance.buffer.baseAddress!, order: order),
+            edges: .init(order: order),
             deleted: (out ? deletedOut : deletedIn).count == 0 ? nil : (out ? deletedOut : deletedIn).buffer.baseAddress)
+    }
+}
+
+/// A delta's added edges in forward order, (source, relation, target), their reverse order
+/// (the forward positions ordered by target, relation, source), and each direction's rows: the
+/// nodes that have one, ascending, and where each starts. Immutable.
+final class AddedEdges: Sendable {
+    static let empty = AddedEdges(source: [], relation: [], target: [], provenance: [], split: [], inEdge: [])
+
+    let source: Frozen<Int32>
+    let relation: Frozen<Int32>
+    let target: Frozen<Int32>
+    let provenance: Frozen<UInt8>
+    let split: Frozen<Int8>
+    let inEdge: Frozen<Int32>
+    let outRowNodes: Frozen<Int32>
+    let outRowStarts: Frozen<Int32>
+    let inRowNodes: Frozen<Int32>
+    let inRowStarts: Frozen<Int32>
+
+    var count: Int { source.count }
+
+    init(source: [Int32], relation: [Int32], target: [Int32], provenance: [UInt8], split: [Int8], inEdge: [Int32]) {
+        self.source = Frozen(source)
+        self.relation = Frozen(relation)
+        self.target = Frozen(target)
+        self.provenance = Frozen(provenance)
+        self.split = Frozen(split)
+        self.inEdge = Frozen(inEdge)
+        let (outNodes, outStarts) = Self.rows(count: source.count) { source[$0] }
+        let (inNodes, inStarts) = Self.rows(count: inEdge.count) { target[Int(inEdge[$0])] }
+        outRowNodes = Frozen(outNodes)
+        outRowStarts = Frozen(outStarts)
+        inRowNodes = Frozen(inNodes)
+        inRowStarts = Frozen(inStarts)
+    }
+
+    /// The distinct keys of a sorted run, and where each one's run starts (plus the end).
+    private static func rows(count: Int, key: (Int) -> Int32) -> ([Int32], [Int32]) {
+        var nodes: [Int32] = [], starts: [Int32] = []
+        nodes.reserveCapacity(count)
+        starts.reserveCapacity(count + 1)
+        var last: Int32 = -1
+        for i in 0..<count {
+            let k = key(i)
+            if k != last || i == 0 {
+                nodes.append(k)
+                starts.append(Int32(i))
+                last = k
+            }
+        }
+        starts.append(Int32(count))
+        return (nodes, starts)
     }
 }
 
@@ -206,10 +227,30 @@ public struct DeltaRows: @unchecked Sendable {
     public let rowStarts: UnsafeBufferPointer<Int32>
     /// Per entry: the node at the other end, the relation, the provenance, and the edge's
     /// position among the added edges in forward order.
-    public let columns: UnsafeBufferPointer<Int32>
-    public let relations: UnsafeBufferPointer<Int32>
-    public let provenance: UnsafeBufferPointer<UInt8>
-    public let edges: UnsafeBufferPointer<Int32>
+    public let columns: Field<Int32>
+    public let relations: Field<Int32>
+    public let provenance: Field<UInt8>
+    public let edges: Positions
+
+    /// One field of the entries: the forward arrays' own (out rows) or through the reverse order
+    /// (in rows).
+    public struct Field<T> {
+        let values: UnsafePointer<T>
+        let order: UnsafePointer<Int32>?
+        @inline(__always) public subscript(j: Int) -> T {
+            if let order { return values[Int(order[j])] }
+            return values[j]
+        }
+    }
+
+    /// Each entry's edge: its position among the added edges in forward order.
+    public struct Positions {
+        let order: UnsafePointer<Int32>?
+        @inline(__always) public subscript(j: Int) -> Int32 {
+            if let order { return order[j] }
+            return Int32(truncatingIfNeeded: j)
+        }
+    }
     /// Tombstones over this direction's base entries; nil when none.
     public let deleted: UnsafePointer<UInt64>?
 

@@ -11,7 +11,7 @@ struct StampedArray {
     /// Makes every entry read as -1, growing to `size` entries if needed.
     mutating func reset(size: Int) {
         if entries.count < size {
-            entries = [Entry](repeating: Entry(stamp: 0, value: -1), count: size)
+            entries = [Entry](repeating: Entry(stamp: 0, value: -1), count: grown(size))
             generation = 1
             return
         }
@@ -45,7 +45,7 @@ struct ParentLinks {
 
     mutating func reset(size: Int) {
         if entries.count < size {
-            entries = [Entry](repeating: Entry(stamp: 0, parent: -1, step: 0), count: size)
+            entries = [Entry](repeating: Entry(stamp: 0, parent: -1, step: 0), count: grown(size))
             generation = 1
             return
         }
@@ -77,7 +77,7 @@ struct VisitedBits {
     mutating func reset(size: Int) {
         let needed = (size + 63) >> 6
         if words.count < needed {
-            words = [UInt64](repeating: 0, count: needed)
+            words = [UInt64](repeating: 0, count: (grown(size) + 63) >> 6)
             touched.removeAll(keepingCapacity: true)
             return
         }
@@ -136,10 +136,12 @@ public final class SearchScratch {
         links.give(l)
     }
 
-    /// `PlainSearch`'s buffers, for graphs of up to `nodeCount` nodes.
+    /// `PlainSearch`'s buffers, for graphs of up to `nodeCount` nodes. Made with room to spare: a
+    /// live graph gains nodes with its writes, and remaking (and touching) a million-node
+    /// buffer for each new node would cost a query milliseconds.
     func plainBuffers(nodeCount: Int) -> PlainBuffers {
         if let plain, plain.nodeCount >= nodeCount { return plain }
-        let made = PlainBuffers(nodeCount: nodeCount)
+        let made = PlainBuffers(nodeCount: nodeCount + max(1024, nodeCount / 16))
         plain = made
         return made
     }
@@ -165,3 +167,7 @@ protocol ScratchBuffer { init() }
 extension StampedArray: ScratchBuffer {}
 extension VisitedBits: ScratchBuffer {}
 extension ParentLinks: ScratchBuffer {}
+
+/// A buffer's size with room to spare: a live graph gains nodes with its writes, and a buffer
+/// remade for each new node would cost every query after a write its allocation.
+@inline(__always) func grown(_ size: Int) -> Int { size + max(1024, size / 16) }
