@@ -84,6 +84,18 @@ public final class SnapshotCache: Sendable {
     }
     private let state = Mutex(State())
     private let catchingUp = Mutex(())
+    private let newBaseHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+    /// Called on the thread that published a new base (a compaction, a background rebuild), so
+    /// that what readers derive from a base (the daemon's path engine) is made there, not by the
+    /// first query after it.
+    public func onNewBase(_ handler: @escaping @Sendable (String) -> Void) {
+        newBaseHandler.withLock { $0 = handler }
+    }
+
+    private func announceNewBase(_ name: String) {
+        if let handler = newBaseHandler.withLock({ $0 }) { handler(name) }
+    }
 
     public init(store: Store, files: SnapshotFiles? = nil, compactionFraction: Double = 0.01, minimumCompaction: Int = 4096,
                 idleCompaction: Duration = .seconds(30)) {
@@ -332,6 +344,7 @@ public final class SnapshotCache: Sendable {
                 }
                 s.entries[graph] = e
             }
+            announceNewBase(name)
             saveFile(name, merged)
         }
         thread.name = "quiver-compaction"
@@ -423,6 +436,8 @@ public final class SnapshotCache: Sendable {
                 s.counters[graph, default: Counters()].rebuilds += 1
             }
             _ = catchUp(name)
+            announceNewBase(name)
+            saveFile(name, snap)
         } catch StoreError.graphNotFound {
             state.withLock { _ = $0.entries.removeValue(forKey: graph) }
         } catch {

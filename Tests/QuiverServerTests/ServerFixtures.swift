@@ -11,6 +11,9 @@ func withServer<T>(_ configure: (inout ServerConfiguration) -> Void = { _ in }, 
     config.port = 0
     config.workerThreads = 4
     config.eventLoopThreads = 2
+    // The test stores are databases named by URL, whose files would go to the user's cache
+    // directory: none unless a test asks for a directory of its own.
+    config.snapshotDirectory = "none"
     configure(&config)
     var logger = Logger(label: "quiver.test")
     logger.logLevel = .warning

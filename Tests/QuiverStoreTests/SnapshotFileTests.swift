@@ -26,7 +26,15 @@ struct SnapshotFileTests {
         let snap = b.build()
         let identity = SnapshotFile.Identity(database: "db/1", graphID: 3, graph: "t")
         let path = SnapshotFile.path(in: dir, for: identity)
+        // A writer killed halfway left its temporary file: the next write removes it.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let abandoned = path + ".tmp-\(gone.processIdentifier)-1"
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: abandoned))
         try SnapshotFile.write(snap, identity: identity, to: path)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
         let back = try SnapshotFile.read(path, expecting: identity)
         #expect(back.changeSeq == 7 && Self.same(back, snap))
         #expect(back.node(named: "\"chat\"@fr") != nil && back.node(named: "http://x/a") != nil)

@@ -287,7 +287,7 @@ public struct Dispatcher: Sendable {
                     if let v = held[ExactName(g.name)] {
                         line += ",version=\(v.changeSeq),delta_added=\(v.deltaAdded),delta_deleted=\(v.deltaDeleted)"
                             + ",delta_bytes=\(v.deltaBytes),base_bytes=\(v.baseBytes),changes_applied=\(v.changesApplied)"
-                            + ",compactions=\(v.compactions),rebuilds=\(v.rebuilds)"
+                            + ",compactions=\(v.compactions),rebuilds=\(v.rebuilds),file_opens=\(v.fileOpens)"
                             + ",last_compaction_ms=\(Int(v.lastCompactionSeconds * 1000))"
                     }
                     lines.append(("graph_\(g.name)", line))

@@ -24,7 +24,9 @@ final class GraphBackend: Sendable {
             compactionFraction: configuration.compactionFraction)
         self.cache = cache
         self.writes = GroupCommit(store: store) { outcome in cache.apply(outcome.changes, terms: outcome.terms) }
-        self.engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)
+        let engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)
+        self.engines = engines
+        cache.onNewBase { graph in _ = try? engines.engine(graph) }
         self.configuration = configuration
     }
 
