@@ -78,6 +78,18 @@ public struct EmbeddedCluster: Sendable {
     ///   permissions, read the log) when the server cannot be made ready.
     @discardableResult
     public func start() throws -> String {
+        // A cluster that is up and ready answers at once, without locating the server binaries
+        // or checking directories (subprocesses, milliseconds): the case of every command after
+        // the first. Anything less than a ready server that accepts a connection takes the
+        // careful path below.
+        if let text = POSIX.readFile(layout.pidFile), let running = PostmasterPidFile(contents: text),
+           running.status == "ready", let socket = running.socketDirectory, POSIX.isPostmasterAlive(running.pid) {
+            let conninfo = ClusterLayout.conninfo(socketDirectory: socket)
+            if let probe = try? PGConnection(conninfo: conninfo) {
+                probe.close()
+                return conninfo
+            }
+        }
         let binaries = try EmbeddedCluster.findServerBinaries()
         try POSIX.makeDirectories(layout.root, mode: 0o700)
         let lock = try FileLock(path: layout.lockFile, timeoutSeconds: 300)
