@@ -21,7 +21,7 @@
 #   Benchmarks/live.sh [--triples N] [--requests N] [--visible N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-triples=5000000; entities=1000000; relations=500; requests=100000; visible=20; clients=50
+triples=5000000; entities=1000000; relations=500; requests=100000; visible=100; clients=50
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --triples) triples=$2; entities=$((triples / 5)); shift 2;; --requests) requests=$2; shift 2;;

@@ -84,17 +84,17 @@ public final class SnapshotCache: Sendable {
     }
     private let state = Mutex(State())
     private let catchingUp = Mutex(())
-    private let newBaseHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
+    private let newBaseHandler = Mutex<(@Sendable (String, CSRSnapshot) -> Void)?>(nil)
 
-    /// Called on the thread that published a new base (a compaction, a background rebuild), so
-    /// that what readers derive from a base (the daemon's path engine) is made there, not by the
-    /// first query after it.
-    public func onNewBase(_ handler: @escaping @Sendable (String) -> Void) {
+    /// Called with a new base (of a compaction or a background rebuild) on the thread that made
+    /// it, before it is published: what readers derive from a base (the daemon's path engine) is
+    /// made there, so that the first query after a compaction does not make it.
+    public func onNewBase(_ handler: @escaping @Sendable (String, CSRSnapshot) -> Void) {
         newBaseHandler.withLock { $0 = handler }
     }
 
-    private func announceNewBase(_ name: String) {
-        if let handler = newBaseHandler.withLock({ $0 }) { handler(name) }
+    private func prepareNewBase(_ name: String, _ base: CSRSnapshot) {
+        if let handler = newBaseHandler.withLock({ $0 }) { handler(name, base) }
     }
 
     public init(store: Store, files: SnapshotFiles? = nil, compactionFraction: Double = 0.01, minimumCompaction: Int = 4096,
@@ -328,6 +328,7 @@ public final class SnapshotCache: Sendable {
         let thread = Thread { [self] in
             let began = ContinuousClock.now
             let merged = start.compacted()
+            prepareNewBase(name, merged)
             let took = ContinuousClock.now - began
             let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
             state.withLock { s in
@@ -344,7 +345,6 @@ public final class SnapshotCache: Sendable {
                 }
                 s.entries[graph] = e
             }
-            announceNewBase(name)
             saveFile(name, merged)
         }
         thread.name = "quiver-compaction"
@@ -427,6 +427,7 @@ public final class SnapshotCache: Sendable {
         guard state.withLock({ $0.entries[graph] != nil && $0.building[graph] == nil }) else { return }
         do {
             let (snap, id) = try loader.buildWithID(graph: name)
+            prepareNewBase(name, snap)
             state.withLock { s in
                 guard var e = s.entries[graph], snap.changeSeq >= e.version.changeSeq else { return }
                 e.version = snap
@@ -436,7 +437,6 @@ public final class SnapshotCache: Sendable {
                 s.counters[graph, default: Counters()].rebuilds += 1
             }
             _ = catchUp(name)
-            announceNewBase(name)
             saveFile(name, snap)
         } catch StoreError.graphNotFound {
             state.withLock { _ = $0.entries.removeValue(forKey: graph) }

@@ -18,6 +18,8 @@ final class EngineCache: Sendable {
         /// read after a write must see a snapshot at least that new (read-your-writes), whatever
         /// the cache's background rebuilds are doing.
         var written: [ExactName: Int64] = [:]
+        /// Engines made for a new base before it was published (`prepare`).
+        var prepared: [ExactName: PathEngine] = [:]
     }
     private let entries = Mutex(Entries())
 
@@ -60,11 +62,16 @@ final class EngineCache: Sendable {
             entries.withLock { e in
                 e.engines[key] = nil
                 e.written[key] = nil
+                e.prepared[key] = nil
             }
             throw CommandError.noGraph(graph)
         }
-        let held = entries.withLock { $0.engines[key] }
+        var held = entries.withLock { $0.engines[key] }
         if let held, held.snapshot === snapshot { return held }
+        if held?.snapshot.baseIdentity != snapshot.baseIdentity,
+           let ready = entries.withLock({ $0.prepared[key] }), ready.snapshot.baseIdentity == snapshot.baseIdentity {
+            held = ready
+        }
         let engine: PathEngine
         if let held, held.snapshot.baseIdentity == snapshot.baseIdentity,
            held.snapshot.delta.ontologyChanges == snapshot.delta.ontologyChanges,
@@ -83,6 +90,14 @@ final class EngineCache: Sendable {
             e.engines[key] = engine
         }
         return engine
+    }
+
+    /// Makes the engine of a new base before the cache publishes it (on the compaction's thread),
+    /// so that the versions made from that base get theirs by `PathEngine.updated`, cheaply.
+    func prepare(_ graph: String, base: CSRSnapshot) {
+        guard let ontology = try? store.ontology(graph: graph) else { return }
+        let engine = PathEngine(snapshot: base, inverses: PathEngine.inverseMap(from: ontology, snapshot: base), maxHopsCeiling: hopsCeiling)
+        entries.withLock { $0.prepared[ExactName(graph)] = engine }
     }
 
     var snapshotBytes: Int {

@@ -26,7 +26,7 @@ final class GraphBackend: Sendable {
         self.writes = GroupCommit(store: store) { outcome in cache.apply(outcome.changes, terms: outcome.terms) }
         let engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)
         self.engines = engines
-        cache.onNewBase { graph in _ = try? engines.engine(graph) }
+        cache.onNewBase { graph, base in engines.prepare(graph, base: base) }
         self.configuration = configuration
     }
 
