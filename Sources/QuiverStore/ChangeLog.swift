@@ -43,11 +43,12 @@ extension Store {
                 switch r.string(i, 1) {
                 case "ontology":
                     out.append(GraphChange(seq: at, kind: .ontology))
-                case let kind? where kind == "add" || kind == "delete":
+                case let kind? where kind == "add" || kind == "delete" || kind == "load":
+                    // A load logs its triples only when small; a big one is rebuilt from the tables.
                     guard let s = r.string(i, 2), let p = r.string(i, 3), let o = r.string(i, 4) else { return .rebuild }
                     let subjects = parseIntegerArray(s), predicates = parseIntegerArray(p), objects = parseIntegerArray(o)
                     guard subjects.count == predicates.count, subjects.count == objects.count else { return .rebuild }
-                    if kind == "add" {
+                    if kind != "delete" {
                         let provenance = parseIntegerArray(r.string(i, 5) ?? "{}").map { UInt8(clamping: $0) }
                         let split = parseIntegerArray(r.string(i, 6) ?? "{}", null: -1).map { Int8(clamping: $0) }
                         guard provenance.count == subjects.count, split.count == subjects.count else { return .rebuild }

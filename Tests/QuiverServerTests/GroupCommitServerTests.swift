@@ -123,11 +123,20 @@ import QuiverTestSupport
             }
             #expect(seen)
             #expect(Self.graphInfo(c, g)["rebuilds"] == 1)
-            // A load by another process is followed by a rebuild.
+            // A small load by another process is caught up too; a big one is followed by a rebuild.
             try other.load(graph: g, inputs: [.bytes(name: "b.tsv", Array("far\tr\tfarther\n".utf8))])
             seen = false
             while Date() < deadline.addingTimeInterval(3) {
                 if d.command("PATHS", g, "far", "farther")?.dictionary["count"] == .integer(1) { seen = true; break }
+                usleep(5_000)
+            }
+            #expect(seen)
+            #expect(Self.graphInfo(c, g)["rebuilds"] == 1)
+            let big = (0..<10_001).map { "b\($0)\tr\tb\($0 + 1)" }.joined(separator: "\n")
+            try other.load(graph: g, inputs: [.bytes(name: "c.tsv", Array(big.utf8))])
+            seen = false
+            while Date() < deadline.addingTimeInterval(8) {
+                if d.command("PATHS", g, "b0", "b3")?.dictionary["count"] == .integer(1) { seen = true; break }
                 usleep(5_000)
             }
             #expect(seen)

@@ -63,10 +63,12 @@ extension Store {
                     ? try target.finishFresh(
                         conn, rows: session.rowsWritten, terms: session.newTermCount,
                         dedupeTriples: session.triplesSpilled, dedupeTerms: session.termsSpilled)
-                    : try target.mergeStaged(conn, checkStagedTerms: session.termsSpilled)
+                    : try target.mergeStaged(
+                        conn, checkStagedTerms: session.termsSpilled,
+                        returningTriples: session.triplesRead <= smallLoadTriples)
                 // A cancel that came while the indexes were built still wins: nothing commits.
                 try options.checkContinue(deadline: deadline)
-                try target.recordChange(conn, kind: "load", added: counts.newTriples, removed: 0)
+                try target.recordChange(conn, kind: "load", added: counts.newTriples, removed: 0, triples: counts.triples)
                 return LoadReport(
                     graph: name, read: session.triplesRead, new: counts.newTriples,
                     duplicates: session.triplesRead - counts.newTriples, newTerms: counts.newTerms, seconds: 0)
@@ -80,6 +82,10 @@ extension Store {
         }
     }
 }
+
+/// Loads into an existing graph of at most this many triples log their triples, so that other
+/// processes apply them to the graph in memory; a bigger load makes them rebuild it.
+let smallLoadTriples = 10_000
 
 /// The graph a write goes to, locked for the write's transaction.
 struct GraphTarget {
@@ -128,7 +134,12 @@ struct GraphTarget {
             """)
     }
 
-    struct Counts { var newTriples: Int; var newTerms: Int }
+    struct Counts {
+        var newTriples: Int
+        var newTerms: Int
+        /// The triples added, when the load was small enough to log them (see `smallLoadTriples`).
+        var triples: ChangedTriples? = nil
+    }
 
     /// Indexes and attaches a fresh graph's partitions and marks the graph ready. When the load
     /// outgrew its in-memory sets, the partitions may hold repeats: they are rewritten without
@@ -185,7 +196,8 @@ struct GraphTarget {
     }
 
     /// Merges the staging tables of a load into an existing graph.
-    func mergeStaged(_ conn: PGConnection, checkStagedTerms: Bool = false) throws -> Counts {
+    /// With `returningTriples`, the triples added come back, for the change log.
+    func mergeStaged(_ conn: PGConnection, checkStagedTerms: Bool = false, returningTriples: Bool = false) throws -> Counts {
         let dt = quoteIdentifier(termsTable), tt = quoteIdentifier(triplesTable)
         if checkStagedTerms { try checkTermCollisions(conn, table: "load_terms") }
         // A staged term whose id is taken by a different stored term is a hash collision.
@@ -206,8 +218,18 @@ struct GraphTarget {
         let triples = try conn.execute("""
             INSERT INTO \(tt) (graph_id, s, p, o, provenance, split)
             SELECT graph_id, s, p, o, provenance, split FROM load_triples ON CONFLICT (s, p, o) DO NOTHING
-            """)
-        return Counts(newTriples: triples.affectedRows, newTerms: terms.affectedRows)
+            """ + (returningTriples ? " RETURNING s, p, o, provenance, split" : ""))
+        var added: ChangedTriples?
+        if returningTriples {
+            var changed = ChangedTriples()
+            for row in 0..<triples.rowCount {
+                changed.append(TripleKey(triples.int64(row, 0) ?? 0, triples.int64(row, 1) ?? 0, triples.int64(row, 2) ?? 0),
+                               provenance: Provenance(rawValue: Int16(triples.int(row, 3) ?? 0)) ?? .asserted,
+                               split: triples.int(row, 4).flatMap { Split(rawValue: Int16($0)) })
+            }
+            added = changed
+        }
+        return Counts(newTriples: returningTriples ? triples.rowCount : triples.affectedRows, newTerms: terms.affectedRows, triples: added)
     }
 
     /// Bumps the graph's change sequence, logs the change and tells listeners once it commits.
