@@ -375,9 +375,12 @@ public final class SnapshotCache: Sendable {
                 if self.state.withLock({ $0.stopping }) { break }
                 do {
                     let notes = try conn.notifications(timeout: 0.25)
-                    for g in Set(notes.map { ExactName($0.payload) }) where !self.catchUp(g.text) {
-                        self.rebuildInBackground(g.text)
+                    var newest: [ExactName: Int64] = [:]
+                    for note in notes {
+                        let (seq, graph) = parseChangeNotice(note.payload)
+                        newest[ExactName(graph)] = max(newest[ExactName(graph)] ?? -1, seq ?? -1)
                     }
+                    for (g, seq) in newest { self.follow(g.text, to: seq) }
                     if notes.isEmpty && !self.cachedGraphs.isEmpty {
                         // A fallback for a missed notification: compare change sequences, all in
                         // one query on this connection.
@@ -404,6 +407,17 @@ public final class SnapshotCache: Sendable {
         }
         thread.name = "quiver-snapshot-watcher"
         thread.start()
+    }
+
+    /// Catches a graph up to the change `seq` a notification announced. The notification can
+    /// arrive a moment before another connection's snapshot sees the commit: the log is read
+    /// again, briefly, until it has the change (else the fallback poll would find it 250 ms later).
+    private func follow(_ name: String, to seq: Int64) {
+        for _ in 0..<50 {
+            guard catchUp(name) else { rebuildInBackground(name); return }
+            guard seq > 0, let held = heldVersion(of: name), held.changeSeq < seq else { return }
+            Thread.sleep(forTimeInterval: 0.001)
+        }
     }
 
     public func stopWatching() {

@@ -180,7 +180,7 @@ public final class Store: Sendable {
                     DROP TABLE IF EXISTS \(quoteIdentifier("triples_g\(id)"));
                     """)
                 _ = try conn.execute("DELETE FROM graphs WHERE id = $1", [.int32(Int32(id))])
-                _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(name)])
+                _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(changeNotice(seq: -1, graph: name))])
                 return true
             }
         }
@@ -208,8 +208,20 @@ public final class Store: Sendable {
     }
 }
 
-/// The NOTIFY channel on which every committed write announces its graph's name.
+/// The NOTIFY channel on which every committed write announces its graph: the payload is
+/// `changeNotice` (the change sequence it committed at, -1 for a drop, a space, the name).
 public let changeChannel = "quiver_changes"
+
+/// A change's NOTIFY payload: `"<seq> <graph name>"`.
+public func changeNotice(seq: Int64, graph: String) -> String { "\(seq) \(graph)" }
+
+/// The change sequence and graph of a NOTIFY payload (`changeNotice`); a payload of another form
+/// is a graph name with no sequence.
+public func parseChangeNotice(_ payload: String) -> (seq: Int64?, graph: String) {
+    guard let space = payload.utf8.firstIndex(of: UInt8(ascii: " ")),
+          let seq = Int64(String(decoding: payload.utf8[..<space], as: UTF8.self)) else { return (nil, payload) }
+    return (seq, String(decoding: payload.utf8[payload.utf8.index(after: space)...], as: UTF8.self))
+}
 
 /// Quotes an SQL identifier (for the per-graph partitions, whose names Quiver makes from integers).
 func quoteIdentifier(_ name: String) -> String {

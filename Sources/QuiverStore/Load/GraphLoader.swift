@@ -257,7 +257,7 @@ struct GraphTarget {
             _ = try conn.execute("DELETE FROM changes WHERE graph_id = $1 AND seq <= $2",
                                  [.int32(id), .int64(seq - Int64(changeLogRetention))])
         }
-        _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(name)])
+        _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(changeNotice(seq: seq, graph: name))])
         return seq
     }
 }
