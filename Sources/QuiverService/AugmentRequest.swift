@@ -168,11 +168,18 @@ public struct AugmentRequest: Sendable {
         }
     }
 
-    public func run(store: Store?, progress: ((String, Double?, Int) -> Void)? = nil) throws -> Outcome {
+    /// `snapshot` gives the stored graph's snapshot (by default, built from the store).
+    public func run(
+        store: Store?, snapshot: ((String) throws -> CSRSnapshot)? = nil, progress: ((String, Double?, Int) -> Void)? = nil
+    ) throws -> Outcome {
+        let snapshotOf: (String) throws -> CSRSnapshot = snapshot ?? { graph in
+            guard let store else { throw Failure(.internal, "a stored graph needs the store") }
+            return try SnapshotLoader(store: store).build(graph: graph)
+        }
         try validate()
         let started = Date()
         let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
-        if task == .comparison { return .comparison(try runComparison(store: store, seed: seed)) }
+        if task == .comparison { return .comparison(try runComparison(snapshotOf: snapshotOf, seed: seed)) }
         var facts: FactGraph
         var named = false
         var extras: [String: String] = [:]
@@ -182,7 +189,7 @@ public struct AugmentRequest: Sendable {
             facts = try SyntheticGraph.composition(entities: entities, relations: relations, outDegree: outDegree, rng: &rng)
         } else {
             guard let store, let graph else { throw Failure(.internal, "a stored graph needs the store") }
-            facts = FactGraph(snapshot: try SnapshotLoader(store: store).build(graph: graph), split: split)
+            facts = FactGraph(snapshot: try snapshotOf(graph), split: split)
             named = true
             if chainRules {
                 let onto = try store.ontology(graph: graph)
@@ -232,14 +239,14 @@ public struct AugmentRequest: Sendable {
         return try OutputDirectory(creatingEntry: URL(fileURLWithPath: out).lastPathComponent, inside: outParent)
     }
 
-    private func runComparison(store: Store?, seed: UInt64) throws -> ComparisonChecks {
+    private func runComparison(snapshotOf: (String) throws -> CSRSnapshot, seed: UInt64) throws -> ComparisonChecks {
         let o = comparisonOptions(seed: seed)
         let kb: AttributeTable
         if synthetic {
             kb = try AttributeTable.synthetic(entities: entities, attributes: attributes, values: values, seed: seed)
         } else {
-            guard let store, let graph else { throw Failure(.internal, "a stored graph needs the store") }
-            kb = try AttributeTable(snapshot: try SnapshotLoader(store: store).build(graph: graph))
+            guard let graph else { throw Failure(.internal, "a stored graph needs its name") }
+            kb = try AttributeTable(snapshot: try snapshotOf(graph))
         }
         let ds = try ComparisonDataset.build(kb, options: o)
         let directory = try outputDirectory()

@@ -137,7 +137,7 @@ struct ConcurrencyTests {
         #expect(try storeB.graph(named: graph) == nil)
     }
 
-    @Test("A listener hears each committed load by graph name, and nothing for a failed one")
+    @Test("A listener hears each committed load by its graph and change sequence, and nothing for a failed one")
     func notifications() throws {
         let store = try TestCluster.store()
         let graph = uniqueGraphName("notify")
@@ -151,7 +151,7 @@ struct ConcurrencyTests {
             var mine: [PGNotification] = []
             while Date() < deadline {
                 let got = try listener.notifications(timeout: max(0.01, deadline.timeIntervalSinceNow))
-                mine += got.filter { $0.payload == graph }
+                mine += got.filter { parseChangeNotice($0.payload).graph == graph }
                 if !mine.isEmpty { break }
             }
             return mine
@@ -166,6 +166,7 @@ struct ConcurrencyTests {
         let first = try heard(within: 10)
         #expect(first.count == 1)
         #expect(first.first?.channel == changeChannel)
+        #expect(first.first.map { parseChangeNotice($0.payload).seq } == (try store.changeSeq(of: graph)))
 
         try store.load(graph: graph, inputs: [.bytes(name: "ok2.tsv", Array("c\tb\ta\n".utf8))])
         #expect(try heard(within: 10).count == 1)

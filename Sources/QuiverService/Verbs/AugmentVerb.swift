@@ -100,7 +100,9 @@ public struct AugmentVerb: Verb {
         return try context.job(kind: "augment", graph: r.graph ?? "synthetic", foreground: false) { progress in
             var r = prepared
             r.cancellation = progress.cancellation
-            let outcome = try r.run(store: r.synthetic ? nil : context.store) { label, fraction, count in
+            // The graph as the surface holds it: the daemon's current version (merged), the
+            // CLI's snapshot file or build.
+            let outcome = try r.run(store: r.synthetic ? nil : context.store, snapshot: { try context.snapshot($0) }) { label, fraction, count in
                 progress.report(label, fraction: fraction, items: count, unit: "items")
             }
             if let into = r.intoGraph { context.wrote(into) }
