@@ -43,7 +43,6 @@ public struct PathEngine: Sendable {
         }
         let inProvenance = mask & ~(1 << UInt32(Provenance.asserted.rawValue)) != 0
             ? snapshot.inEdges.map { snapshot.provenance[Int($0)] } : []
-        HugePages.advise(snapshot)
         self.init(snapshot: snapshot, inverses: inverses, maxHopsCeiling: maxHopsCeiling, baseProvenances: mask,
                   inProvenance: inProvenance, nodeIndex: NodeIndex(sortedIDs: snapshot.nodeTermIDs))
     }
