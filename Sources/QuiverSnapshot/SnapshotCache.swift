@@ -80,6 +80,8 @@ public final class SnapshotCache: Sendable {
         /// Bumped by every invalidation: a build that started at an older version is stale on arrival.
         var generations: [ExactName: Int] = [:]
         var counters: [ExactName: Counters] = [:]
+        /// When each graph's snapshot file was last written by a compaction.
+        var fileWritten: [ExactName: ContinuousClock.Instant] = [:]
         var stopping = false
     }
     private let state = Mutex(State())
@@ -292,7 +294,7 @@ public final class SnapshotCache: Sendable {
     private func compactIfDue(_ name: String, _ version: CSRSnapshot, idle: Bool = false) {
         let changed = version.delta.addedCount + version.delta.deletedCount
         guard changed >= compactionThreshold(version) || (idle && !version.delta.isEmpty) else { return }
-        compact(name)
+        compact(name, writeFile: false)
     }
 
     /// Merges a graph's delta now and waits until the merged version is published (or a running
@@ -301,7 +303,7 @@ public final class SnapshotCache: Sendable {
         let graph = ExactName(name)
         let before = state.withLock { s in (s.counters[graph]?.compactions ?? 0, s.entries[graph]?.version.delta) }
         let edges = (before.1?.addedCount ?? 0) + (before.1?.deletedCount ?? 0)
-        compact(name)
+        compact(name, writeFile: true)
         while true {
             let (done, running, seconds) = state.withLock { s in
                 (s.counters[graph]?.compactions ?? 0, s.entries[graph]?.sinceCompaction != nil, s.counters[graph]?.lastCompactionSeconds ?? 0)
@@ -316,7 +318,7 @@ public final class SnapshotCache: Sendable {
     /// Merges a graph's delta into a new base on a thread of its own; readers keep their versions.
     /// Returns at once; false when there is nothing to do or a compaction is running already.
     @discardableResult
-    public func compact(_ name: String) -> Bool {
+    public func compact(_ name: String, writeFile: Bool = false) -> Bool {
         let graph = ExactName(name)
         let start: CSRSnapshot? = state.withLock { s in
             guard var e = s.entries[graph], e.sinceCompaction == nil, !e.version.delta.isEmpty else { return nil }
@@ -345,7 +347,18 @@ public final class SnapshotCache: Sendable {
                 }
                 s.entries[graph] = e
             }
-            saveFile(name, merged)
+            // Writing a 5M-edge graph's file (200 MB, flushed) competes with the store's
+            // commits for the disk: compactions that come on their own write it at most once a
+            // minute; COMPACT always does.
+            let due = state.withLock { s -> Bool in
+                let last = s.fileWritten[graph]
+                if writeFile || last == nil || ContinuousClock.now - last! > .seconds(60) {
+                    s.fileWritten[graph] = .now
+                    return true
+                }
+                return false
+            }
+            if due { saveFile(name, merged) }
         }
         thread.name = "quiver-compaction"
         thread.start()
@@ -374,7 +387,9 @@ public final class SnapshotCache: Sendable {
                 guard let self else { return }
                 if self.state.withLock({ $0.stopping }) { break }
                 do {
-                    let notes = try conn.notifications(timeout: 0.25)
+                    // The fallback below bounds how late a change is seen when a notification
+                    // comes before its commit is visible (or not at all): 50 ms.
+                    let notes = try conn.notifications(timeout: 0.05)
                     var newest: [ExactName: Int64] = [:]
                     for note in notes {
                         let (seq, graph) = parseChangeNotice(note.payload)
@@ -411,12 +426,12 @@ public final class SnapshotCache: Sendable {
 
     /// Catches a graph up to the change `seq` a notification announced. The notification can
     /// arrive a moment before another connection's snapshot sees the commit: the log is read
-    /// again, briefly, until it has the change (else the fallback poll would find it 250 ms later).
+    /// again, briefly, until it has the change (else the fallback poll finds it up to 50 ms later).
     private func follow(_ name: String, to seq: Int64) {
-        for _ in 0..<50 {
+        for _ in 0..<20 {
             guard catchUp(name) else { rebuildInBackground(name); return }
             guard seq > 0, let held = heldVersion(of: name), held.changeSeq < seq else { return }
-            Thread.sleep(forTimeInterval: 0.001)
+            Thread.sleep(forTimeInterval: 0.002)
         }
     }
 
