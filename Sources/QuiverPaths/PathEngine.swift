@@ -96,7 +96,9 @@ public struct PathEngine: Sendable {
     /// The node named `name`, or an error naming it with close names.
     public func node(named name: String) throws -> Int32 {
         if let n = nodeIndex.node(named: name, in: snapshot) { return n }
-        throw PathError.unknownNode(name, suggestions: closeNames(to: name, in: snapshot.nodeNames))
+        let snapshot = self.snapshot
+        let names = (0..<snapshot.nodeCount).lazy.map { snapshot.nodeName(Int32($0)) }
+        throw PathError.unknownNode(name, suggestions: closeNames(to: name, in: names))
     }
 
     /// A relation by name, or an inverse name from the ontology (then `inverted` is true).

@@ -40,11 +40,22 @@ public enum PathError: PresentableError, Sendable, Equatable {
 
 /// Up to `count` names closest to `name` by edit distance (case-insensitive), nearest first, then by
 /// name; only names within a distance of about a third of the name's length.
-func closeNames<S: Sequence>(to name: String, in names: S, count: Int = 3) -> [String] where S.Element == String {
+///
+/// The scan stops after `budget`: on a graph of millions of nodes suggestions are a courtesy, and
+/// an unknown name must not cost a query hundreds of milliseconds (or let a client make the
+/// daemon scan the graph at will).
+func closeNames<S: Sequence>(to name: String, in names: S, count: Int = 3, budget: Duration = .milliseconds(20)) -> [String]
+where S.Element == String {
     let target = Array(name.lowercased().unicodeScalars)
     let bound = max(2, target.count / 3)
+    let deadline = Deadline.after(budget).uptimeNanoseconds
     var found: [(Int, String)] = []
+    var scanned = 0
     for candidate in names {
+        scanned += 1
+        if scanned & 1023 == 0 && Deadline.nowNanoseconds >= deadline { break }
+        // Bytes bound scalars from above: a name far longer in bytes cannot be close.
+        if candidate.utf8.count > 4 * (target.count + bound) { continue }
         let c = Array(candidate.lowercased().unicodeScalars)
         if abs(c.count - target.count) > bound { continue }
         let d = editDistance(target, c, bound: bound)
