@@ -5,6 +5,7 @@ import QuiverSnapshot
 import QuiverStore
 import Testing
 import QuiverTestSupport
+import Synchronization
 
 /// The live graph against PostgreSQL: writes by this process (group-committed and applied to the
 /// held version), writes by another process (caught up from the change log), loads, compactions
@@ -75,11 +76,62 @@ struct LiveGraphTests {
             #expect(version.changeSeq == rebuilt.changeSeq, "round \(round)")
             #expect(version.edgeCount == present.count, "round \(round)")
             #expect(Self.same(version.compacted(), rebuilt), "round \(round): the version differs from a rebuild")
+            #expect(GraphStats(version.compacted()) == GraphStats(rebuilt), "round \(round): stats differ from a rebuild")
         }
         #expect(appliedInPlace > 30, "writes should be applied in memory, not rebuilt")
         #expect(compactions > 0)
         let stats = try #require(cache.statistics.first)
         #expect(stats.rebuilds < 25, "\(stats)")
+    }
+
+    @Test("Readers on four threads see versions that never change under them and never go back, while writes and compactions go on")
+    func concurrentReaders() throws {
+        let database = try TestCluster.freshDatabase("readers")
+        let store = try Store.open(StoreLocation(databaseURL: database))
+        let cache = SnapshotCache(store: store, compactionFraction: 0, minimumCompaction: 16)
+        let group = GroupCommit(store: store) { cache.apply($0.changes, terms: $0.terms) }
+        try store.load(graph: "g", inputs: [.bytes(name: "a.tsv", Array("n0\tp\tn1\n".utf8))])
+        _ = try cache.snapshot(of: "g")
+        /// What a reader computes from a version: its sequence, edge count and a digest of its arrays.
+        @Sendable func digest(_ v: CSRSnapshot) -> (Int64, Int, Int) {
+            let m = v.compacted()
+            var h = 0
+            for i in 0..<m.edgeCount { h = h &* 31 &+ Int(m.outTargets[i]) &* 7 &+ Int(m.outRelations[i]) }
+            return (v.changeSeq, v.edgeCount, h)
+        }
+        let done = ManagedAtomicFlag()
+        let failures = ManagedCounter()
+        let readers = (0..<4).map { _ in
+            Thread {
+                var last: Int64 = -1
+                while !done.isSet {
+                    guard let v = try? cache.snapshot(of: "g") else { continue }
+                    let first = digest(v)
+                    usleep(200)
+                    let second = digest(v)
+                    if first != second || first.0 < last { failures.add() }
+                    last = first.0
+                }
+            }
+        }
+        for t in readers { t.start() }
+        var rng = SeededRandom(seed: 5)
+        var present: Set<[String]> = [["n0", "p", "n1"]]
+        for _ in 0..<300 {
+            let t = ["n\(Int.random(in: 0..<40, using: &rng))", "p", "n\(Int.random(in: 0..<40, using: &rng))"]
+            let delete = Int.random(in: 0..<4, using: &rng) == 0 && !present.isEmpty
+            let victim = delete ? present.randomElement(using: &rng)! : t
+            _ = try group.commit(SmallWrite(graph: "g", kind: delete ? .delete : .add(provenance: .asserted, split: nil),
+                                            triples: [Triple(.name(victim[0]), .name(victim[1]), .name(victim[2]))]))
+            if delete { present.remove(victim) } else { present.insert(victim) }
+        }
+        done.set()
+        usleep(50_000)
+        #expect(failures.value == 0, "a reader saw its version change, or an older one after a newer")
+        let version = try cache.snapshot(of: "g")
+        #expect(version.edgeCount == present.count)
+        #expect(Self.same(version.compacted(), try SnapshotLoader(store: store).build(graph: "g")))
+        #expect((cache.statistics.first?.compactions ?? 0) > 0)
     }
 
     @Test("A version pinned by a reader stays as it was while writes and a compaction go on")
@@ -129,4 +181,17 @@ struct LiveGraphTests {
         let terms = try store.terms(of: "g", ids: [Term.name("c").id.rawValue])
         #expect(terms[Term.name("c").id.rawValue] == .name("c"))
     }
+}
+
+/// A flag and a counter shared by test threads.
+final class ManagedAtomicFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
+}
+
+final class ManagedCounter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add() { count.withLock { $0 += 1 } }
 }
