@@ -28,27 +28,13 @@ extension CSRSnapshot {
         for (a, b) in zip(changes, changes.dropFirst()) where b.seq != a.seq + 1 { throw .gap(have: a.seq, next: b.seq) }
         var p = delta.parts
         let baseN = baseNodeCount, baseR = baseRelationCount
-        var newNodes: [Int64: Int32] = [:], newRelations: [Int64: Int32] = [:]
-
+        var nodes = NewTerms(ids: p.newNodeIDs, names: p.newNodeTerms, first: baseN)
+        var relations = NewTerms(ids: p.newRelationIDs, names: p.newRelationTerms, first: baseR)
         func node(_ id: Int64, create: Bool) throws(DeltaError) -> Int32? {
-            if let n = anyNode(termID: id) ?? newNodes[id] { return n }
-            guard create else { return nil }
-            guard let term = terms[id] else { throw .unknownTerm(id) }
-            let n = Int32(baseN + p.newNodeIDs.count)
-            p.newNodeIDs.append(id)
-            p.newNodeTerms.append(term)
-            newNodes[id] = n
-            return n
+            try nodes.dense(id, known: anyNode(termID: id), term: create ? { terms[id] } : nil)
         }
         func relation(_ id: Int64, create: Bool) throws(DeltaError) -> Int32? {
-            if let r = anyRelation(termID: id) ?? newRelations[id] { return r }
-            guard create else { return nil }
-            guard let term = terms[id] else { throw .unknownTerm(id) }
-            let r = Int32(baseR + p.newRelationIDs.count)
-            p.newRelationIDs.append(id)
-            p.newRelationTerms.append(term)
-            newRelations[id] = r
-            return r
+            try relations.dense(id, known: anyRelation(termID: id), term: create ? { terms[id] } : nil)
         }
 
         // The net effect of the batch per edge, decided in order against what is there.
@@ -94,6 +80,9 @@ extension CSRSnapshot {
                 }
             }
         }
+
+        (p.newNodeIDs, p.newNodeTerms) = (nodes.ids, nodes.names)
+        (p.newRelationIDs, p.newRelationTerms) = (relations.ids, relations.names)
 
         // Tombstones, edges leaving the delta, edges joining it.
         let nodeCount = baseN + p.newNodeIDs.count
@@ -257,6 +246,32 @@ extension CSRSnapshot {
             relationTerms: rels.old.map { relationTerm($0) }, nodeTermIDs: nodes.ids, relationTermIDs: rels.ids,
             outOffsets: outOffsets, outTargets: outTargets, outRelations: outRelations, provenance: provenance, split: split,
             inOffsets: inOffsets, inSources: inSources, inRelations: inRelations, inEdges: inEdges)
+    }
+}
+
+/// The nodes (or relations) a batch of changes adds to a version: the dense id of new term k is
+/// `first + k`.
+private struct NewTerms {
+    var ids: ChunkedList<Int64>
+    var names: ChunkedList<Term>
+    let first: Int
+    var added: [Int64: Int32] = [:]
+
+    init(ids: ChunkedList<Int64>, names: ChunkedList<Term>, first: Int) {
+        (self.ids, self.names, self.first) = (ids, names, first)
+    }
+
+    /// The dense id of term `id`: `known` (the version's), one this batch added, or, given
+    /// `term` (which finds the term), a new one.
+    mutating func dense(_ id: Int64, known: Int32?, term: (() -> Term?)?) throws(DeltaError) -> Int32? {
+        if let d = known ?? added[id] { return d }
+        guard let term else { return nil }
+        guard let t = term() else { throw .unknownTerm(id) }
+        let d = Int32(first + ids.count)
+        ids.append(id)
+        names.append(t)
+        added[id] = d
+        return d
     }
 }
 

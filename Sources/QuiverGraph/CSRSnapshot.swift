@@ -191,12 +191,6 @@ public final class CSRSnapshot: Sendable {
     public func relationTerm(_ r: Int32) -> Term {
         Int(r) < baseRelationCount ? relationTerms[Int(r)] : delta.newRelationTerms[Int(r) - baseRelationCount]
     }
-    public func nodeTermID(_ n: Int32) -> Int64 {
-        Int(n) < baseNodeCount ? nodeTermIDs[Int(n)] : delta.newNodeIDs[Int(n) - baseNodeCount]
-    }
-    public func relationTermID(_ r: Int32) -> Int64 {
-        Int(r) < baseRelationCount ? relationTermIDs[Int(r)] : delta.newRelationIDs[Int(r) - baseRelationCount]
-    }
 
     public func nodeName(_ n: Int32) -> String { nodeTerm(n).displayName }
     public func relationName(_ r: Int32) -> String { relationTerm(r).displayName }

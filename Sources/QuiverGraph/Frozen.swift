@@ -89,10 +89,6 @@ extension Column: Equatable where Element: Equatable {
     public static func == (a: Column, b: Column) -> Bool { a.count == b.count && a.elementsEqual(b) }
 }
 
-extension Column: ExpressibleByArrayLiteral {
-    public init(arrayLiteral elements: Element...) { self.init(elements) }
-}
-
 /// An append-only list that versions share: chunks of 4,096 elements, all full but the last, so
 /// that a version that appends a few copies one chunk and the list of chunks, not every element
 /// (a delta's new terms grow with each write; copying them all per write was most of its cost).
@@ -116,4 +112,8 @@ public struct ChunkedList<Element: Sendable>: RandomAccessCollection, Sendable {
         chunks[chunks.count - 1].append(e)
         count += 1
     }
+}
+
+extension Column: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: Element...) { self.init(elements) }
 }

@@ -50,8 +50,13 @@ public final class GraphDelta: Sendable {
         for p in provenance.buffer where p < 32 { mask |= 1 << UInt32(p) }
         return mask
     }
-    /// Whether an added edge is other than asserted.
-    public var hasUnassertedEdges: Bool { provenance.buffer.contains { $0 != 0 } }
+    /// The terms this delta added, by id (for applying changes again to a compacted base).
+    public var newTerms: [Int64: Term] {
+        var terms: [Int64: Term] = [:]
+        for (id, t) in zip(newNodeIDs, newNodeTerms) { terms[id] = t }
+        for (id, t) in zip(newRelationIDs, newRelationTerms) { terms[id] = t }
+        return terms
+    }
     public var isEmpty: Bool { addedCount == 0 && deletedCount == 0 && newNodeIDs.isEmpty && newRelationIDs.isEmpty }
     /// Bytes held (names not counted).
     public var bytes: Int {

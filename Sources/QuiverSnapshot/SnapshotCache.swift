@@ -340,7 +340,7 @@ public final class SnapshotCache: Sendable {
                 // Published only over a later version of the same base; the writes applied since
                 // the merge began are applied to it again (their new terms are in that version).
                 if e.version.baseIdentity == start.baseIdentity,
-                   let next = try? merged.applying(since, terms: e.version.deltaTerms) {
+                   let next = try? merged.applying(since, terms: e.version.delta.newTerms) {
                     e.version = next
                     s.counters[graph, default: Counters()].compactions += 1
                     s.counters[graph, default: Counters()].lastCompactionSeconds = seconds
@@ -369,8 +369,8 @@ public final class SnapshotCache: Sendable {
     private func saveFile(_ name: String, _ base: CSRSnapshot) {
         guard let files = loader.files, base.delta.isEmpty,
               let id = state.withLock({ $0.entries[ExactName(name)]?.graphID }),
-              let database = try? store.databaseIdentity() else { return }
-        try? files.write(base, identity: SnapshotFile.Identity(database: database, graphID: id, graph: name))
+              let identity = try? loader.fileIdentity(graphID: id, graph: name) else { return }
+        try? files.write(base, identity: identity)
     }
 
     // MARK: Watching
@@ -472,15 +472,5 @@ public final class SnapshotCache: Sendable {
         } catch {
             invalidate(name)
         }
-    }
-}
-
-extension CSRSnapshot {
-    /// The terms this version's delta added, by id.
-    var deltaTerms: [Int64: Term] {
-        var terms: [Int64: Term] = [:]
-        for (id, t) in zip(delta.newNodeIDs, delta.newNodeTerms) { terms[id] = t }
-        for (id, t) in zip(delta.newRelationIDs, delta.newRelationTerms) { terms[id] = t }
-        return terms
     }
 }

@@ -37,7 +37,7 @@ public struct SnapshotLoader: Sendable {
             return (snap, id, .rebuilt)
         }
         guard let info = try store.graph(named: name) else { throw StoreError.graphNotFound(name) }
-        let identity = SnapshotFile.Identity(database: try store.databaseIdentity(), graphID: info.id, graph: name)
+        let identity = try fileIdentity(graphID: info.id, graph: name)
         let path = SnapshotFile.path(in: files.directory, for: identity)
         if let base = try? SnapshotFile.read(path, expecting: identity), base.changeSeq <= info.changeSeq {
             if base.changeSeq == info.changeSeq { return (base, info.id, .file) }
@@ -55,6 +55,11 @@ public struct SnapshotLoader: Sendable {
         let (snap, id) = try buildWithID(graph: name)
         try? files.write(snap, identity: SnapshotFile.Identity(database: identity.database, graphID: id, graph: name))
         return (snap, id, .rebuilt)
+    }
+
+    /// What a snapshot file of this graph must match: this database, this graph id and name.
+    public func fileIdentity(graphID: Int32, graph name: String) throws -> SnapshotFile.Identity {
+        SnapshotFile.Identity(database: try store.databaseIdentity(), graphID: graphID, graph: name)
     }
 
     /// Reads the graph's current state and builds its CSR snapshot.
