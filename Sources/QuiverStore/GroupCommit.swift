@@ -1,53 +1,39 @@
 import Foundation
 import Synchronization
 
-/// Writes from many threads committed together: each caller of `commit` waits until a
-/// transaction holding its write has committed (or failed), and writes that arrive while one
-/// transaction is being committed go into the next one. Under load a transaction carries every
-/// write that came in during the previous commit, so the flushes to disk are shared; a lone write
-/// waits for nobody.
+/// Writes from many connections committed together: every write submitted while a transaction is
+/// being committed goes into the next one, so the flushes to disk are shared; a lone write waits
+/// for nobody. Each write is answered only once the transaction holding it has committed (or
+/// failed).
 ///
-/// No thread of its own: the first caller to find no commit running leads, commits what is queued
-/// and, when more has queued meanwhile, hands the lead to one of those callers before returning.
+/// Nobody blocks on a write: `submit` queues it with a completion and returns; one committer at a
+/// time (on a serial dispatch queue) takes what is queued, commits it, and calls the completions.
+/// A thread per waiting write cost the daemon half its time in the kernel's thread switches.
 ///
 /// ```swift
 /// let group = GroupCommit(store: store)
-/// let report = try group.commit(SmallWrite(graph: "g", kind: .delete, triples: [t]))  // from any thread
+/// group.submit([SmallWrite(graph: "g", kind: .delete, triples: [t])]) { results in … }  // from any thread
+/// let report = try group.commit(SmallWrite(graph: "g", kind: .delete, triples: [t]))  // waits
 /// ```
 public final class GroupCommit: Sendable {
     let store: Store
-    /// The most writes one transaction carries.
+    /// The most writes one transaction carries (a submission is never split).
     let maxBatch: Int
 
-    private final class Waiter: Sendable {
-        let write: SmallWrite
-        private let ready = DispatchSemaphore(value: 0)
-        private let outcome = Mutex<Outcome?>(nil)
+    public typealias Completion = @Sendable ([Result<SmallWriteReport, any Error>]) -> Void
 
-        enum Outcome: Sendable {
-            case done(Result<SmallWriteReport, any Error>)
-            /// This caller commits the next batch.
-            case lead
-        }
-
-        init(_ write: SmallWrite) { self.write = write }
-
-        func finish(_ o: Outcome) {
-            outcome.withLock { $0 = o }
-            ready.signal()
-        }
-
-        func wait() -> Outcome {
-            ready.wait()
-            return outcome.withLock { $0! }
-        }
+    private struct Submission: Sendable {
+        let writes: [SmallWrite]
+        let completion: Completion
     }
 
     private struct Queue: Sendable {
-        var waiting: [Waiter] = []
-        var leading = false
+        var waiting: [Submission] = []
+        /// A committer is running (and will look at the queue again before it stops).
+        var committing = false
     }
     private let queue = Mutex(Queue())
+    private let committer = DispatchQueue(label: "quiver.group-commit", qos: .userInitiated)
 
     private struct Counts: Sendable {
         var transactions = 0
@@ -69,40 +55,58 @@ public final class GroupCommit: Sendable {
     /// Transactions committed and writes they carried (INFO: writes per transaction).
     public var statistics: (transactions: Int, writes: Int) { counts.withLock { ($0.transactions, $0.writes) } }
 
-    /// Commits `write` together with whatever else is queued; returns once its transaction has
-    /// committed, with its own result.
-    public func commit(_ write: SmallWrite) throws -> SmallWriteReport {
-        let me = Waiter(write)
-        let lead = queue.withLock { q -> Bool in
-            q.waiting.append(me)
-            if q.leading { return false }
-            q.leading = true
+    /// Queues `writes` for the next transaction and returns at once; `completion` gets their
+    /// results, in order, on the committer's thread once that transaction committed (or failed).
+    /// Writes of one submission go into one transaction, in order; each still fails alone.
+    public func submit(_ writes: [SmallWrite], completion: @escaping Completion) {
+        guard !writes.isEmpty else { return completion([]) }
+        let start = queue.withLock { q -> Bool in
+            q.waiting.append(Submission(writes: writes, completion: completion))
+            if q.committing { return false }
+            q.committing = true
             return true
         }
-        if !lead, case .done(let result) = me.wait() { return try result.get() }
-        // Leading: commit batches until this caller's own write is done, then pass the lead on.
+        if start { committer.async { self.commitQueued() } }
+    }
+
+    /// Commits `write` together with whatever else is queued; returns once its transaction has
+    /// committed, with its own result. Blocks the calling thread: for callers that are not on an
+    /// event loop.
+    public func commit(_ write: SmallWrite) throws -> SmallWriteReport {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<SmallWriteReport, any Error>?>(nil)
+        submit([write]) { results in
+            result.withLock { $0 = results[0] }
+            done.signal()
+        }
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
+
+    /// Takes batches off the queue until it is empty.
+    private func commitQueued() {
         while true {
-            let batch: [Waiter] = queue.withLock { q in
-                let n = min(q.waiting.count, maxBatch)
+            let batch: [Submission] = queue.withLock { q in
+                var n = 0, writes = 0
+                while n < q.waiting.count, n == 0 || writes + q.waiting[n].writes.count <= maxBatch {
+                    writes += q.waiting[n].writes.count
+                    n += 1
+                }
+                if n == 0 { q.committing = false }
                 let taken = Array(q.waiting.prefix(n))
                 q.waiting.removeFirst(n)
                 return taken
             }
-            let outcome = store.commitRecording(batch.map(\.write))
+            guard !batch.isEmpty else { return }
+            let outcome = store.commitRecording(batch.flatMap(\.writes))
             committed(outcome)
-            let results = outcome.results
-            counts.withLock { $0.transactions += 1; $0.writes += batch.count }
-            var mine: Result<SmallWriteReport, any Error>?
-            for (waiter, result) in zip(batch, results) {
-                if waiter === me { mine = result } else { waiter.finish(.done(result)) }
+            counts.withLock { $0.transactions += 1; $0.writes += outcome.results.count }
+            var at = 0
+            for submission in batch {
+                let n = submission.writes.count
+                submission.completion(Array(outcome.results[at..<at + n]))
+                at += n
             }
-            guard let mine else { continue }  // more than maxBatch were ahead of this caller
-            let next: Waiter? = queue.withLock { q in
-                guard let first = q.waiting.first else { q.leading = false; return nil }
-                return first
-            }
-            next?.finish(.lead)
-            return try mine.get()
         }
     }
 }

@@ -62,6 +62,45 @@ import QuiverTestSupport
             #expect(transactions < writes, "\(transactions) transactions for \(writes) writes")
         }
     }
+
+    /// One connection's pipelined writes go to the group commit together, and every reply keeps
+    /// its place: a malformed write and a PING between them, a read after them that sees them.
+    @Test func aConnectionsPipelinedWritesShareATransactionInOrder() async throws {
+        let g = uniqueName("gc-pipeline")
+        defer { _ = try? store.drop(graph: g) }
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            #expect(c.command("ADD", g, "p", "r", "seed") == .integer(1))
+            func stat(_ name: String) throws -> Int {
+                let info = try #require(c.command("INFO", "stats")?.text)
+                return try #require(info.split(separator: "\r\n").first { $0.hasPrefix(name + ":") }.flatMap { Int($0.dropFirst(name.count + 1)) })
+            }
+            let before = try stat("write_transactions")
+            var words: [[String]] = (0..<100).map { ["ADD", g, "p", "r", "q\($0)"] }
+            words.insert(["ADD", g, "x", "r"], at: 40)          // two words left over
+            words.insert(["PING"], at: 60)
+            words += [["DEL", g, "p", "r", "q5"], ["PATHS", g, "p", "q5"], ["ADD", g, "p", "r", "q5"], ["PATHS", g, "p", "q5"],
+                      ["ADD", g, "p", "r", "q5"]]
+            c.send(words.flatMap { TestClient.encode($0) })
+            var replies: [RESPValue] = []
+            for _ in words.indices { replies.append(try c.reply()) }
+            for (i, w) in words.enumerated() where w[0] == "ADD" && w.count == 5 && i < 102 {
+                #expect(replies[i] == .integer(1), "reply \(i) to \(w): \(replies[i])")
+            }
+            #expect(replies[40].text?.hasPrefix("WRONGARGS") == true, "\(replies[40])")
+            #expect(replies[60] == .simpleString("PONG"))
+            #expect(replies[102] == .integer(1))                                   // DEL
+            #expect(replies[103].text?.hasPrefix("ERR unknown node") == true, "\(replies[103])")  // q5 is gone
+            #expect(replies[104] == .integer(1))                                   // ADD again
+            #expect(replies[105].dictionary["count"] == .integer(1))               // PATHS after it
+            #expect(replies[106] == .integer(0))                                   // already there
+            #expect(try store.graph(named: g)?.tripleCount == 101)
+            // 102 writes in a few transactions (the reads between them split the run; the bytes
+            // may arrive in several reads), not one each.
+            let transactions = try stat("write_transactions") - before
+            #expect(transactions >= 3 && transactions <= 8, "\(transactions) transactions")
+        }
+    }
 }
 
 /// The daemon's live graph: writes show up in the next command without a rebuild, whether this

@@ -16,14 +16,11 @@ public struct ServerConfiguration: Sendable {
     public var maxClients = 10_000
     /// Seconds a client may stay silent before it is disconnected; nil: forever.
     public var idleTimeout: Int64?
-    /// Threads that run queries and writes off the event loops.
+    /// Threads that run queries off the event loops.
     public var workerThreads = max(2, System.coreCount)
     /// Threads kept for cheap commands (GRAPHS, STATS, INFO, DROP), so they answer while
     /// heavy queries occupy every worker.
     public var reservedWorkerThreads = 1
-    /// Threads that wait on group commits for ADD and DEL: a waiting write costs a thread but no
-    /// CPU, and the more writes wait together, the more one transaction (one flush) carries.
-    public var writeThreads = 64
     /// The deadline of a command that gives no TIMEOUT, and the largest TIMEOUT a command may
     /// give, in milliseconds. A command past its deadline stops and answers what it has (marked
     /// truncated) or an error saying so.

@@ -21,13 +21,14 @@ extension CommandSpec {
     /// A verb's entry, from its spec: the same name, arguments and options the parser takes.
     init(_ spec: VerbSpec) {
         self.init(name: spec.daemonName, arity: spec.daemonArity, group: spec.group, summary: spec.summary,
-                  syntax: spec.daemonSyntax, flags: [spec.writes ? "write" : "readonly"], pool: spec.groupCommitted ? .writes : spec.cheap ? .cheap : .queries,
+                  syntax: spec.daemonSyntax, flags: [spec.writes ? "write" : "readonly"], pool: spec.cheap ? .cheap : .queries,
                   arguments: ArgumentDoc.arguments(of: spec))
     }
 }
 
-/// The sets of worker threads: heavy work, cheap commands, and writes waiting on a group commit.
-enum WorkPool: Sendable { case queries, cheap, writes }
+/// The sets of worker threads: heavy work, and cheap commands. (ADD and DEL hold no thread:
+/// their writes queue for the group commit.)
+enum WorkPool: Sendable { case queries, cheap }
 
 enum CommandTable {
     /// The housekeeping commands and the graph commands not yet defined through `Verb`, then

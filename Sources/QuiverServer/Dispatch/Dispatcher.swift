@@ -4,6 +4,7 @@ import QuiverCore
 import QuiverProtocol
 import QuiverService
 import QuiverSnapshot
+import QuiverStore
 
 /// What the connection should do with a command.
 public enum Outcome: Sendable {
@@ -13,6 +14,9 @@ public enum Outcome: Sendable {
     case closeSilently
     /// Run `work` on a worker thread and reply with its result.
     case work(@Sendable () throws -> RESPValue)
+    /// Queue a small write for the group commit and reply, with `answer`'s value, once it
+    /// committed; no thread waits meanwhile.
+    case write(SmallWrite, answer: @Sendable (Result<SmallWriteReport, any Error>) -> RESPValue)
     /// Reply after a pause, running nothing else of this connection meanwhile (a failed AUTH).
     case delayedReply(RESPValue, TimeAmount)
 }

@@ -17,6 +17,16 @@ extension GraphBackend {
         let context = DaemonGraphContext(backend: self, jobs: state.jobs, session: session,
                                          budget: try budget(timeout: request.timeout, session: session))
         let json = parsed.format == .json, answersOK = verb.spec.answersOK
+        if let prepared = request.write {
+            return .write(prepared.write) { result in
+                do {
+                    let answer = prepared.answer(try result.get(), context)
+                    return answersOK && !json ? .ok : try reply(answer.value, json: json)
+                } catch {
+                    return CommandError.from(error).reply
+                }
+            }
+        }
         return .work {
             let answer = try request.run(context)
             if answersOK && !json { return .ok }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import QuiverProtocol
+import QuiverStore
 
 /// Sent down every connection's pipeline at shutdown: finish the command in flight, then close.
 struct DrainEvent: Sendable {}
@@ -26,6 +27,22 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var encoder = ReplyEncoder()
     private var output: [UInt8] = []
     private var machine = ConnectionStateMachine()
+    /// Pipelined writes taken for one group commit, with the replies made at once between them.
+    private var pending: [Pending] = []
+    /// What comes after them, kept until they are answered.
+    private var held: Held?
+    /// The most pipelined commands taken into one group commit.
+    static let maxPipelinedWrites = 512
+
+    private enum Pending {
+        case write(SmallWrite, @Sendable (Result<SmallWriteReport, any Error>) -> RESPValue)
+        case ready(RESPValue)
+    }
+
+    private enum Held {
+        case event(CommandDecoder.Event)
+        case outcome(Outcome, Command)
+    }
     /// Whether this connection counts against `maxClients` (it was let in).
     private var admitted = false
     static let lingerSeconds: Int64 = 2
@@ -91,84 +108,149 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func processCommands(_ context: ChannelHandlerContext) {
-        while true {
+        commands: while true {
             if output.count >= state.configuration.maxPendingOutputBytes { flush(context) }
             // Waits (for channelWritabilityChanged) while the client has not read its replies.
-            guard machine.mayRunNextCommand(writable: context.channel.isWritable) else { return }
-            guard let event = decoder.next() else { break }
-            switch event {
-            case .failure(let error):
+            guard pending.isEmpty ? machine.mayRunNextCommand(writable: context.channel.isWritable) : pending.count < Self.maxPipelinedWrites
+            else { break commands }
+            let next: Held
+            if let held { next = held; self.held = nil } else if let event = decoder.next() { next = .event(event) } else { break commands }
+            let command: Command, outcome: Outcome
+            switch next {
+            case .event(.failure(let error)):
+                if !pending.isEmpty { held = next; break commands }
                 state.logger.info("protocol error from \(session.remoteAddress): \(error.description); closing")
                 replyAndLinger(context, .error(error.replyText))
                 return
-            case .command(let command):
+            case .event(.command(let c)):
                 let wasAuthenticated = session.authenticated
-                let outcome = dispatcher.handle(command, session: &session)
+                command = c
+                outcome = dispatcher.handle(c, session: &session)
                 if session.authenticated && !wasAuthenticated { decoder.limits = state.configuration.limits }
+            case .outcome(let o, let c):
+                (outcome, command) = (o, c)
+            }
+            // Writes pipelined one after another share a group commit; a reply made at once (an
+            // error, a PING) keeps its place among theirs; anything else waits until they are answered.
+            if !pending.isEmpty || { if case .write = outcome { true } else { false } }() {
                 switch outcome {
-                case .reply(let value):
-                    encoder.protocolVersion = session.protocolVersion
-                    encoder.encode(value, into: &output)
-                    if output.count > 1 << 20 { flush(context) }
-                case .delayedReply(let value, let delay):
-                    machine.commandStarted()
-                    flush(context)
-                    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                    context.eventLoop.scheduleTask(in: delay) {
-                        let (handler, context) = loopBound.value
-                        handler.finishWork(context, value)
-                    }
-                    return
-                case .replyAndClose(let value):
-                    writeAndClose(context, value)
-                    return
-                case .closeSilently:
-                    machine.closing()
-                    flush(context)
-                    context.close(promise: nil)
-                    return
-                case .work(_) where dispatcher.workPool(of: command) == .queries && state.outputIsOverBudget:
-                    // Replies that clients have not read fill the server's output budget: heavy
-                    // commands wait for them instead of adding more.
-                    encoder.protocolVersion = session.protocolVersion
-                    encoder.encode(.error("BUSY the server holds \(state.pendingOutputBytes) bytes of replies its clients have not read (the limit is --max-pending-output); try again later"), into: &output)
-                case .work(let work):
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    machine.commandStarted()
-                    flush(context)
-                    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                    let logger = state.logger, state = self.state
-                    let slowMillis = state.configuration.slowQueryMilliseconds
-                    let words = command.arguments.prefix(6).map { String(decoding: $0.prefix(60), as: UTF8.self) }.joined(separator: " ")
-                    let kind = dispatcher.workPool(of: command)
-                    pools.pool(for: kind).runIfActive(eventLoop: context.eventLoop) { () -> RESPValue in
-                        // INFO's commands_running counts the heavy ones.
-                        kind == .queries ? try state.working(work) : try work()
-                    }.whenComplete { result in
-                        let elapsed = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
-                        if elapsed >= slowMillis {
-                            state.countSlowQuery()
-                            logger.notice("slow query: \(elapsed) ms: \(words)")
-                        }
-                        let (handler, context) = loopBound.value
-                        let value: RESPValue
-                        switch result {
-                        case .success(let v): value = v
-                        case .failure(let e): value = CommandError.from(e).reply
-                        }
-                        handler.finishWork(context, value)
-                    }
-                    return
+                case .write(let write, let answer): pending.append(.write(write, answer))
+                case .reply(let value): pending.append(.ready(value))
+                default:
+                    held = .outcome(outcome, command)
+                    break commands
                 }
+                continue
+            }
+            guard run(outcome, of: command, context) else { return }
+        }
+        if !pending.isEmpty { commitWrites(context) }
+    }
+
+    /// Answers or starts one command's outcome; false when this connection stops taking commands
+    /// for now (its work runs, or it closes).
+    private func run(_ outcome: Outcome, of command: Command, _ context: ChannelHandlerContext) -> Bool {
+        switch outcome {
+        case .reply(let value):
+            encoder.protocolVersion = session.protocolVersion
+            encoder.encode(value, into: &output)
+            if output.count > 1 << 20 { flush(context) }
+            return true
+        case .delayedReply(let value, let delay):
+            machine.commandStarted()
+            flush(context)
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: delay) {
+                let (handler, context) = loopBound.value
+                handler.finishWork(context, value)
+            }
+            return false
+        case .replyAndClose(let value):
+            writeAndClose(context, value)
+            return false
+        case .closeSilently:
+            machine.closing()
+            flush(context)
+            context.close(promise: nil)
+            return false
+        case .write(let write, let answer):
+            pending.append(.write(write, answer))
+            return true
+        case .work(_) where dispatcher.workPool(of: command) == .queries && state.outputIsOverBudget:
+            // Replies that clients have not read fill the server's output budget: heavy
+            // commands wait for them instead of adding more.
+            encoder.protocolVersion = session.protocolVersion
+            encoder.encode(.error("BUSY the server holds \(state.pendingOutputBytes) bytes of replies its clients have not read (the limit is --max-pending-output); try again later"), into: &output)
+            return true
+        case .work(let work):
+            let started = DispatchTime.now().uptimeNanoseconds
+            machine.commandStarted()
+            flush(context)
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let logger = state.logger, state = self.state
+            let slowMillis = state.configuration.slowQueryMilliseconds
+            let words = command.arguments.prefix(6).map { String(decoding: $0.prefix(60), as: UTF8.self) }.joined(separator: " ")
+            let kind = dispatcher.workPool(of: command)
+            pools.pool(for: kind).runIfActive(eventLoop: context.eventLoop) { () -> RESPValue in
+                // INFO's commands_running counts the heavy ones.
+                kind == .queries ? try state.working(work) : try work()
+            }.whenComplete { result in
+                let elapsed = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+                if elapsed >= slowMillis {
+                    state.countSlowQuery()
+                    logger.notice("slow query: \(elapsed) ms: \(words)")
+                }
+                let (handler, context) = loopBound.value
+                let value: RESPValue
+                switch result {
+                case .success(let v): value = v
+                case .failure(let e): value = CommandError.from(e).reply
+                }
+                handler.finishWork(context, value)
+            }
+            return false
+        }
+    }
+
+    /// Hands the pipelined writes to the group commit; their replies (and the replies made at
+    /// once between them) go out in order when it has committed.
+    private func commitWrites(_ context: ChannelHandlerContext) {
+        let batch = pending
+        pending = []
+        let writes = batch.compactMap { if case .write(let w, _) = $0 { w } else { nil } }
+        machine.commandStarted()
+        flush(context)
+        guard let group = state.backend?.writes, !writes.isEmpty else {
+            return finishWork(context, batch.map { if case .ready(let v) = $0 { v } else { .error("ERR this server has no store") } })
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        group.submit(writes) { results in
+            // On the committer's thread: answering may ask the store (a write's read-your-writes
+            // catch-up), which never runs on an event loop.
+            var at = 0
+            let replies: [RESPValue] = batch.map { entry in
+                switch entry {
+                case .ready(let value): return value
+                case .write(_, let answer):
+                    at += 1
+                    return answer(results[at - 1])
+                }
+            }
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                handler.finishWork(context, replies)
             }
         }
     }
 
-    private func finishWork(_ context: ChannelHandlerContext, _ value: RESPValue) {
+    private func finishWork(_ context: ChannelHandlerContext, _ value: RESPValue) { finishWork(context, [value]) }
+
+    private func finishWork(_ context: ChannelHandlerContext, _ values: [RESPValue]) {
         let next = machine.commandFinished(writable: context.channel.isWritable)
         if next == .drop { return }
         encoder.protocolVersion = session.protocolVersion
-        encoder.encode(value, into: &output)
+        for value in values { encoder.encode(value, into: &output) }
         guard case .replyAndContinue(let read) = next else {
             flush(context)
             context.close(promise: nil)

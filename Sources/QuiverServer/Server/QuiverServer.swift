@@ -26,8 +26,7 @@ public actor QuiverServer: Service {
         let backend = store.map { GraphBackend(store: $0, configuration: configuration) }
         self.state = ServerState(configuration: configuration, backend: backend, logger: logger)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
-        self.pools = WorkerPools(queryThreads: configuration.workerThreads, cheapThreads: configuration.reservedWorkerThreads,
-                                 writeThreads: configuration.writeThreads)
+        self.pools = WorkerPools(queryThreads: configuration.workerThreads, cheapThreads: configuration.reservedWorkerThreads)
     }
 
     /// Binds and starts serving; returns the port (the chosen one when the configuration says 0).

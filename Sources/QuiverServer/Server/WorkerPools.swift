@@ -6,31 +6,26 @@ import NIOPosix
 final class WorkerPools: Sendable {
     let queries: NIOThreadPool
     let cheap: NIOThreadPool
-    let writes: NIOThreadPool
 
-    init(queryThreads: Int, cheapThreads: Int, writeThreads: Int) {
+    init(queryThreads: Int, cheapThreads: Int) {
         queries = NIOThreadPool(numberOfThreads: max(1, queryThreads))
         cheap = NIOThreadPool(numberOfThreads: max(1, cheapThreads))
-        writes = NIOThreadPool(numberOfThreads: max(1, writeThreads))
     }
 
     func pool(for kind: WorkPool) -> NIOThreadPool {
         switch kind {
         case .queries: queries
         case .cheap: cheap
-        case .writes: writes
         }
     }
 
     func start() {
         queries.start()
         cheap.start()
-        writes.start()
     }
 
     func shutdown() async {
         try? await queries.shutdownGracefully()
         try? await cheap.shutdownGracefully()
-        try? await writes.shutdownGracefully()
     }
 }

@@ -40,6 +40,27 @@ extension Verb {
     public func runBatch(in context: any GraphContext, emit: (String) throws -> Void) throws -> Bool { false }
 }
 
+/// A verb whose work is one small write (ADD, DEL). The daemon queues the write for its group
+/// commit and answers when it committed, holding no thread while it waits; other surfaces run it
+/// through `run`, which commits and waits.
+public protocol GroupCommittedVerb: Verb {
+    /// The write the request makes.
+    var write: SmallWrite { get }
+    /// The answer once `write` committed with `report`; tells `context` what changed.
+    func answer(_ report: SmallWriteReport, in context: any GraphContext) -> Answer
+}
+
+extension GroupCommittedVerb {
+    public func run(in context: any GraphContext) throws -> Answer { answer(try context.commit(write), in: context) }
+
+    var prepared: PreparedWrite {
+        PreparedWrite(write: write) { report, context in
+            let answer = self.answer(report, in: context)
+            return PreparedAnswer(value: answer, text: { self.text(answer) }, dot: { self.dot(answer) })
+        }
+    }
+}
+
 /// One line of JSON, as `--json` prints it.
 func jsonLine<T: Encodable>(_ value: T) throws -> String { String(decoding: try jsonBytes(value), as: UTF8.self) }
 

@@ -1,3 +1,4 @@
+import QuiverStore
 import QuiverCore
 
 /// A verb with its type erased, as the surfaces hold it: the spec, and how to turn checked words
@@ -19,7 +20,8 @@ public struct RegisteredVerb: Sendable {
                     let answer = try request.run(in: context)
                     return PreparedAnswer(value: answer, text: { request.text(answer) }, dot: { request.dot(answer) })
                 },
-                runBatch: { context, emit in try request.runBatch(in: context, emit: emit) })
+                runBatch: { context, emit in try request.runBatch(in: context, emit: emit) },
+                write: (request as? any GroupCommittedVerb)?.prepared)
         }
     }
 
@@ -35,6 +37,14 @@ public struct PreparedRequest: Sendable {
     public let run: @Sendable (any GraphContext) throws -> PreparedAnswer
     /// `Verb.runBatch`.
     public let runBatch: @Sendable (any GraphContext, (String) throws -> Void) throws -> Bool
+    /// The write of a `GroupCommittedVerb`: what to commit and the answer once it committed.
+    public let write: PreparedWrite?
+}
+
+/// A request's small write, with what answers it once committed.
+public struct PreparedWrite: Sendable {
+    public let write: SmallWrite
+    public let answer: @Sendable (SmallWriteReport, any GraphContext) -> PreparedAnswer
 }
 
 /// An answer with its renderings.

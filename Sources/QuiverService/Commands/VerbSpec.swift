@@ -144,8 +144,6 @@ public struct VerbSpec: Sendable {
     /// Answered by the daemon's reserved threads: bounded work that must answer while heavy
     /// queries hold every query worker.
     public var cheap: Bool
-    /// Its writes wait on a group commit (the daemon runs them on threads that may block).
-    public var groupCommitted: Bool
     /// The daemon answers `+OK` (the answer only with FORMAT JSON), as Redis does for a write
     /// whose result is just that it happened.
     public var answersOK: Bool
@@ -156,9 +154,8 @@ public struct VerbSpec: Sendable {
     public init(
         _ name: String, summary: String, discussion: String = "", positionals: [PositionalSpec], options: [OptionSpec],
         examples: [String] = [], outputs: OutputFormats = .json, group: String = "graph", writes: Bool = false, cheap: Bool = false,
-        answersOK: Bool = false, exclusive: [[String]] = [], groupCommitted: Bool = false
+        answersOK: Bool = false, exclusive: [[String]] = []
     ) {
-        self.groupCommitted = groupCommitted
         self.exclusive = exclusive
         self.answersOK = answersOK
         self.name = name

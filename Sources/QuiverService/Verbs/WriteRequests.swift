@@ -4,7 +4,7 @@ import QuiverStore
 /// `quiver add` / `ADD` and `quiver del` / `DEL`: triples written or deleted together (all or
 /// none), acknowledged once committed and visible to the next read. The daemon commits the writes
 /// of all its connections together (`GroupCommit`).
-public struct TripleWriteRequest<Kind: TripleWriteKind>: Verb {
+public struct TripleWriteRequest<Kind: TripleWriteKind>: GroupCommittedVerb {
     public static var spec: VerbSpec {
         VerbSpec(
             Kind.name, summary: Kind.summary,
@@ -15,7 +15,7 @@ public struct TripleWriteRequest<Kind: TripleWriteKind>: Verb {
                 OptionSpec("provenance", .choice(Provenance.allCases.map(\.description)), value: "p", help: "Where the fact comes from.", default: "asserted"),
                 OptionSpec("split", .text, value: "s", help: "The dataset split: train, valid or test."),
             ] : [],
-            examples: Kind.examples, outputs: [], writes: true, cheap: true, groupCommitted: true)
+            examples: Kind.examples, outputs: [], writes: true, cheap: true)
     }
 
     public var graph: String
@@ -44,9 +44,11 @@ public struct TripleWriteRequest<Kind: TripleWriteKind>: Verb {
         split = try args.split("split")
     }
 
-    public func run(in context: any GraphContext) throws -> Int {
-        let report = try context.commit(SmallWrite(graph: graph, kind: Kind.isAdd ? .add(provenance: provenance, split: split) : .delete,
-                                                   triples: triples))
+    public var write: SmallWrite {
+        SmallWrite(graph: graph, kind: Kind.isAdd ? .add(provenance: provenance, split: split) : .delete, triples: triples)
+    }
+
+    public func answer(_ report: SmallWriteReport, in context: any GraphContext) -> Int {
         // Read-your-writes on every connection: the next query sees at least this state.
         if report.changed > 0 { context.wrote(graph, changeSeq: report.changeSeq) }
         return report.changed

@@ -43,7 +43,7 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("job-threshold-bytes"), help: "LOAD payloads this big run as a job (default 16 MiB).") var jobThresholdBytes: Int?
     @Option(name: .customLong("load-timeout"), help: ArgumentHelp("Stop (and roll back) a LOAD running longer than this (default 3600; 0: no limit).", valueName: "seconds")) var loadTimeout: Double?
     @Option(name: .customLong("slowlog-ms"), help: "Log commands slower than this (default 100).") var slowlogMs: Int?
-    @Option(name: .customLong("threads"), help: "Worker threads for queries and writes (default: cores, at least 2).") var threads: Int?
+    @Option(name: .customLong("threads"), help: "Worker threads for queries (default: cores, at least 2).") var threads: Int?
     @Option(name: .customLong("io-threads"), help: "Event-loop threads (default: cores).") var ioThreads: Int?
     @Option(name: .customLong("hops-ceiling"), help: "The highest MAX-HOPS allowed (default 16).") var hopsCeiling: Int?
     @Option(name: .customLong("timeout-ms"), help: "Deadline of a command that gives no TIMEOUT (default 30000).") var timeoutMs: Int?
@@ -51,7 +51,6 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-result-rows"), help: "Most rows (paths, endpoints, tails) in one answer; more are cut and marked truncated (default 100000).") var maxResultRows: Int?
     @Option(name: .customLong("max-reply-bytes"), help: "About the largest reply; bigger answers are cut and marked truncated, a bigger EXPORT is refused (default 64 MiB).") var maxReplyBytes: Int?
     @Option(name: .customLong("max-pending-output"), help: "Unsent reply bytes over all clients above which queries are answered BUSY (default 1 GiB).") var maxPendingOutput: Int?
-    @Option(name: .customLong("write-threads"), help: "Threads on which ADD and DEL wait for their group commit (default 64): at most this many writes share one transaction.") var writeThreads: Int?
     @Option(name: .customLong("reserved-threads"), help: "Worker threads kept for cheap commands (GRAPHS, STATS, INFO, DROP) (default 1).") var reservedThreads: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
     @Option(name: .customLong("config"), help: ArgumentHelp("A config file of `option value` lines.", valueName: "file")) var configFile: String?
@@ -116,7 +115,6 @@ struct Serve: ParsableCommand {
         if let n = try int(maxResultRows, "max-result-rows") { config.maxResultRows = n }
         if let n = try int(maxReplyBytes, "max-reply-bytes") { config.maxReplyBytes = n }
         if let n = try int(reservedThreads, "reserved-threads") { config.reservedWorkerThreads = max(1, n) }
-        if let n = try int(writeThreads, "write-threads") { config.writeThreads = max(1, n) }
         if let n = try int(maxPendingOutput, "max-pending-output") { config.maxServerPendingOutputBytes = n }
         for (name, value) in [("--timeout-ms", config.commandTimeoutMilliseconds), ("--max-timeout-ms", config.maxCommandTimeoutMilliseconds),
                               ("--max-result-rows", config.maxResultRows), ("--max-reply-bytes", config.maxReplyBytes),
