@@ -86,6 +86,9 @@ public final class SnapshotCache: Sendable {
     }
     private let state = Mutex(State())
     private let catchingUp = Mutex(())
+    /// Commits of this process under way (`localCommitBegins` … `localCommitEnded`): the
+    /// notification of one reaches the watcher about when its committer applies it.
+    private let localCommits = Atomic<Int>(0)
     private let newBaseHandler = Mutex<(@Sendable (String, CSRSnapshot) -> Void)?>(nil)
 
     /// Called with a new base (of a compaction or a background rebuild) on the thread that made
@@ -226,6 +229,15 @@ public final class SnapshotCache: Sendable {
             byGraph[key, default: []].append(change)
         }
         for g in order where !catchUp(g.text, given: byGraph[g]!, terms: terms) { invalidate(g.text) }
+    }
+
+    /// A commit of this process's writes starts; `localCommitEnded` follows it, committed or not.
+    public func localCommitBegins() { localCommits.add(1, ordering: .relaxed) }
+
+    /// A commit of this process ended: applies what it `committed` (as `apply`).
+    public func localCommitEnded(_ committed: [(graph: String, change: GraphChange)], terms: [Int64: Term]) {
+        apply(committed, terms: terms)
+        localCommits.subtract(1, ordering: .releasing)
     }
 
     /// Brings a held version up to the store's state by applying changes: `given` ones, and
@@ -428,6 +440,13 @@ public final class SnapshotCache: Sendable {
     /// arrive a moment before another connection's snapshot sees the commit: the log is read
     /// again, briefly, until it has the change (else the fallback poll finds it up to 50 ms later).
     private func follow(_ name: String, to seq: Int64) {
+        // Mostly this process's own commit, applied by its committer in a moment: wait for that
+        // (briefly) rather than read the log again and queue behind the committer's apply.
+        for _ in 0..<20 {
+            if seq > 0, let held = heldVersion(of: name), held.changeSeq >= seq { return }
+            guard localCommits.load(ordering: .acquiring) > 0 else { break }
+            Thread.sleep(forTimeInterval: 0.0005)
+        }
         for _ in 0..<20 {
             guard catchUp(name) else { rebuildInBackground(name); return }
             guard seq > 0, let held = heldVersion(of: name), held.changeSeq < seq else { return }

@@ -45,10 +45,14 @@ public final class GroupCommit: Sendable {
     /// answered: the daemon applies the changes to its versions in memory here, so that an
     /// acknowledged write is visible to every later command.
     let committed: @Sendable (CommitOutcome) -> Void
+    /// Called before each transaction starts (`committed` follows it, whatever the outcome).
+    let willCommit: @Sendable () -> Void
 
-    public init(store: Store, maxBatch: Int = 4096, committed: @escaping @Sendable (CommitOutcome) -> Void = { _ in }) {
+    public init(store: Store, maxBatch: Int = 4096, willCommit: @escaping @Sendable () -> Void = {},
+                committed: @escaping @Sendable (CommitOutcome) -> Void = { _ in }) {
         self.store = store
         self.maxBatch = max(1, maxBatch)
+        self.willCommit = willCommit
         self.committed = committed
     }
 
@@ -98,6 +102,7 @@ public final class GroupCommit: Sendable {
                 return taken
             }
             guard !batch.isEmpty else { return }
+            willCommit()
             let outcome = store.commitRecording(batch.flatMap(\.writes))
             committed(outcome)
             counts.withLock { $0.transactions += 1; $0.writes += outcome.results.count }

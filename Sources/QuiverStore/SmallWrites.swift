@@ -63,78 +63,94 @@ extension Store {
     /// order, as the change log records it, and the terms of the writes, so that the caller can
     /// apply them to the versions it holds in memory.
     public func commitRecording(_ writes: [SmallWrite]) -> CommitOutcome {
-        var results: [Result<SmallWriteReport, any Error>] = writes.map { w in
+        let checked: [Result<SmallWriteReport, any Error>] = writes.map { w in
             do { try check(w) } catch { return .failure(error) }
             return .success(SmallWriteReport(graph: w.graph, changed: 0, newTerms: 0))
         }
-        var changes: [(graph: String, change: GraphChange)] = []
+        // The common batch is one run (writes of one kind to one graph): it is written without a
+        // savepoint, two round trips fewer. Should it fail, the transaction is tried again with
+        // savepoints, where a bad write fails alone.
+        let valid = writes.indices.filter { if case .success = checked[$0] { true } else { false } }
+        let oneRun = valid.allSatisfy { writes[$0].graph.utf8.elementsEqual(writes[valid[0]].graph.utf8) && writes[$0].kind.isAdd == writes[valid[0]].kind.isAdd }
+        if oneRun, !valid.isEmpty, let outcome = try? commitRecording(writes, checked: checked, savepoints: false) { return outcome }
         do {
-            try withConnection { conn in
-                try conn.transaction {
-                    var graphIDs: [Int: Int32] = [:]
-                    var sequences: [Int32: Int64] = [:]
-                    /// Records what a run (or a single write) changed, as one change of its graph.
-                    func record(_ target: GraphTarget, _ kind: SmallWrite.Kind, _ changed: ChangedTriples) throws {
-                        guard !changed.s.isEmpty else { return }
-                        let isAdd = kind.isAdd
-                        let seq = try target.recordChange(
-                            conn, kind: isAdd ? "add" : "delete", added: isAdd ? changed.s.count : 0,
-                            removed: isAdd ? 0 : changed.s.count, triples: changed)
-                        sequences[target.id] = seq
-                        changes.append((target.name, GraphChange(
-                            seq: seq, kind: isAdd ? .add : .delete, subjects: changed.s, predicates: changed.p,
-                            objects: changed.o, provenance: changed.provenance, split: changed.split)))
-                    }
-                    // Runs of consecutive writes to one graph (by exact bytes) of one kind are
-                    // written with one statement per table; a run that fails is written again one
-                    // write at a time, each in a savepoint of its own, so that only the bad write fails.
-                    var start = 0
-                    while start < writes.count {
-                        var end = start + 1
-                        while end < writes.count, writes[end].graph.utf8.elementsEqual(writes[start].graph.utf8),
-                              writes[end].kind.isAdd == writes[start].kind.isAdd { end += 1 }
-                        let run = (start..<end).filter { if case .success = results[$0] { true } else { false } }
-                        start = end
-                        guard !run.isEmpty else { continue }
-                        do {
-                            let (target, reports, changed) = try conn.transaction { try applyRun(run.map { writes[$0] }, conn) }
-                            for (k, i) in run.enumerated() {
-                                switch reports[k] {
-                                case .success(let report):
-                                    results[i] = .success(report)
-                                    graphIDs[i] = target.id
-                                case .failure(let error): results[i] = .failure(error)
-                                }
-                            }
-                            try record(target, writes[run[0]].kind, changed)
-                        } catch {
-                            for i in run {
-                                do {
-                                    let (target, report, changed) = try conn.transaction { try apply(writes[i], conn) }
-                                    results[i] = .success(report)
-                                    graphIDs[i] = target.id
-                                    try record(target, writes[i].kind, changed)
-                                } catch let e as PGError {
-                                    results[i] = .failure(StoreError.database(e))
-                                } catch {
-                                    results[i] = .failure(error)
-                                }
-                            }
-                        }
-                    }
-                    for i in writes.indices {
-                        guard case .success(var report) = results[i], report.changed > 0, let id = graphIDs[i] else { continue }
-                        report.changeSeq = sequences[id]
-                        results[i] = .success(report)
-                    }
-                }
-            }
+            return try commitRecording(writes, checked: checked, savepoints: true)
         } catch {
             // Nothing committed: a write that looked done is not.
             return CommitOutcome(results: writes.indices.map { i in
-                if case .failure = results[i] { return results[i] }
+                if case .failure = checked[i] { return checked[i] }
                 return .failure(error)
             }, changes: [], terms: [:])
+        }
+    }
+
+    /// One try at `commitRecording`; throws when the transaction did not commit.
+    private func commitRecording(_ writes: [SmallWrite], checked: [Result<SmallWriteReport, any Error>], savepoints: Bool) throws -> CommitOutcome {
+        var results = checked
+        var changes: [(graph: String, change: GraphChange)] = []
+        try withConnection { conn in
+            try conn.transaction {
+                var graphIDs: [Int: Int32] = [:]
+                var sequences: [Int32: Int64] = [:]
+                /// Records what a run (or a single write) changed, as one change of its graph.
+                func record(_ target: GraphTarget, _ kind: SmallWrite.Kind, _ changed: ChangedTriples) throws {
+                    guard !changed.s.isEmpty else { return }
+                    let isAdd = kind.isAdd
+                    let seq = try target.recordChange(
+                        conn, kind: isAdd ? "add" : "delete", added: isAdd ? changed.s.count : 0,
+                        removed: isAdd ? 0 : changed.s.count, triples: changed)
+                    sequences[target.id] = seq
+                    changes.append((target.name, GraphChange(
+                        seq: seq, kind: isAdd ? .add : .delete, subjects: changed.s, predicates: changed.p,
+                        objects: changed.o, provenance: changed.provenance, split: changed.split)))
+                }
+                // Runs of consecutive writes to one graph (by exact bytes) of one kind are
+                // written with one statement per table; a run that fails is written again one
+                // write at a time, each in a savepoint of its own, so that only the bad write fails.
+                var start = 0
+                while start < writes.count {
+                    var end = start + 1
+                    while end < writes.count, writes[end].graph.utf8.elementsEqual(writes[start].graph.utf8),
+                          writes[end].kind.isAdd == writes[start].kind.isAdd { end += 1 }
+                    let run = (start..<end).filter { if case .success = results[$0] { true } else { false } }
+                    start = end
+                    guard !run.isEmpty else { continue }
+                    do {
+                        let (target, reports, changed) = savepoints
+                            ? try conn.transaction { try applyRun(run.map { writes[$0] }, conn) }
+                            : try applyRun(run.map { writes[$0] }, conn)
+                        for (k, i) in run.enumerated() {
+                            switch reports[k] {
+                            case .success(let report):
+                                results[i] = .success(report)
+                                graphIDs[i] = target.id
+                            case .failure(let error): results[i] = .failure(error)
+                            }
+                        }
+                        try record(target, writes[run[0]].kind, changed)
+                    } catch {
+                        // Without a savepoint the transaction is lost: the caller tries again with them.
+                        guard savepoints else { throw error }
+                        for i in run {
+                            do {
+                                let (target, report, changed) = try conn.transaction { try apply(writes[i], conn) }
+                                results[i] = .success(report)
+                                graphIDs[i] = target.id
+                                try record(target, writes[i].kind, changed)
+                            } catch let e as PGError {
+                                results[i] = .failure(StoreError.database(e))
+                            } catch {
+                                results[i] = .failure(error)
+                            }
+                        }
+                    }
+                }
+                for i in writes.indices {
+                    guard case .success(var report) = results[i], report.changed > 0, let id = graphIDs[i] else { continue }
+                    report.changeSeq = sequences[id]
+                    results[i] = .success(report)
+                }
+            }
         }
         var terms: [Int64: Term] = [:]
         for w in writes where w.kind.isAdd {

@@ -50,6 +50,35 @@ struct GroupCommitTests {
         #expect(try store.graph(named: g)?.tripleCount == 2)
     }
 
+    /// A batch that is one run goes without savepoints; when the database refuses one of its
+    /// writes (here a trigger refuses the object `boom`), the batch is tried again with them and
+    /// only that write fails.
+    @Test func aRunRefusedByTheDatabaseIsTriedAgainWriteByWrite() throws {
+        let g = uniqueGraphName("gc-refused")
+        defer { _ = try? store.drop(graph: g) }
+        _ = try store.add(graph: g, triples: [t("seed", "r", "seed")])
+        let id = try #require(try store.graph(named: g)?.id)
+        let boom = Term.name("boom").id.rawValue
+        try store.withConnection { conn in
+            try conn.executeScript("""
+                CREATE FUNCTION refuse_boom_\(id)() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN IF NEW.o = \(boom) THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+                CREATE TRIGGER refuse_boom BEFORE INSERT ON triples_g\(id) FOR EACH ROW EXECUTE FUNCTION refuse_boom_\(id)();
+                """)
+        }
+        let before = try #require(try store.graph(named: g)?.changeSeq)
+        let results = store.commit(["a", "boom", "b"].map {
+            SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil), triples: [t("x", "r", $0)])
+        })
+        #expect(try results[0].get().changed == 1)
+        #expect(throws: StoreError.self) { try results[1].get() }
+        #expect(try results[2].get().changed == 1)
+        #expect(try triples(g) == ["seed r seed", "x r a", "x r b"])
+        // Each write that committed is one change of the log; the refused one left none.
+        #expect(try store.graph(named: g)?.changeSeq == before + 2)
+        try store.withConnection { conn in try conn.executeScript("DROP FUNCTION refuse_boom_\(id)() CASCADE") }
+    }
+
     /// A run of writes goes to PostgreSQL as arrays: terms with quotes, backslashes, braces,
     /// commas and NULL-looking text come back exactly; a triple repeated in the run counts once,
     /// for the first write that has it.

@@ -29,7 +29,7 @@ struct LiveGraphTests {
         let mine = try Store.open(StoreLocation(databaseURL: database))
         let other = try Store.open(StoreLocation(databaseURL: database))
         let cache = SnapshotCache(store: mine, compactionFraction: 0, minimumCompaction: 6)
-        let group = GroupCommit(store: mine) { cache.apply($0.changes, terms: $0.terms) }
+        let group = GroupCommit(store: mine, committed: { cache.apply($0.changes, terms: $0.terms) })
         let loader = SnapshotLoader(store: other)
         try other.load(graph: "g", inputs: [.bytes(name: "seed.tsv", Array("n0\tp\tn1\nn1\tq\tn2\n".utf8))])
         var rng = SeededRandom(seed: 77)
@@ -89,7 +89,7 @@ struct LiveGraphTests {
         let database = try TestCluster.freshDatabase("readers")
         let store = try Store.open(StoreLocation(databaseURL: database))
         let cache = SnapshotCache(store: store, compactionFraction: 0, minimumCompaction: 16)
-        let group = GroupCommit(store: store) { cache.apply($0.changes, terms: $0.terms) }
+        let group = GroupCommit(store: store, committed: { cache.apply($0.changes, terms: $0.terms) })
         try store.load(graph: "g", inputs: [.bytes(name: "a.tsv", Array("n0\tp\tn1\n".utf8))])
         _ = try cache.snapshot(of: "g")
         /// What a reader computes from a version: its sequence, edge count and a digest of its arrays.
@@ -139,7 +139,7 @@ struct LiveGraphTests {
         let database = try TestCluster.freshDatabase("pinned")
         let store = try Store.open(StoreLocation(databaseURL: database))
         let cache = SnapshotCache(store: store, compactionFraction: 0, minimumCompaction: 1)
-        let group = GroupCommit(store: store) { cache.apply($0.changes, terms: $0.terms) }
+        let group = GroupCommit(store: store, committed: { cache.apply($0.changes, terms: $0.terms) })
         try store.load(graph: "g", inputs: [.bytes(name: "a.tsv", Array("a\tp\tb\n".utf8))])
         let pinned = try cache.snapshot(of: "g")
         _ = try group.commit(SmallWrite(graph: "g", kind: .add(provenance: .asserted, split: nil), triples: [Triple(.name("b"), .name("p"), .name("c"))]))

@@ -23,7 +23,9 @@ final class GraphBackend: Sendable {
             store: store, files: directory == "none" ? nil : SnapshotFiles(directory: directory),
             compactionFraction: configuration.compactionFraction)
         self.cache = cache
-        self.writes = GroupCommit(store: store) { outcome in cache.apply(outcome.changes, terms: outcome.terms) }
+        self.writes = GroupCommit(store: store, willCommit: { cache.localCommitBegins() }) { outcome in
+            cache.localCommitEnded(outcome.changes, terms: outcome.terms)
+        }
         let engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)
         self.engines = engines
         cache.onNewBase { graph, base in engines.prepare(graph, base: base) }

@@ -100,6 +100,9 @@ struct GraphTarget {
     /// Finds the graph and locks its row, or creates it. Writers to one graph queue on that lock;
     /// writers to different graphs do not wait for each other.
     static func prepare(name: String, _ conn: PGConnection, createIndexedIfNew: Bool = false) throws -> GraphTarget {
+        // Most writes go to a graph that exists: lock it in one round trip.
+        let existing = try conn.execute("SELECT id FROM graphs WHERE name = $1 FOR UPDATE", [.text(name)])
+        if existing.rowCount == 1, let id = existing.int(0, 0) { return GraphTarget(id: Int32(id), name: name, isFresh: false) }
         let inserted = try conn.execute(
             "INSERT INTO graphs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id", [.text(name)])
         if inserted.rowCount == 1, let id = inserted.int(0, 0) {
@@ -238,26 +241,28 @@ struct GraphTarget {
     /// Records a committed change (with its triples, for a small write) and announces it.
     /// Every 1,000th change prunes the graph's log to its last `changeLogRetention` records.
     func recordChange(_ conn: PGConnection, kind: String, added: Int, removed: Int, triples: ChangedTriples? = nil) throws -> Int64 {
+        // One statement (one round trip, which under load costs more than the work): the
+        // sequence bumped, the record written and the notification sent, in this transaction.
+        // The payload is `changeNotice`'s: the sequence, a space, the graph's name.
         let r = try conn.execute(
-            "UPDATE graphs SET change_seq = change_seq + 1, triple_count = triple_count + $2 - $3 WHERE id = $1 RETURNING change_seq",
-            [.int32(id), .int64(Int64(added)), .int64(Int64(removed))])
+            """
+            WITH bumped AS (
+                UPDATE graphs SET change_seq = change_seq + 1, triple_count = triple_count + $2 - $3 WHERE id = $1 RETURNING change_seq
+            ), logged AS (
+                INSERT INTO changes (graph_id, seq, kind, added, removed, s, p, o, provenance, split)
+                SELECT $1, change_seq, $4, $2, $3, $5::bigint[], $6::bigint[], $7::bigint[], $8::smallint[], $9::smallint[] FROM bumped
+            )
+            SELECT change_seq, pg_notify($10, change_seq::text || ' ' || $11) FROM bumped
+            """,
+            [.int32(id), .int64(Int64(added)), .int64(Int64(removed)), .text(kind),
+             triples.map { .text(arrayLiteral($0.s)) } ?? .null, triples.map { .text(arrayLiteral($0.p)) } ?? .null,
+             triples.map { .text(arrayLiteral($0.o)) } ?? .null, triples.map { .text(arrayLiteral($0.provenance)) } ?? .null,
+             triples.map { .text(arrayLiteral($0.split)) } ?? .null, .text(changeChannel), .text(name)])
         let seq = r.int64(0, 0) ?? 0
-        if let t = triples {
-            _ = try conn.execute(
-                "INSERT INTO changes (graph_id, seq, kind, added, removed, s, p, o, provenance, split) VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7::bigint[], $8::bigint[], $9::smallint[], $10::smallint[])",
-                [.int32(id), .int64(seq), .text(kind), .int64(Int64(added)), .int64(Int64(removed)),
-                 .text(arrayLiteral(t.s)), .text(arrayLiteral(t.p)), .text(arrayLiteral(t.o)),
-                 .text(arrayLiteral(t.provenance)), .text(arrayLiteral(t.split))])
-        } else {
-            _ = try conn.execute(
-                "INSERT INTO changes (graph_id, seq, kind, added, removed) VALUES ($1, $2, $3, $4, $5)",
-                [.int32(id), .int64(seq), .text(kind), .int64(Int64(added)), .int64(Int64(removed))])
-        }
         if seq % 1000 == 0 {
             _ = try conn.execute("DELETE FROM changes WHERE graph_id = $1 AND seq <= $2",
                                  [.int32(id), .int64(seq - Int64(changeLogRetention))])
         }
-        _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(changeNotice(seq: seq, graph: name))])
         return seq
     }
 }
