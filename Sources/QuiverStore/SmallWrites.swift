@@ -182,7 +182,7 @@ extension Store {
                     s.append(t.subject.id.rawValue); p.append(t.predicate.id.rawValue); o.append(t.object.id.rawValue)
                 }
             }
-            let r = try conn.execute(
+            let r = try conn.executePrepared(
                 """
                 DELETE FROM \(quoteIdentifier(target.triplesTable)) t
                 USING unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS d(s, p, o)
@@ -219,7 +219,7 @@ extension Store {
             }
         }
         // Terms the graph has already: a different stored term under an id fails every write using it.
-        let stored = try conn.execute("SELECT id, kind, value, datatype, lang FROM \(termsTable) WHERE id = ANY($1::bigint[])",
+        let stored = try conn.executePrepared("SELECT id, kind, value, datatype, lang FROM \(termsTable) WHERE id = ANY($1::bigint[])",
                                       [.text(arrayLiteral(termOrder))])
         var present = Set<Int64>()
         for row in 0..<stored.rowCount {
@@ -242,7 +242,7 @@ extension Store {
             datatypes.append(term.datatype); langs.append(term.language)
         }
         if !newIDs.isEmpty {
-            let inserted = try conn.execute(
+            let inserted = try conn.executePrepared(
                 """
                 INSERT INTO \(termsTable) (graph_id, id, kind, value, datatype, lang)
                 SELECT $1, * FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::text[])
@@ -269,7 +269,7 @@ extension Store {
         }
         var changed = ChangedTriples()
         if !s.isEmpty {
-            let r = try conn.execute(
+            let r = try conn.executePrepared(
                 """
                 INSERT INTO \(triplesTable) (graph_id, s, p, o, provenance, split)
                 SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::smallint[], $6::smallint[])

@@ -38,8 +38,10 @@ public final class Store: Sendable {
     public let conninfo: String
     /// Idle connections kept for `withConnection`: opening one costs a PostgreSQL backend fork
     /// (milliseconds), and a daemon makes several small calls per command.
-    private let idle = Mutex<[PGConnection]>([])
+    private let idle = Mutex<[(connection: PGConnection, since: ContinuousClock.Instant)]>([])
     static let idleConnections = 4
+    /// A connection idle for longer is checked (a round trip) before it is used again.
+    static let idleCheckAfter = Duration.seconds(1)
     private let identity = Mutex<String?>(nil)
 
     private init(location: StoreLocation, conninfo: String) {
@@ -99,7 +101,7 @@ public final class Store: Sendable {
             if reusable && !conn.isInTransaction {
                 let kept = idle.withLock { pool in
                     guard pool.count < Self.idleConnections else { return false }
-                    pool.append(conn)
+                    pool.append((conn, .now))
                     return true
                 }
                 if !kept { conn.close() }
@@ -119,8 +121,10 @@ public final class Store: Sendable {
     /// An idle connection that still answers (the server may have restarted since it was used), or
     /// a new one.
     private func pooledConnection() throws -> PGConnection {
-        while let conn = idle.withLock({ $0.popLast() }) {
-            if (try? conn.execute("SELECT 1")) != nil { return conn }
+        while let (conn, since) = idle.withLock({ $0.popLast() }) {
+            // One used a moment ago is taken as it is: a group commit takes one per transaction,
+            // and the check would be a round trip in each.
+            if ContinuousClock.now - since < Self.idleCheckAfter || (try? conn.execute("SELECT 1")) != nil { return conn }
             conn.close()
         }
         return try connect()
@@ -128,7 +132,11 @@ public final class Store: Sendable {
 
     /// Closes the idle connections (before the embedded cluster stops, and in tests).
     public func closeIdleConnections() {
-        for conn in idle.withLock({ pool in defer { pool = [] }; return pool }) { conn.close() }
+        let pool = idle.withLock { pool in
+            defer { pool = [] }
+            return pool.map(\.connection)
+        }
+        for conn in pool { conn.close() }
     }
 
     // MARK: Catalog

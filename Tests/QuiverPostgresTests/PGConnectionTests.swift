@@ -209,3 +209,27 @@ struct PGConnectionTests {
         #expect(try db.execute("SHOW client_encoding").string(0, 0) == "UTF8")
     }
 }
+
+@Suite("Prepared statements")
+struct PGPreparedTests {
+    /// A statement prepared once runs again by name with new values; the same text with other
+    /// parameter types is a statement of its own; past the bound they are all dropped and
+    /// prepared anew, and a failed statement leaves the connection usable.
+    @Test func preparedStatementsRunAgainWithNewValues() throws {
+        let db = try TestCluster.connect()
+        for i in 0..<5 {
+            let r = try db.executePrepared("SELECT $1::bigint * 2", [.int64(Int64(i))])
+            #expect(r.int64(0, 0) == Int64(i) * 2)
+        }
+        // Text and NULL for the same text: different parameter types, both right.
+        #expect(try db.executePrepared("SELECT coalesce($1::text, 'none')", [.text("x")]).string(0, 0) == "x")
+        #expect(try db.executePrepared("SELECT coalesce($1::text, 'none')", [.null]).string(0, 0) == "none")
+        #expect(try db.executePrepared("SELECT coalesce($1::text, 'none')", [.text("y")]).string(0, 0) == "y")
+        for i in 0..<(PGConnection.maxPrepared + 10) {
+            #expect(try db.executePrepared("SELECT $1::int + \(i)", [.int32(1)]).int(0, 0) == 1 + i)
+        }
+        #expect(try db.executePrepared("SELECT $1::bigint * 2", [.int64(21)]).int64(0, 0) == 42)
+        #expect(throws: PGError.self) { try db.executePrepared("SELECT 1 / $1::int", [.int32(0)]) }
+        #expect(try db.executePrepared("SELECT 1 / $1::int", [.int32(1)]).int(0, 0) == 1)
+    }
+}

@@ -25,6 +25,14 @@ public final class PGConnection: @unchecked Sendable {
     /// Channels this connection listens on, re-subscribed after a reconnect.
     private(set) var listenedChannels: [String] = []
     private var savepointDepth = 0
+    /// Statements prepared on this connection by `executePrepared`: name by text and parameter types.
+    private var prepared: [PreparedKey: String] = [:]
+    private struct PreparedKey: Hashable {
+        let sql: String
+        let types: [Oid]
+    }
+    /// Past this many, the prepared statements are dropped and prepared again as they come.
+    static let maxPrepared = 256
 
     /// Connects.
     ///
@@ -89,6 +97,33 @@ public final class PGConnection: @unchecked Sendable {
         let parameters = try PGParameterBuffer(params)
         let result = parameters.withCArrays { types, values, lengths, formats in
             PQexecParams(connection, sql, Int32(params.count), types, values, lengths, formats, 0)
+        }
+        return try complete(result, connection)
+    }
+
+    /// `execute`, with the statement parsed and planned once per connection (`PQprepare`) and
+    /// run by name after that (`PQexecPrepared`): for the statements of a hot path, where parsing
+    /// and planning cost as much as the work. A statement is prepared per text and parameter types.
+    public func executePrepared(_ sql: String, _ params: [PGValue] = []) throws -> PGResult {
+        let connection = try liveConnection()
+        let parameters = try PGParameterBuffer(params)
+        let key = PreparedKey(sql: sql, types: parameters.types)
+        var name = prepared[key]
+        if name == nil {
+            if prepared.count >= Self.maxPrepared {
+                try executeScript("DEALLOCATE ALL")
+                prepared = [:]
+            }
+            let made = "quiver_\(prepared.count)"
+            let result = parameters.types.withUnsafeBufferPointer { types in
+                PQprepare(connection, made, sql, Int32(params.count), types.baseAddress)
+            }
+            _ = try complete(result, connection)
+            prepared[key] = made
+            name = made
+        }
+        let result = parameters.withCArrays { _, values, lengths, formats in
+            PQexecPrepared(connection, name!, Int32(params.count), values, lengths, formats, 0)
         }
         return try complete(result, connection)
     }
@@ -164,6 +199,7 @@ public final class PGConnection: @unchecked Sendable {
                 throw PGError.fromConnection(handle, fallback: "could not reconnect", lost: true)
             }
             savepointDepth = 0
+            prepared = [:]
             try restoreSession(handle)
         }
         return handle

@@ -101,7 +101,7 @@ struct GraphTarget {
     /// writers to different graphs do not wait for each other.
     static func prepare(name: String, _ conn: PGConnection, createIndexedIfNew: Bool = false) throws -> GraphTarget {
         // Most writes go to a graph that exists: lock it in one round trip.
-        let existing = try conn.execute("SELECT id FROM graphs WHERE name = $1 FOR UPDATE", [.text(name)])
+        let existing = try conn.executePrepared("SELECT id FROM graphs WHERE name = $1 FOR UPDATE", [.text(name)])
         if existing.rowCount == 1, let id = existing.int(0, 0) { return GraphTarget(id: Int32(id), name: name, isFresh: false) }
         let inserted = try conn.execute(
             "INSERT INTO graphs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id", [.text(name)])
@@ -121,7 +121,7 @@ struct GraphTarget {
 
     /// The existing graph, locked for writing.
     static func lockExisting(name: String, _ conn: PGConnection) throws -> GraphTarget {
-        let r = try conn.execute("SELECT id FROM graphs WHERE name = $1 AND ready FOR UPDATE", [.text(name)])
+        let r = try conn.executePrepared("SELECT id FROM graphs WHERE name = $1 AND ready FOR UPDATE", [.text(name)])
         guard r.rowCount == 1, let id = r.int(0, 0) else { throw StoreError.graphNotFound(name) }
         return GraphTarget(id: Int32(id), name: name, isFresh: false)
     }
@@ -244,7 +244,7 @@ struct GraphTarget {
         // One statement (one round trip, which under load costs more than the work): the
         // sequence bumped, the record written and the notification sent, in this transaction.
         // The payload is `changeNotice`'s: the sequence, a space, the graph's name.
-        let r = try conn.execute(
+        let r = try conn.executePrepared(
             """
             WITH bumped AS (
                 UPDATE graphs SET change_seq = change_seq + 1, triple_count = triple_count + $2 - $3 WHERE id = $1 RETURNING change_seq
