@@ -234,10 +234,11 @@ public final class SnapshotCache: Sendable {
     /// A commit of this process's writes starts; `localCommitEnded` follows it, committed or not.
     public func localCommitBegins() { localCommits.add(1, ordering: .relaxed) }
 
-    /// A commit of this process ended: applies what it `committed` (as `apply`).
-    public func localCommitEnded(_ committed: [(graph: String, change: GraphChange)], terms: [Int64: Term]) {
+    /// Commits of this process ended (`commits` of them, each begun by `localCommitBegins`):
+    /// applies what they `committed` (as `apply`).
+    public func localCommitsEnded(_ commits: Int, _ committed: [(graph: String, change: GraphChange)], terms: [Int64: Term]) {
         apply(committed, terms: terms)
-        localCommits.subtract(1, ordering: .releasing)
+        localCommits.subtract(commits, ordering: .releasing)
     }
 
     /// Brings a held version up to the store's state by applying changes: `given` ones, and

@@ -7,8 +7,13 @@ import Synchronization
 /// failed).
 ///
 /// Nobody blocks on a write: `submit` queues it with a completion and returns; one committer at a
-/// time (on a serial dispatch queue) takes what is queued, commits it, and calls the completions.
-/// A thread per waiting write cost the daemon half its time in the kernel's thread switches.
+/// time (on a serial dispatch queue) takes what is queued and commits it. A thread per waiting
+/// write cost the daemon half its time in the kernel's thread switches.
+///
+/// What committed goes to a second stage, the applier (`committed`, then the completions), so the
+/// next transaction runs while the last one is applied; the applier takes every transaction that
+/// committed meanwhile at once, in commit order, so that one apply (whose cost grows with the
+/// daemon's delta, not with the batch) serves them all.
 ///
 /// ```swift
 /// let group = GroupCommit(store: store)
@@ -35,15 +40,23 @@ public final class GroupCommit: Sendable {
     private let queue = Mutex(Queue())
     private let committer = DispatchQueue(label: "quiver.group-commit", qos: .userInitiated)
 
+    private struct Committed: Sendable {
+        var queue: [(outcome: CommitOutcome, batch: [Submission])] = []
+        var applying = false
+    }
+    private let done = Mutex(Committed())
+    private let applier = DispatchQueue(label: "quiver.group-commit.apply", qos: .userInitiated)
+
     private struct Counts: Sendable {
         var transactions = 0
         var writes = 0
     }
     private let counts = Mutex(Counts())
 
-    /// Called with what each transaction changed once it committed, before any of its writers is
-    /// answered: the daemon applies the changes to its versions in memory here, so that an
-    /// acknowledged write is visible to every later command.
+    /// Called with what transactions changed once they committed (one or several, in commit order:
+    /// `CommitOutcome.transactions`), before any of their writers is answered: the daemon applies
+    /// the changes to its versions in memory here, so that an acknowledged write is visible to
+    /// every later command.
     let committed: @Sendable (CommitOutcome) -> Void
     /// Called before each transaction starts (`committed` follows it, whatever the outcome).
     let willCommit: @Sendable () -> Void
@@ -104,13 +117,41 @@ public final class GroupCommit: Sendable {
             guard !batch.isEmpty else { return }
             willCommit()
             let outcome = store.commitRecording(batch.flatMap(\.writes))
-            committed(outcome)
             counts.withLock { $0.transactions += 1; $0.writes += outcome.results.count }
-            var at = 0
-            for submission in batch {
-                let n = submission.writes.count
-                submission.completion(Array(outcome.results[at..<at + n]))
-                at += n
+            let start = done.withLock { d -> Bool in
+                d.queue.append((outcome, batch))
+                if d.applying { return false }
+                d.applying = true
+                return true
+            }
+            if start { applier.async { self.applyCommitted() } }
+        }
+    }
+
+    /// Applies what committed, all of it at once, and answers its writers; until none is left.
+    private func applyCommitted() {
+        while true {
+            let ready = done.withLock { d in
+                defer { d.queue = [] }
+                if d.queue.isEmpty { d.applying = false }
+                return d.queue
+            }
+            guard !ready.isEmpty else { return }
+            var all = ready[0].outcome
+            for (outcome, _) in ready.dropFirst() {
+                all.results += outcome.results
+                all.changes += outcome.changes
+                all.terms.merge(outcome.terms) { a, _ in a }
+                all.transactions += outcome.transactions
+            }
+            committed(all)
+            for (outcome, batch) in ready {
+                var at = 0
+                for submission in batch {
+                    let n = submission.writes.count
+                    submission.completion(Array(outcome.results[at..<at + n]))
+                    at += n
+                }
             }
         }
     }

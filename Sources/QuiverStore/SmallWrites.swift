@@ -360,6 +360,8 @@ public struct CommitOutcome: Sendable {
     public var changes: [(graph: String, change: GraphChange)]
     /// The terms the writes named, by id.
     public var terms: [Int64: Term]
+    /// The transactions this covers (`GroupCommit` hands on several at once).
+    public var transactions = 1
 }
 
 /// The triples a write changed, by term id, with the labels of added ones.

@@ -24,7 +24,7 @@ final class GraphBackend: Sendable {
             compactionFraction: configuration.compactionFraction)
         self.cache = cache
         self.writes = GroupCommit(store: store, willCommit: { cache.localCommitBegins() }) { outcome in
-            cache.localCommitEnded(outcome.changes, terms: outcome.terms)
+            cache.localCommitsEnded(outcome.transactions, outcome.changes, terms: outcome.terms)
         }
         let engines = EngineCache(store: store, cache: cache, hopsCeiling: configuration.hopsCeiling)
         self.engines = engines
