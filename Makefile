@@ -40,6 +40,7 @@ deps:
 
 test-deps:
 	@scripts/install-deps.sh --test
+	@scripts/fetch-w3c-tests.sh
 
 build: deps
 	$(SWIFT) build

@@ -58,6 +58,10 @@ let package = Package(
         .target(name: "QuiverService", dependencies: [
             "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverPaths", "QuiverKernels", "QuiverModels", "QuiverAugment",
         ]),
+        // SPARQL 1.1 Query text to a syntax tree and the specification's algebra (its §18): no graph, no I/O.
+        .target(name: "QuiverSPARQLSyntax", dependencies: ["QuiverCore"]),
+        // The SPARQL 1.1 Query Results formats (JSON, XML, CSV, TSV), written and read: no graph, no I/O.
+        .target(name: "QuiverSPARQLResults", dependencies: ["QuiverCore"]),
         // The wire protocol (RESP2/RESP3 and inline commands) as pure value types: no I/O.
         .target(name: "QuiverProtocol"),
         // The daemon: SwiftNIO server, command dispatch, jobs.
@@ -88,7 +92,7 @@ let package = Package(
         .executableTarget(name: "quiver-bench-kernels", dependencies: ["QuiverKernels", "QuiverGraph"]),
 
         // What the tests share: the one embedded cluster, scratch directories, a RESP test client.
-        .target(name: "QuiverTestSupport", dependencies: ["QuiverCore", "QuiverPostgres", "QuiverStore", "QuiverProtocol"],
+        .target(name: "QuiverTestSupport", dependencies: ["QuiverCore", "QuiverParsers", "QuiverPostgres", "QuiverStore", "QuiverProtocol"],
                 path: "Tests/QuiverTestSupport"),
 
         .testTarget(name: "QuiverCoreTests", dependencies: ["QuiverCore"]),
@@ -99,6 +103,8 @@ let package = Package(
         .testTarget(name: "QuiverModelsTests", dependencies: ["QuiverModels", "QuiverKernels", "QuiverGraph", "QuiverCore"]),
         .testTarget(name: "QuiverProtocolTests", dependencies: ["QuiverProtocol", "QuiverCore"]),
         .testTarget(name: "QuiverAugmentTests", dependencies: ["QuiverAugment", "QuiverGraph", "QuiverCore"]),
+        .testTarget(name: "QuiverSPARQLSyntaxTests", dependencies: ["QuiverSPARQLSyntax", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
+        .testTarget(name: "QuiverSPARQLResultsTests", dependencies: ["QuiverSPARQLResults", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
         .testTarget(
             name: "QuiverServerTests",
             dependencies: [
