@@ -16,7 +16,7 @@ def closure(name, seen=None):
     return seen
 forbidden = {"CLibPQ", "QuiverPostgres", "QuiverStore", "QuiverSnapshot", "QuiverServer", "QuiverService"}
 bad = 0
-for name in ["QuiverGraph", "QuiverPaths", "QuiverKernels", "QuiverModels", "QuiverAugment", "QuiverSPARQLSyntax", "QuiverSPARQLResults"]:
+for name in ["QuiverGraph", "QuiverPaths", "QuiverKernels", "QuiverModels", "QuiverAugment", "QuiverSPARQLSyntax", "QuiverSPARQLResults", "QuiverSPARQLEval"]:
     reached = closure(name) & forbidden
     deps = ", ".join(sorted(closure(name)))
     note = "  -- FORBIDDEN: " + ", ".join(sorted(reached)) if reached else ""

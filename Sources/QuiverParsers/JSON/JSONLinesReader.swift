@@ -5,9 +5,9 @@ private let jsonLinesRoleNames = [["s", "subject", "head"], ["p", "predicate", "
 
 /// XML Schema datatypes given to JSON numbers and booleans.
 enum JSONLiteralDatatype {
-    static let integer = "http://www.w3.org/2001/XMLSchema#integer"
-    static let double = "http://www.w3.org/2001/XMLSchema#double"
-    static let boolean = "http://www.w3.org/2001/XMLSchema#boolean"
+    static let integer = XSD.integer
+    static let double = XSD.double
+    static let boolean = XSD.boolean
 }
 
 /// Reads JSON Lines: one object per line with the triple under the keys `s`, `p`, `o` (or

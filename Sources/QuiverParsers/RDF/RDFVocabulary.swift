@@ -1,18 +1,20 @@
-/// IRIs the RDF parsers produce or normalise.
+import QuiverCore
+
+/// IRIs the RDF parsers produce or normalise (QuiverCore's `RDF` and `XSD`).
 enum RDFVocabulary {
-    static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-    static let xsd = "http://www.w3.org/2001/XMLSchema#"
+    static let rdf = RDF.namespace
+    static let xsd = XSD.namespace
 
-    static let type = rdf + "type"
-    static let first = rdf + "first"
-    static let rest = rdf + "rest"
-    static let nil_ = rdf + "nil"
+    static let type = RDF.type
+    static let first = RDF.first
+    static let rest = RDF.rest
+    static let nil_ = RDF.nil
 
-    static let string = xsd + "string"
-    static let integer = xsd + "integer"
-    static let decimal = xsd + "decimal"
-    static let double = xsd + "double"
-    static let boolean = xsd + "boolean"
+    static let string = XSD.string
+    static let integer = XSD.integer
+    static let decimal = XSD.decimal
+    static let double = XSD.double
+    static let boolean = XSD.boolean
 
     /// `datatype == nil` means `xsd:string` in `Term`, so an explicit `xsd:string` becomes `nil`.
     @inline(__always)
