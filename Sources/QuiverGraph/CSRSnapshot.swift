@@ -257,6 +257,15 @@ public final class CSRSnapshot: Sendable {
 /// when a delete first needs them.
 final class BaseInfo: Sendable {
     private let counts = Mutex<[Int]?>(nil)
+    private let byRelation = Mutex<RelationIndex?>(nil)
+
+    /// The base's edges grouped by relation, made when a pattern first binds only the relation.
+    func relationIndex(_ snapshot: CSRSnapshot) -> RelationIndex {
+        if let index = byRelation.withLock({ $0 }) { return index }
+        let made = RelationIndex(snapshot)
+        byRelation.withLock { $0 = made }
+        return made
+    }
 
     func relationCounts(_ snapshot: CSRSnapshot) -> [Int] {
         if let c = counts.withLock({ $0 }) { return c }
