@@ -192,6 +192,14 @@ public final class CSRSnapshot: Sendable {
         Int(r) < baseRelationCount ? relationTerms[Int(r)] : delta.newRelationTerms[Int(r) - baseRelationCount]
     }
 
+    /// The term id of node `n` (the key that joins it with other graphs and with constants).
+    @inline(__always) public func nodeTermID(_ n: Int32) -> Int64 {
+        Int(n) < baseNodeCount ? nodeTermIDs[Int(n)] : delta.newNodeIDs[Int(n) - baseNodeCount]
+    }
+    @inline(__always) public func relationTermID(_ r: Int32) -> Int64 {
+        Int(r) < baseRelationCount ? relationTermIDs[Int(r)] : delta.newRelationIDs[Int(r) - baseRelationCount]
+    }
+
     public func nodeName(_ n: Int32) -> String { nodeTerm(n).displayName }
     public func relationName(_ r: Int32) -> String { relationTerm(r).displayName }
 
