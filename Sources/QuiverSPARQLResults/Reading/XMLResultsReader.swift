@@ -4,7 +4,8 @@ import QuiverCore
 ///
 /// The elements must be in the results namespace (`http://www.w3.org/2005/sparql-results#`),
 /// as default or prefixed; `<link>` in the head is skipped; whitespace between elements is
-/// ignored, a literal's text kept exactly. Only UTF-8 documents are read, and a document type
+/// ignored, a literal's text kept exactly. An empty `<binding>` (not in the schema, but in the W3C
+/// suite's `service07.srx`) is read as an unbound variable. Only UTF-8 documents are read, and a document type
 /// declaration is refused. Errors give the line and column of the offending element or text.
 ///
 /// ```swift
@@ -115,6 +116,9 @@ private struct XMLResultsInterpreter {
                 }
                 guard row[column] == nil else { throw error(at: binding.offset, found: "a second binding of ?\(name)", expected: "each variable bound once") }
                 let values = try elements(of: binding)
+                // An empty <binding> is not in the schema, but the suite's service07.srx has two:
+                // read as the unbound variable its writer meant.
+                if values.isEmpty { continue }
                 guard values.count == 1 else {
                     throw error(at: values.count > 1 ? values[1].offset : binding.offset, found: "\(values.count) terms",
                                 expected: "one <uri>, <literal> or <bnode> in <binding>")
