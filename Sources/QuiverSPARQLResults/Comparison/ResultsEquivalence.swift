@@ -13,6 +13,11 @@ import QuiverCore
 ///   with no datatype is `xsd:string`, so `"a"` equals `"a"^^xsd:string` (RDF 1.1). `"1"` and
 ///   `"01"^^xsd:integer` are different terms and not equal.
 ///
+/// Rows without blank nodes are matched as a multiset in linear time. Rows with blank nodes are
+/// grouped by their other terms first and then searched for a bijection, with backtracking: in
+/// the worst case (many rows alike but for their labels) that search is exponential, as graph
+/// isomorphism can be, but the suites' results and typical answers decide at once.
+///
 /// ```swift
 /// let a = QueryResults.solutions(SolutionSequence(variables: ["x"], rows: [[.blank("b0")], [.blank("b1")]]))
 /// let b = QueryResults.solutions(SolutionSequence(variables: ["x"], rows: [[.blank("z")], [.blank("y")]]))

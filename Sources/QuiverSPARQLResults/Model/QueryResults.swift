@@ -46,6 +46,10 @@ public struct SolutionSequence: Hashable, Sendable {
 }
 
 /// The XML Schema and RDF datatype IRIs the formats name.
+///
+/// ```swift
+/// let four = Term.literal("4", datatype: XSD.integer, language: nil)
+/// ```
 public enum XSD {
     public static let namespace = "http://www.w3.org/2001/XMLSchema#"
     public static let string = namespace + "string"
