@@ -64,7 +64,7 @@ struct EquivalenceTests {
         #expect(!same(lit("chat", lang: "en"), lit("chat", lang: "fr")))
         #expect(!same(lit("chat", lang: "en"), lit("chat")))
         #expect(same(lit("a"), lit("a", XSD.string)))
-        #expect(same(lit("a", lang: "en"), lit("a", XSD.langString, lang: "en")))
+        #expect(same(lit("a", lang: "en"), lit("a", RDF.langString, lang: "en")))
         #expect(!same(lit("1", XSD.integer), lit("01", XSD.integer)))
         #expect(!same(lit("1", XSD.integer), lit("1", XSD.decimal)))
         #expect(!same(lit("1", XSD.integer), lit("1")))

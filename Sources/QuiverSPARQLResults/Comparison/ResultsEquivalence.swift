@@ -88,7 +88,7 @@ public enum ResultsEquivalence {
     /// The one spelling of a term's value: no `xsd:string` datatype, no `rdf:langString` beside a tag.
     static func normalized(_ term: Term?) -> Term? {
         guard case .literal(let value, let datatype?, let language)? = term,
-              datatype == XSD.string || (datatype == XSD.langString && language != nil) else { return term }
+              datatype == XSD.string || (datatype == RDF.langString && language != nil) else { return term }
         return .literal(value, datatype: nil, language: language)
     }
 

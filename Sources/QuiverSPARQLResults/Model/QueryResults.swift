@@ -44,19 +44,3 @@ public struct SolutionSequence: Hashable, Sendable {
         return rows[row][column]
     }
 }
-
-/// The XML Schema and RDF datatype IRIs the formats name.
-///
-/// ```swift
-/// let four = Term.literal("4", datatype: XSD.integer, language: nil)
-/// ```
-public enum XSD {
-    public static let namespace = "http://www.w3.org/2001/XMLSchema#"
-    public static let string = namespace + "string"
-    public static let integer = namespace + "integer"
-    public static let decimal = namespace + "decimal"
-    public static let double = namespace + "double"
-    public static let boolean = namespace + "boolean"
-    /// `rdf:langString`, the datatype of every literal with a language tag.
-    public static let langString = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-}

@@ -1,3 +1,4 @@
+import QuiverCore
 /// The lexical rules the formats share: SPARQL variable names, Turtle blank node labels,
 /// language tags and Turtle's abbreviated numbers.
 enum TermSyntax {

@@ -369,7 +369,7 @@ private struct Interpreter {
             let language = try field("xml:lang")
             var datatype = try field("datatype")
             if language != nil, let given = datatype {
-                guard given == XSD.langString else {
+                guard given == RDF.langString else {
                     throw error(value, path, found: "both \"xml:lang\" and the datatype \(ResultsWriteError.quoted(given))",
                                 expected: "a language tag or a datatype")
                 }

@@ -142,7 +142,7 @@ private struct XMLResultsInterpreter {
             let language = element.attribute("xml:lang")
             var datatype = element.attribute("datatype")
             if language != nil, let given = datatype {
-                guard given == XSD.langString else {
+                guard given == RDF.langString else {
                     throw error(at: element.offset, found: "both xml:lang and the datatype \(given)", expected: "a language tag or a datatype")
                 }
                 datatype = nil
