@@ -9,7 +9,8 @@
 /// ```
 ///
 /// Every input either parses or throws a `SPARQLSyntaxError` with the line, column and token; the
-/// parser never traps, and nesting deeper than a fixed bound is an error, not a stack overflow.
+/// parser never traps, and groups, brackets, paths and nodes nested more than 200 deep are an
+/// error, not a stack overflow.
 public enum SPARQLParser {
     /// Parses a query (`QueryUnit`, §19.8) and applies the specification's static checks.
     ///

@@ -7,7 +7,7 @@ import QuiverCore
 /// (`'SELECT'`), or `end of input`.
 ///
 /// ```swift
-/// do { _ = try SPARQLParser.parseQuery("SELECT * {\n  ?s ?p ?o\n  SELECT") }
+/// do { _ = try SPARQLParser.parseQuery("SELECT * {\n  ?s ?p ?o .\n  SELECT ?x {} }") }
 /// catch { print(error) }   // line 3, column 3: expected '}' or a triple pattern, found 'SELECT'
 /// ```
 public struct SPARQLSyntaxError: PresentableError, Sendable, Equatable {

@@ -9,9 +9,8 @@ extension Parser {
     }
 
     func checkSelect(_ select: SelectClause, at positions: SelectPositions, pattern: GroupGraphPattern,
-                     values: InlineData?, modifiers: SolutionModifiers) throws(SPARQLSyntaxError) {
-        var inScope = pattern.inScopeVariables
-        if let values { inScope.formUnion(values.variables) }
+                     modifiers: SolutionModifiers) throws(SPARQLSyntaxError) {
+        let inScope = pattern.inScopeVariables
         let items: [SelectItem]
         switch select.projection {
         case .all: items = []

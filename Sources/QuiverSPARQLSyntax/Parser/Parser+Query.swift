@@ -59,7 +59,7 @@ extension Parser {
         let pattern = try parseGroupGraphPattern()
         let modifiers = try parseSolutionModifiers()
         let values = try parseValuesClause()
-        try checkSelect(select, at: positions, pattern: pattern, values: nil, modifiers: modifiers)
+        try checkSelect(select, at: positions, pattern: pattern, modifiers: modifiers)
         return Query(form: .select(select), dataset: dataset, pattern: pattern, modifiers: modifiers, values: values)
     }
 
@@ -70,7 +70,7 @@ extension Parser {
         let pattern = try parseGroupGraphPattern()
         let modifiers = try parseSolutionModifiers()
         let values = try parseValuesClause()
-        try checkSelect(select, at: positions, pattern: pattern, values: nil, modifiers: modifiers)
+        try checkSelect(select, at: positions, pattern: pattern, modifiers: modifiers)
         return SubSelect(select: select, pattern: pattern, modifiers: modifiers, values: values)
     }
 
