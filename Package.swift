@@ -59,7 +59,7 @@ let package = Package(
             "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverPaths", "QuiverKernels", "QuiverModels", "QuiverAugment",
         ]),
         // SPARQL 1.1 Query text to a syntax tree and the specification's algebra (its §18): no graph, no I/O.
-        .target(name: "QuiverSPARQLSyntax", dependencies: ["QuiverCore"]),
+        .target(name: "QuiverSPARQLSyntax", dependencies: ["QuiverCore", "QuiverParsers"]),
         // The SPARQL 1.1 Query Results formats (JSON, XML, CSV, TSV), written and read: no graph, no I/O.
         .target(name: "QuiverSPARQLResults", dependencies: ["QuiverCore"]),
         // SPARQL evaluation: the values and functions of expressions (XSD numerics, strings, dates,

@@ -1,7 +1,8 @@
-/// Character classes and byte helpers shared by the N-Triples and Turtle grammars (RDF 1.1).
-enum RDFCharacters {
+/// Character classes and byte helpers shared by the N-Triples and Turtle grammars (RDF 1.1); the
+/// name classes are public for the SPARQL grammar, which shares them.
+public enum RDFCharacters {
     /// PN_CHARS_BASE: letters and the Unicode ranges the grammars allow in names.
-    static func isPNCharsBase(_ c: UInt32) -> Bool {
+    public static func isPNCharsBase(_ c: UInt32) -> Bool {
         switch c {
         case 0x41...0x5A, 0x61...0x7A: true
         case 0x00C0...0x00D6, 0x00D8...0x00F6, 0x00F8...0x02FF, 0x0370...0x037D, 0x037F...0x1FFF,
@@ -13,12 +14,12 @@ enum RDFCharacters {
 
     /// PN_CHARS_U as Turtle defines it (N-Triples also allows `:`; callers add it).
     @inline(__always)
-    static func isPNCharsU(_ c: UInt32) -> Bool {
+    public static func isPNCharsU(_ c: UInt32) -> Bool {
         c == 0x5F || isPNCharsBase(c)
     }
 
     /// PN_CHARS: PN_CHARS_U plus `-`, digits, U+00B7 and the combining ranges.
-    static func isPNChars(_ c: UInt32) -> Bool {
+    public static func isPNChars(_ c: UInt32) -> Bool {
         switch c {
         case 0x2D, 0x30...0x39, 0x00B7, 0x0300...0x036F, 0x203F...0x2040: true
         default: isPNCharsU(c)
@@ -27,7 +28,7 @@ enum RDFCharacters {
 
     /// Characters IRIREF forbids unescaped: controls and space, `<>"{}|^` backquote and backslash.
     @inline(__always)
-    static func isForbiddenInIRI(_ c: UInt32) -> Bool {
+    public static func isForbiddenInIRI(_ c: UInt32) -> Bool {
         switch c {
         case 0x00...0x20, 0x3C, 0x3E, 0x22, 0x7B, 0x7D, 0x7C, 0x5E, 0x60, 0x5C: true
         default: false
