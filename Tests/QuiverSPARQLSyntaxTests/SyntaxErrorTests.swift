@@ -65,6 +65,9 @@ struct SyntaxErrorTests {
             == "line 1, column 28: the aggregate COUNT is not allowed here: aggregates may appear only in SELECT, HAVING and ORDER BY, and not inside another aggregate")
         #expect(syntaxError("SELECT (SUM(MAX(?o)) AS ?x) { ?s ?p ?o }")?.column == 13)
         #expect(syntaxError("SELECT ?s { ?s ?p ?o } GROUP BY (COUNT(?o))")?.column == 34)
+        #expect(syntaxError("SELECT * { FILTER(<http://example/agg>(DISTINCT ?o)) }")?.column == 40)
+        #expect(syntaxError("SELECT (<http://example/agg>(DISTINCT ?o) AS ?a) { ?s ?p ?o }") == nil)
+        #expect(syntaxError("SELECT ?s (<http://example/agg>(DISTINCT ?o) AS ?a) { ?s ?p ?o }")?.column == 8)
         #expect(syntaxError("SELECT (COUNT(*) AS ?n) { { SELECT (AVG(?o) AS ?a) { ?s ?p ?o } } } ORDER BY DESC(MIN(?a))") == nil)
     }
 

@@ -45,8 +45,9 @@ public enum W3CManifest {
             return type
         }
 
-        /// Whether the suite withdrew the test or never classified it: such tests are not run.
-        public var isWithdrawnOrUnclassified: Bool {
+        /// Whether the approval status leaves the test out of the suite (withdrawn, rejected, obsoleted,
+        /// not approved or not classified); a test without one is in.
+        public var isExcludedByApproval: Bool {
             guard let approval else { return false }
             return [W3CManifest.dawgt + "Withdrawn", W3CManifest.dawgt + "NotClassified", W3CManifest.dawgt + "Rejected",
                     W3CManifest.dawgt + "Obsoleted", W3CManifest.dawgt + "NotApproved"].contains(approval)

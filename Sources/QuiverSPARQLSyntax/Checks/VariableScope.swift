@@ -62,10 +62,11 @@ extension SubSelect {
 }
 
 extension Expression {
-    /// Whether an aggregate occurs in the expression (not looking into `EXISTS` patterns).
+    /// Whether an aggregate occurs in the expression (not looking into `EXISTS` patterns); a function
+    /// call with DISTINCT is a custom aggregate.
     var containsAggregate: Bool {
         switch self {
-        case .aggregate: true
+        case .aggregate, .function(_, _, distinct: true): true
         case .variable, .term, .exists, .notExists: false
         case .binary(_, let a, let b): a.containsAggregate || b.containsAggregate
         case .unary(_, let a): a.containsAggregate
@@ -78,7 +79,7 @@ extension Expression {
     func addVariablesOutsideAggregates(to out: inout [Variable]) {
         switch self {
         case .variable(let v): out.append(v)
-        case .aggregate, .term, .exists, .notExists: break
+        case .aggregate, .function(_, _, distinct: true), .term, .exists, .notExists: break
         case .binary(_, let a, let b):
             a.addVariablesOutsideAggregates(to: &out)
             b.addVariablesOutsideAggregates(to: &out)

@@ -128,7 +128,12 @@ extension Parser {
         let iri = try parseIRI()
         guard try accept("(") else { return .term(.iri(iri)) }
         if try accept(")") { return .function(iri: iri, arguments: [], distinct: false) }
+        let distinctToken = try peek()
         let distinct = try acceptWord("DISTINCT")
+        // Only a custom aggregate takes DISTINCT (§19.8 note 12), so it is held to the aggregates' places.
+        if distinct, !aggregatesAllowed {
+            throw invalid(distinctToken, "DISTINCT makes <\(iri)> a custom aggregate, which is not allowed here: aggregates may appear only in SELECT, HAVING and ORDER BY")
+        }
         var arguments: [Expression] = []
         repeat {
             arguments.append(try parseExpression())
