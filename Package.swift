@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "QuiverSPARQLResults", dependencies: ["QuiverCore"]),
         // SPARQL evaluation: the values and functions of expressions (XSD numerics, strings, dates,
         // hashes, comparison and ordering), and (to come) the algebra evaluated over a graph version.
-        .target(name: "QuiverSPARQLEval", dependencies: ["QuiverCore", "QuiverGraph"]),
+        .target(name: "QuiverSPARQLEval", dependencies: ["QuiverCore", "QuiverGraph", "QuiverParsers", "QuiverSPARQLSyntax"]),
         // The wire protocol (RESP2/RESP3 and inline commands) as pure value types: no I/O.
         .target(name: "QuiverProtocol"),
         // The daemon: SwiftNIO server, command dispatch, jobs.
@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "QuiverProtocolTests", dependencies: ["QuiverProtocol", "QuiverCore"]),
         .testTarget(name: "QuiverAugmentTests", dependencies: ["QuiverAugment", "QuiverGraph", "QuiverCore"]),
         .testTarget(name: "QuiverSPARQLSyntaxTests", dependencies: ["QuiverSPARQLSyntax", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
-        .testTarget(name: "QuiverSPARQLEvalTests", dependencies: ["QuiverSPARQLEval", "QuiverGraph", "QuiverCore"]),
+        .testTarget(name: "QuiverSPARQLEvalTests", dependencies: ["QuiverSPARQLEval", "QuiverSPARQLSyntax", "QuiverSPARQLResults", "QuiverGraph", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
         .testTarget(name: "QuiverSPARQLResultsTests", dependencies: ["QuiverSPARQLResults", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
         .testTarget(
             name: "QuiverServerTests",

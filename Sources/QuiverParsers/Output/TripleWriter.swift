@@ -79,6 +79,24 @@ public struct TripleWriter: Sendable {
         }
         return .iri(iri)
     }
+
+    /// The inverse of `rdf`: an IRI under `urn:quiver:name:` (as `rdf` writes it) is the plain
+    /// name it stands for; any other term is itself. A query naming `<urn:quiver:name:usa>`
+    /// means the node `usa` of a TSV-loaded graph.
+    public static func plain(_ t: Term) -> Term {
+        guard case .iri(let iri) = t, iri.hasPrefix(nameNamespace) else { return t }
+        var bytes: [UInt8] = []
+        var u = iri.utf8.dropFirst(nameNamespace.utf8.count)[...]
+        while let b = u.first {
+            u = u.dropFirst()
+            guard b == UInt8(ascii: "%") else { bytes.append(b); continue }
+            guard u.count >= 2, let v = UInt8(String(decoding: u.prefix(2), as: UTF8.self), radix: 16) else { return t }
+            bytes.append(v)
+            u = u.dropFirst(2)
+        }
+        guard let name = String(validating: bytes, as: UTF8.self), !name.isEmpty, rdf(.name(name)) == t else { return t }
+        return .name(name)
+    }
 }
 
 extension String {

@@ -63,6 +63,15 @@ public struct XSDDateTime: Sendable, Equatable {
         (year, month, day, hour, minute, second, timezoneMinutes) = (negative ? -y : y, mo, d, h, mi, seconds, tz)
     }
 
+    /// An xsd:date (`[-]YYYY-MM-DD[Z|(+|-)hh:mm]`) as the dateTime of its first instant.
+    public init?(date lexical: String) {
+        let u = lexical.utf8
+        guard let dash = u.dropFirst().firstIndex(of: UInt8(ascii: "-")).flatMap({ u[$0...].dropFirst().firstIndex(of: UInt8(ascii: "-")) }),
+              u.distance(from: dash, to: u.endIndex) >= 3 else { return nil }
+        let dayEnd = u.index(dash, offsetBy: 3)
+        self.init(lexical: String(lexical[..<dayEnd]) + "T00:00:00" + String(lexical[dayEnd...]))
+    }
+
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -12,7 +12,7 @@ import QuiverCore
 /// let a = Numeric(Term.literal("1", datatype: XSD.integer, language: nil))!
 /// let b = Numeric(Term.literal("2.5", datatype: XSD.decimal, language: nil))!
 /// try (a + b).term   // "3.5"^^xsd:decimal
-/// try (a / a).term   // "1.0"^^xsd:decimal: integer division gives a decimal
+/// try (a / a).term   // "1"^^xsd:decimal: integer division gives a decimal
 /// ```
 public enum Numeric: Sendable, Equatable {
     case integer(Int64)
@@ -116,12 +116,11 @@ public enum Numeric: Sendable, Equatable {
         }
     }
 
-    /// xsd:decimal's canonical form: no leading zeros, a point with at least one digit on each side.
+    /// xsd:decimal as XPath writes it (and the W3C suites expect): no leading or trailing zeros,
+    /// no point for a whole number (`3`, `2.5`, `-0.25`).
     static func canonical(_ d: Decimal) -> String {
-        var s = d.description
-        if s == "-0" { s = "0" }
-        if !s.contains(".") { s += ".0" }
-        return s
+        let s = d.description
+        return s == "-0" ? "0" : s
     }
 
     /// xsd:double's canonical form: `1.5E2`, `-1.0E-3`, `0.0E0`, `INF`, `-INF`, `NaN`. `digits` is

@@ -74,9 +74,10 @@ public enum SPARQLValues {
 
     private static func normalized(_ datatype: String?) -> String? { datatype == XSD.string ? nil : datatype }
 
-    /// The kinds of literal whose values `=` and `<` compare.
+    /// The kinds of literal whose values `=` and `<` compare (xsd:date too, beyond what SPARQL
+    /// requires: the suites compare dates).
     enum ValueKind: Equatable {
-        case numeric(Numeric?), string(String), language(String, String), boolean(Bool?), dateTime(XSDDateTime?), other
+        case numeric(Numeric?), string(String), language(String, String), boolean(Bool?), dateTime(XSDDateTime?), date(XSDDateTime?), other
     }
 
     static func valueKind(_ t: Term) -> ValueKind? {
@@ -85,6 +86,7 @@ public enum SPARQLValues {
         guard let datatype, datatype != XSD.string else { return .string(v) }
         if datatype == XSD.boolean { return .boolean(t.booleanValue) }
         if datatype == XSD.dateTime { return .dateTime(XSDDateTime(lexical: v)) }
+        if datatype == XSD.date { return .date(XSDDateTime(date: v)) }
         if Numeric.isNumeric(datatype: datatype) { return .numeric(Numeric(lexical: v, datatype: datatype)) }
         return .other
     }
@@ -97,11 +99,13 @@ public enum SPARQLValues {
         switch (x, y) {
         case (.numeric(let p?), .numeric(let q?)): return Numeric.compare(p, q) == .orderedSame
         case (.boolean(let p?), .boolean(let q?)): return p == q
-        case (.dateTime(let p?), .dateTime(let q?)):
-            guard let order = XSDDateTime.compare(p, q) else { throw ExpressionError("the dateTimes cannot be compared: one has no timezone") }
+        case (.dateTime(let p?), .dateTime(let q?)), (.date(let p?), .date(let q?)):
+            guard let order = XSDDateTime.compare(p, q) else { throw ExpressionError("the dates cannot be compared: one has no timezone") }
             return order == .orderedSame
-        case (.string, .string), (.language, .language): return false
+        // A literal with a language tag is known to differ from any other literal but itself.
+        case (.string, .string), (.language, _), (_, .language): return false
         case (.numeric(nil), _), (_, .numeric(nil)), (.boolean(nil), _), (_, .boolean(nil)), (.dateTime(nil), _), (_, .dateTime(nil)),
+             (.date(nil), _), (_, .date(nil)),
              (.other, _), (_, .other):
             throw ExpressionError("cannot compare \(a.ntriplesLike) and \(b.ntriplesLike)")
         default: return false
@@ -115,8 +119,8 @@ public enum SPARQLValues {
         case (.numeric(let p?)?, .numeric(let q?)?): return Numeric.compare(p, q)
         case (.string(let p)?, .string(let q)?): return codepointOrder(p, q)
         case (.boolean(let p?)?, .boolean(let q?)?): return p == q ? .orderedSame : (!p ? .orderedAscending : .orderedDescending)
-        case (.dateTime(let p?)?, .dateTime(let q?)?):
-            guard let order = XSDDateTime.compare(p, q) else { throw ExpressionError("the dateTimes cannot be compared: one has no timezone") }
+        case (.dateTime(let p?)?, .dateTime(let q?)?), (.date(let p?)?, .date(let q?)?):
+            guard let order = XSDDateTime.compare(p, q) else { throw ExpressionError("the dates cannot be compared: one has no timezone") }
             return order
         default: throw ExpressionError("cannot order \(a.ntriplesLike) and \(b.ntriplesLike)")
         }
@@ -150,7 +154,8 @@ public enum SPARQLValues {
             case .language?: 2
             case .boolean?: 3
             case .dateTime?: 4
-            default: 5
+            case .date?: 5
+            default: 6
             }
         }
         if case .literal = a, kind(a) != kind(b) { return kind(a) < kind(b) ? .orderedAscending : .orderedDescending }

@@ -1,0 +1,61 @@
+import QuiverCore
+import QuiverGraph
+import QuiverParsers
+
+/// What a query runs over: the default graph and the named graphs, each a graph version. Graph
+/// names are IRIs here; which Quiver graph an IRI names is the surface's decision.
+public struct SPARQLDataset: Sendable {
+    public var defaultGraph: CSRSnapshot?
+    public var namedGraphs: [(iri: String, graph: CSRSnapshot)]
+    /// The graph of a `FROM` / `FROM NAMED` IRI; nil when the surface has none by that IRI.
+    public var resolve: @Sendable (String) throws -> CSRSnapshot?
+
+    public init(defaultGraph: CSRSnapshot?, namedGraphs: [(iri: String, graph: CSRSnapshot)] = [],
+                resolve: @escaping @Sendable (String) throws -> CSRSnapshot? = { _ in nil }) {
+        self.defaultGraph = defaultGraph
+        self.namedGraphs = namedGraphs
+        self.resolve = resolve
+    }
+
+    /// The graphs several `FROM` clauses name, merged into one (their triples' union).
+    static func merge(_ graphs: [CSRSnapshot]) -> CSRSnapshot? {
+        guard graphs.count > 1 else { return graphs.first }
+        var builder = SnapshotBuilder(graph: "merged")
+        for g in graphs {
+            g.matchEdges(subject: nil, relation: nil, object: nil) { s, r, o in
+                builder.add(Triple(g.nodeTerm(s), g.relationTerm(r), g.nodeTerm(o)), provenance: .asserted)
+                return true
+            }
+        }
+        return builder.build()
+    }
+}
+
+/// The terms an evaluation meets, by id: the graphs' (looked up when asked), the query's
+/// constants and what its expressions make. Plain names are IRIs under `urn:quiver:name:` to
+/// SPARQL and their plain selves to the graphs: ids are always of the graphs' form.
+final class QueryTerms {
+    private var made: [Int64: Term] = [:]
+    let graphs: [CSRSnapshot]
+
+    init(graphs: [CSRSnapshot]) { self.graphs = graphs }
+
+    /// The id a term has in the graphs (recorded, so `term` finds it again).
+    func id(_ t: Term) -> Int64 {
+        let stored = TripleWriter.plain(t)
+        let id = stored.id.rawValue
+        if made[id] == nil { made[id] = stored }
+        return id
+    }
+
+    /// The term of an id as SPARQL sees it (names as IRIs); nil for an id no one made.
+    func term(_ id: Int64) -> Term? {
+        if id == Binding.unbound { return nil }
+        if let t = made[id] { return TripleWriter.rdf(t) }
+        for g in graphs {
+            if let n = g.node(termID: id) { return TripleWriter.rdf(g.nodeTerm(n)) }
+            if let r = g.relation(termID: id) { return TripleWriter.rdf(g.relationTerm(r)) }
+        }
+        return nil
+    }
+}

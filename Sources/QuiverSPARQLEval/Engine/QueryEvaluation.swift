@@ -1,0 +1,226 @@
+import Foundation
+import QuiverCore
+import QuiverGraph
+import QuiverParsers
+import QuiverSPARQLSyntax
+
+/// What a query answers: SELECT's solutions (terms, nil where unbound), ASK's boolean, or the
+/// triples of CONSTRUCT and DESCRIBE. Terms are RDF terms: plain names are `urn:quiver:name:` IRIs.
+public enum QueryAnswer: Sendable, Equatable {
+    case solutions(variables: [String], rows: [[Term?]])
+    case boolean(Bool)
+    case triples([Triple])
+}
+
+/// Evaluates a parsed query over a dataset of graph versions.
+///
+/// ```swift
+/// let query = try SPARQLParser.parseQuery("SELECT ?c WHERE { <urn:quiver:name:erin> <urn:quiver:name:born_in> ?c }")
+/// let answer = try SPARQLQuery.evaluate(query, over: SPARQLDataset(defaultGraph: version))
+/// ```
+public enum SPARQLQuery {
+    public static func evaluate(_ query: Query, over dataset: SPARQLDataset, baseIRI: String? = nil) throws(SPARQLEvaluationError) -> QueryAnswer {
+        do {
+            var dataset = dataset
+            let from = query.dataset.filter { !$0.isNamed }.map(\.iri), named = query.dataset.filter(\.isNamed).map(\.iri)
+            if !query.dataset.isEmpty {
+                // FROM and FROM NAMED replace the dataset the surface gave (§13.2).
+                let graphs = try from.map { iri in
+                    guard let g = try dataset.resolve(iri) else { throw SPARQLEvaluationError("no graph <\(iri)> for FROM") }
+                    return g
+                }
+                let namedGraphs = try named.map { iri in
+                    guard let g = try dataset.resolve(iri) else { throw SPARQLEvaluationError("no graph <\(iri)> for FROM NAMED") }
+                    return (iri: iri, graph: g)
+                }
+                dataset = SPARQLDataset(defaultGraph: SPARQLDataset.merge(graphs), namedGraphs: namedGraphs, resolve: dataset.resolve)
+            }
+            let evaluator = Evaluator(dataset: dataset, baseIRI: baseIRI)
+            return try evaluator.answer(query)
+        } catch let e as SPARQLEvaluationError {
+            throw e
+        } catch {
+            throw SPARQLEvaluationError("\(error)")
+        }
+    }
+}
+
+extension Evaluator {
+    func answer(_ query: Query) throws -> QueryAnswer {
+        for case .base(let iri) in query.prologue { baseIRI = iri }
+        let graph = dataset.defaultGraph
+        switch query.form {
+        case .select:
+            let (variables, rows) = try selectRows(query, graph: graph)
+            let s = variables.map { slot(named: $0) }
+            return .solutions(variables: variables, rows: padded(rows).map { row in s.map { terms.term(row[$0]) } })
+        case .ask:
+            var limited = query
+            limited.modifiers.limit = 1
+            limited.form = .select(SelectClause(projection: .all))
+            return .boolean(!(try selectRows(limited, graph: graph).rows.isEmpty))
+        case .construct(let template):
+            var q = query
+            q.form = .select(SelectClause(projection: .all))
+            let rows = padded(try selectRows(q, graph: graph).rows)
+            return .triples(construct(template, rows))
+        case .describe(let targets):
+            var q = query
+            q.form = .select(SelectClause(projection: .all))
+            let rows = query.pattern.elements.isEmpty ? [emptyRow()] : padded(try selectRows(q, graph: graph).rows)
+            var resources: [Term] = []
+            switch targets {
+            case .all: for row in rows { for v in row where v != Binding.unbound { if let t = terms.term(v) { resources.append(t) } } }
+            case .resources(let list):
+                for item in list {
+                    switch item {
+                    case .iri(let iri): resources.append(.iri(iri))
+                    case .variable(let v): for row in rows { if let t = terms.term(row[slot(v)]) { resources.append(t) } }
+                    }
+                }
+            }
+            return .triples(describe(resources, graph: graph))
+        }
+    }
+
+    /// SELECT's solutions before they are turned into terms: the pattern, VALUES, grouping and
+    /// aggregates, HAVING, the projection's expressions, ORDER BY, projection, DISTINCT/REDUCED,
+    /// OFFSET and LIMIT, in §18.2.4's order. Returns the projected variables and rows over all slots.
+    func selectRows(_ query: Query, graph: ActiveGraph) throws -> (variables: [String], rows: Solutions) {
+        guard case .select(let select) = query.form else { throw SPARQLEvaluationError("not a SELECT") }
+        var rows = try evaluate(query.pattern, graph: graph, initial: emptyRow())
+        if let values = query.values { rows = join(rows, table(values)) }
+        let m = query.modifiers
+        let items: [SelectItem] = { if case .items(let i) = select.projection { i } else { [] } }()
+        let aggregated = !m.groupBy.isEmpty || items.contains { if case .expression(let e, _) = $0 { e.hasAggregate } else { false } }
+            || m.having.contains { $0.hasAggregate } || m.orderBy.contains { $0.expression.hasAggregate }
+        // Each output row with the rows of its group (nil when the query does not group).
+        var groups: [(row: [Int64], members: Solutions?)]
+        if aggregated {
+            let keySlots = m.groupBy.map { c -> Int? in
+                if let v = c.variable { return slot(v) }
+                if case .variable(let v) = c.expression { return slot(v) }
+                return nil
+            }
+            rows = padded(rows)
+            var order: [[Int64]] = [], members: [[Int64]: Solutions] = [:]
+            for row in rows {
+                let key = m.groupBy.map { c in (try? evaluateExpression(c.expression, row)).map { terms.id($0) } ?? Binding.unbound }
+                if members[key] == nil { order.append(key) }
+                members[key, default: []].append(row)
+            }
+            // No solution at all still makes one (empty) group, as §18.5's Group does.
+            if order.isEmpty {
+                let none = [Int64](repeating: Binding.unbound, count: m.groupBy.count)
+                order = [none]
+                members[none] = []
+            }
+            groups = order.map { key in
+                var row = emptyRow()
+                for (k, s) in keySlots.enumerated() { if let s { row[s] = key[k] } }
+                return (row, members[key]!)
+            }
+            groups = groups.filter { g in m.having.allSatisfy { h in
+                (try? SPARQLValues.effectiveBooleanValue(try evaluateExpression(h, g.row, group: g.members))) ?? false } }
+        } else {
+            groups = padded(rows).map { ($0, nil) }
+        }
+        // The projection's expressions, in order (each may use the ones before).
+        for item in items {
+            guard case .expression(let e, let v) = item else { continue }
+            let s = slot(v)
+            for i in groups.indices {
+                groups[i].row = padded([groups[i].row])[0]
+                solutionNumber = i
+                if let value = try? evaluateExpression(e, groups[i].row, group: groups[i].members) { groups[i].row[s] = terms.id(value) }
+            }
+        }
+        if !m.orderBy.isEmpty {
+            let keyed = groups.map { g in (g, m.orderBy.map { c in try? evaluateExpression(c.expression, g.row, group: g.members) }) }
+            groups = keyed.enumerated().sorted { x, y in
+                for (k, c) in m.orderBy.enumerated() {
+                    let order = SPARQLValues.orderBy(x.element.1[k], y.element.1[k])
+                    if order != .orderedSame { return c.isDescending ? order == .orderedDescending : order == .orderedAscending }
+                }
+                return x.offset < y.offset
+            }.map { $0.element.0 }
+        }
+        let variables: [String]
+        switch select.projection {
+        case .all:
+            let visible = query.pattern.inScopeVariables.map(\.name) + (query.values?.variables.map(\.name) ?? [])
+            for name in visible.sorted() { _ = slot(named: name) }   // also those of a part that matched nothing
+            variables = slots.sorted { $0.value < $1.value }.map(\.key).filter { visible.contains($0) }
+        case .items(let list): variables = list.map(\.variable.name)
+        }
+        let keep = Set(variables.map { slot(named: $0) })
+        var out = padded(groups.map(\.row)).map { row in row.indices.map { keep.contains($0) ? row[$0] : Binding.unbound } }
+        // REDUCED may drop duplicates or keep them (§15.4): kept, which costs nothing.
+        if select.modifier == .distinct {
+            var seen = Set<[Int64]>()
+            out = out.filter { seen.insert($0).inserted }
+        }
+        let offset = min(m.offset ?? 0, out.count)
+        out = Array(out[offset...])
+        if let limit = m.limit, limit < out.count { out = Array(out[..<limit]) }
+        return (variables, out)
+    }
+
+    /// CONSTRUCT: the template instantiated per solution, fresh blank nodes each time; triples
+    /// with an unbound or ill-placed term are left out; each triple once.
+    func construct(_ template: [QuiverSPARQLSyntax.TriplePattern], _ rows: Solutions) -> [Triple] {
+        var out: [Triple] = [], seen = Set<Triple>()
+        for row in rows {
+            var blanks: [String: Term] = [:]
+            func value(_ t: TermPattern) -> Term? {
+                switch t {
+                case .variable(let v): return slots[v.name].flatMap { terms.term(row[$0]) }
+                case .term(.blank(let label)):
+                    if let b = blanks[label] { return b }
+                    let b = freshBlankNode()
+                    blanks[label] = b
+                    return b
+                case .term(let term): return term
+                }
+            }
+            for t in template {
+                guard let s = value(t.subject), let p = value(t.predicate), let o = value(t.object) else { continue }
+                if case .literal = s { continue }
+                guard case .iri = p else { continue }
+                let triple = Triple(s, p, o)
+                if seen.insert(triple).inserted { out.append(triple) }
+            }
+        }
+        return out
+    }
+
+    /// DESCRIBE: every triple of the default graph with a described resource as subject.
+    func describe(_ resources: [Term], graph: ActiveGraph) -> [Triple] {
+        guard let graph else { return [] }
+        var out: [Triple] = [], seen = Set<Triple>()
+        for r in resources {
+            guard let n = graph.node(termID: terms.id(r)) else { continue }
+            graph.matchEdges(subject: n, relation: nil, object: nil) { s, p, o in
+                let t = Triple(TripleWriter.rdf(graph.nodeTerm(s)), TripleWriter.rdf(graph.relationTerm(p)), TripleWriter.rdf(graph.nodeTerm(o)))
+                if seen.insert(t).inserted { out.append(t) }
+                return true
+            }
+        }
+        return out
+    }
+}
+
+extension QuiverSPARQLSyntax.Expression {
+    /// Whether an aggregate appears in it (outside EXISTS patterns).
+    var hasAggregate: Bool {
+        switch self {
+        case .aggregate: return true
+        case .variable, .term, .exists, .notExists: return false
+        case .binary(_, let a, let b): return a.hasAggregate || b.hasAggregate
+        case .unary(_, let a): return a.hasAggregate
+        case .in(let a, let list), .notIn(let a, let list): return a.hasAggregate || list.contains { $0.hasAggregate }
+        case .builtIn(_, let args): return args.contains { $0.hasAggregate }
+        case .function(_, let args, let distinct): return distinct || args.contains { $0.hasAggregate }
+        }
+    }
+}
