@@ -14,6 +14,24 @@ public struct SPARQLEvaluationError: Error, Equatable, Sendable, CustomStringCon
 /// A multiset of solutions: rows of term ids, one slot per variable of the query.
 typealias Solutions = [[Int64]]
 
+/// The bounds of one evaluation: the most rows any intermediate result may hold (past it the
+/// query fails, naming the limit, rather than exhausting memory) and when to stop (a deadline,
+/// a cancellation).
+public struct SPARQLLimits: Sendable {
+    public var maxIntermediateRows: Int
+    public var stop: StopCondition
+    /// What the error names as the limit's option (`--max-rows` on the CLI, `MAXROWS` in the daemon).
+    public var limitName: String
+
+    public init(maxIntermediateRows: Int = 10_000_000, stop: StopCondition = StopCondition(), limitName: String = "the row limit") {
+        self.maxIntermediateRows = max(1, maxIntermediateRows)
+        self.stop = stop
+        self.limitName = limitName
+    }
+
+    public static let unlimited = SPARQLLimits(maxIntermediateRows: .max)
+}
+
 /// Evaluates a query's patterns bottom-up as §18 defines them, over term ids: groups join their
 /// elements in order, OPTIONAL is a left join whose group's filters are its condition, a group's
 /// filters apply to the whole group. Basic graph patterns take the rows joined so far as bindings
@@ -35,12 +53,16 @@ final class Evaluator {
     /// Which solution the projection's expressions are being evaluated for (BNODE(str)'s scope).
     var solutionNumber = 0
     /// The graph patterns are matched against now (EXISTS reads it).
-    private(set) var currentGraph: CSRSnapshot?
+    var currentGraph: CSRSnapshot?
     /// The graph patterns are matched against: the default graph, or a named one inside GRAPH.
     typealias ActiveGraph = CSRSnapshot?
 
-    init(dataset: SPARQLDataset, baseIRI: String?) {
+    let limits: SPARQLLimits
+    private var checks = 0
+
+    init(dataset: SPARQLDataset, baseIRI: String?, limits: SPARQLLimits = .unlimited) {
         self.dataset = dataset
+        self.limits = limits
         var graphs = dataset.namedGraphs.map(\.graph)
         if let d = dataset.defaultGraph { graphs.insert(d, at: 0) }
         terms = QueryTerms(graphs: graphs)
@@ -49,6 +71,21 @@ final class Evaluator {
     }
 
     var width: Int { slots.count }
+
+    /// Why the evaluation must stop now (an intermediate result of `rows` rows, the deadline, a
+    /// cancellation), or nil. The clock is read every 1,024 calls.
+    func stopReason(rows: Int) -> SPARQLEvaluationError? {
+        if rows > limits.maxIntermediateRows {
+            return SPARQLEvaluationError("an intermediate result passed \(limits.maxIntermediateRows) rows (\(limits.limitName)); narrow the query or raise the limit")
+        }
+        checks &+= 1
+        guard checks & 1023 == 0, let reason = limits.stop.reason else { return nil }
+        return SPARQLEvaluationError(reason == .timeout ? "the query ran past its deadline" : "the query was cancelled")
+    }
+
+    func check(rows: Int) throws {
+        if let e = stopReason(rows: rows) { throw e }
+    }
 
     func slot(_ v: Variable) -> Int { slot(named: v.name) }
 
@@ -101,11 +138,14 @@ final class Evaluator {
             switch element {
             case .triples: break
             case .filter(let e): filters.append(e)
-            case .group(let g): rows = join(rows, try evaluate(g, graph: graph, initial: initial))
+            case .group(let g): rows = try join(rows, try evaluate(g, graph: graph, initial: initial))
             case .union(let branches):
                 var all: Solutions = []
-                for b in branches { all += try evaluate(b, graph: graph, initial: initial) }
-                rows = join(rows, padded(all))
+                for b in branches {
+                    all += try evaluate(b, graph: graph, initial: initial)
+                    try check(rows: all.count)
+                }
+                rows = try join(rows, padded(all))
             case .optional(let g):
                 // The optional group's own filters are the left join's condition (§18.2.2.6).
                 let (inner, condition) = splitFilters(g)
@@ -118,9 +158,9 @@ final class Evaluator {
                 for i in rows.indices {
                     if let value = try? evaluateExpression(e, rows[i]) { rows[i][s] = terms.id(value) }
                 }
-            case .values(let data): rows = join(padded(rows), table(data))
-            case .graph(let name, let g): rows = join(padded(rows), try evaluateGraph(name, g, initial: initial))
-            case .subSelect(let sub): rows = join(padded(rows), try evaluateSubSelect(sub, graph: graph))
+            case .values(let data): rows = try join(padded(rows), table(data))
+            case .graph(let name, let g): rows = try join(padded(rows), try evaluateGraph(name, g, initial: initial))
+            case .subSelect(let sub): rows = try join(padded(rows), try evaluateSubSelect(sub, graph: graph))
             case .service: throw SPARQLEvaluationError("SERVICE is not supported: Quiver queries its own graphs only")
             }
         }
@@ -151,7 +191,7 @@ final class Evaluator {
 
     // MARK: Triples blocks
 
-    private func patternTerm(_ t: TermPattern) -> PatternTerm {
+    func patternTerm(_ t: TermPattern) -> PatternTerm {
         switch t {
         case .variable(let v): return .variable(slot(v))
         case .term(.blank(let label)): return .variable(blankSlot(label))
@@ -178,9 +218,15 @@ final class Evaluator {
             return triples.isEmpty && paths.isEmpty ? input : []
         }
         let bgp = BasicGraphPattern(snapshot: graph, patterns: triples)
+        var stopped: SPARQLEvaluationError?
         for row in input {
             var r = row
-            bgp.solutions(extending: &r) { out.append($0); return true }
+            bgp.solutions(extending: &r) {
+                out.append($0)
+                stopped = stopReason(rows: out.count)
+                return stopped == nil
+            }
+            if let stopped { throw stopped }
         }
         for p in paths { out = try joinPath(out, p, graph: graph) }
         return out
@@ -207,7 +253,7 @@ final class Evaluator {
     }
 
     /// Join: the merge of every compatible pair, by hash on the slots both sides always bind.
-    func join(_ left: Solutions, _ right: Solutions) -> Solutions {
+    func join(_ left: Solutions, _ right: Solutions) throws -> Solutions {
         let left = padded(left), right = padded(right)
         if left.count == 1 && left[0].allSatisfy({ $0 == Binding.unbound }) { return right }
         if right.count == 1 && right[0].allSatisfy({ $0 == Binding.unbound }) { return left }
@@ -217,6 +263,7 @@ final class Evaluator {
         var out: Solutions = []
         for l in left {
             for j in index[key.map { l[$0] }] ?? [] where compatible(l, right[j]) { out.append(merged(l, right[j])) }
+            try check(rows: out.count)
         }
         return out
     }
@@ -236,6 +283,7 @@ final class Evaluator {
                 }
             }
             if !matched { out.append(l) }
+            try check(rows: out.count)
         }
         return out
     }

@@ -29,8 +29,10 @@ extension Evaluator {
                 for n in 0..<Int32(graph.nodeCount) where graph.isLive(node: n) {
                     let a = graph.nodeTermID(n)
                     for b in step(p.path, from: a, graph) where s.slot != o.slot || a == b { emit(a, b) }
+                    try check(rows: out.count)
                 }
             }
+            try check(rows: out.count)
         }
         return out
     }

@@ -19,7 +19,8 @@ public enum QueryAnswer: Sendable, Equatable {
 /// let answer = try SPARQLQuery.evaluate(query, over: SPARQLDataset(defaultGraph: version))
 /// ```
 public enum SPARQLQuery {
-    public static func evaluate(_ query: Query, over dataset: SPARQLDataset, baseIRI: String? = nil) throws(SPARQLEvaluationError) -> QueryAnswer {
+    public static func evaluate(_ query: Query, over dataset: SPARQLDataset, baseIRI: String? = nil,
+                                limits: SPARQLLimits = .unlimited) throws(SPARQLEvaluationError) -> QueryAnswer {
         do {
             var dataset = dataset
             let from = query.dataset.filter { !$0.isNamed }.map(\.iri), named = query.dataset.filter(\.isNamed).map(\.iri)
@@ -35,7 +36,7 @@ public enum SPARQLQuery {
                 }
                 dataset = SPARQLDataset(defaultGraph: SPARQLDataset.merge(graphs), namedGraphs: namedGraphs, resolve: dataset.resolve)
             }
-            let evaluator = Evaluator(dataset: dataset, baseIRI: baseIRI)
+            let evaluator = Evaluator(dataset: dataset, baseIRI: baseIRI, limits: limits)
             return try evaluator.answer(query)
         } catch let e as SPARQLEvaluationError {
             throw e
@@ -88,8 +89,15 @@ extension Evaluator {
     /// OFFSET and LIMIT, in §18.2.4's order. Returns the projected variables and rows over all slots.
     func selectRows(_ query: Query, graph: ActiveGraph) throws -> (variables: [String], rows: Solutions) {
         guard case .select(let select) = query.form else { throw SPARQLEvaluationError("not a SELECT") }
-        var rows = try evaluate(query.pattern, graph: graph, initial: emptyRow())
-        if let values = query.values { rows = join(rows, table(values)) }
+        let m0 = query.modifiers
+        var rows: Solutions
+        if let limit = m0.limit, m0.orderBy.isEmpty, m0.groupBy.isEmpty, m0.having.isEmpty, select.modifier != .distinct,
+           query.values == nil, !select.hasAggregate, let first = try firstSolutions(query.pattern, graph: graph, count: (m0.offset ?? 0) + limit) {
+            rows = first
+        } else {
+            rows = try evaluate(query.pattern, graph: graph, initial: emptyRow())
+        }
+        if let values = query.values { rows = try join(rows, table(values)) }
         let m = query.modifiers
         let items: [SelectItem] = { if case .items(let i) = select.projection { i } else { [] } }()
         let aggregated = !m.groupBy.isEmpty || items.contains { if case .expression(let e, _) = $0 { e.hasAggregate } else { false } }
@@ -166,6 +174,37 @@ extension Evaluator {
         return (variables, out)
     }
 
+    /// The first `count` solutions of a group of triple patterns and filters, found lazily: the
+    /// search stops once it has them (LIMIT without ORDER BY, DISTINCT or grouping). nil when the
+    /// group has other parts (then it is evaluated whole).
+    func firstSolutions(_ group: GroupGraphPattern, graph: ActiveGraph, count: Int) throws -> Solutions? {
+        var triples: [QuiverSPARQLEval.TriplePattern] = [], filters: [Expression] = []
+        for element in group.elements {
+            switch element {
+            case .triples(let block):
+                for e in block {
+                    guard case .triple(let t) = e else { return nil }
+                    triples.append(QuiverSPARQLEval.TriplePattern(patternTerm(t.subject), patternTerm(t.predicate), patternTerm(t.object)))
+                }
+            case .filter(let f): filters.append(f)
+            default: return nil
+            }
+        }
+        guard let graph, count > 0 else { return count > 0 && triples.isEmpty ? [emptyRow()] : [] }
+        let outer = currentGraph
+        currentGraph = graph
+        defer { currentGraph = outer }
+        var out: Solutions = [], row = emptyRow()
+        var stopped: SPARQLEvaluationError?
+        BasicGraphPattern(snapshot: graph, patterns: triples).solutions(extending: &row) { solution in
+            if filters.allSatisfy({ (try? effectiveBoolean($0, solution)) ?? false }) { out.append(solution) }
+            stopped = stopReason(rows: out.count)
+            return stopped == nil && out.count < count
+        }
+        if let stopped { throw stopped }
+        return out
+    }
+
     /// CONSTRUCT: the template instantiated per solution, fresh blank nodes each time; triples
     /// with an unbound or ill-placed term are left out; each triple once.
     func construct(_ template: [QuiverSPARQLSyntax.TriplePattern], _ rows: Solutions) -> [Triple] {
@@ -207,6 +246,14 @@ extension Evaluator {
             }
         }
         return out
+    }
+}
+
+extension SelectClause {
+    /// Whether a projected expression has an aggregate.
+    var hasAggregate: Bool {
+        guard case .items(let items) = projection else { return false }
+        return items.contains { if case .expression(let e, _) = $0 { e.hasAggregate } else { false } }
     }
 }
 

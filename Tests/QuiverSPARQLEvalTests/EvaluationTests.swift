@@ -1,0 +1,61 @@
+import QuiverCore
+import QuiverGraph
+import QuiverSPARQLEval
+import QuiverSPARQLSyntax
+import Testing
+
+/// What the W3C suites do not cover: Quiver's plain names, the bounds of an evaluation, LIMIT
+/// found lazily.
+@Suite struct SPARQLEvaluationTests {
+    static func graph(_ triples: [(String, String, String)]) -> CSRSnapshot {
+        var b = SnapshotBuilder(graph: "g")
+        for (s, p, o) in triples { b.add(Triple(.name(s), .name(p), .name(o)), provenance: .asserted) }
+        return b.build()
+    }
+
+    static func run(_ text: String, _ g: CSRSnapshot, limits: SPARQLLimits = .unlimited) throws -> QueryAnswer {
+        try SPARQLQuery.evaluate(try SPARQLParser.parseQuery(text), over: SPARQLDataset(defaultGraph: g), limits: limits)
+    }
+
+    /// Plain names from TSV loads are `urn:quiver:name:` IRIs in queries and answers.
+    @Test func plainNamesAreURNs() throws {
+        let g = Self.graph([("erin", "born_in", "lyon"), ("lyon", "located_in", "france"), ("san josé", "located_in", "usa")])
+        let answer = try Self.run("""
+            PREFIX q: <urn:quiver:name:>
+            SELECT ?country WHERE { q:erin q:born_in/q:located_in ?country }
+            """, g)
+        #expect(answer == .solutions(variables: ["country"], rows: [[.iri("urn:quiver:name:france")]]))
+        let spaced = try Self.run("SELECT ?c WHERE { <urn:quiver:name:san%20jos%C3%A9> <urn:quiver:name:located_in> ?c }", g)
+        #expect(spaced == .solutions(variables: ["c"], rows: [[.iri("urn:quiver:name:usa")]]))
+    }
+
+    /// An intermediate result past the limit fails naming it; LIMIT without ORDER BY stops the
+    /// search early, so the same limit does not trip.
+    @Test func intermediateResultsAreBoundedAndLimitIsLazy() throws {
+        let g = Self.graph((0..<2000).map { ("n\($0)", "p", "n\($0 + 1)") })
+        let limits = SPARQLLimits(maxIntermediateRows: 100, limitName: "--max-rows")
+        #expect(throws: SPARQLEvaluationError.self) { try Self.run("SELECT * { ?s ?p ?o }", g, limits: limits) }
+        do {
+            _ = try Self.run("SELECT * { ?s ?p ?o }", g, limits: limits)
+        } catch {
+            #expect("\(error)".contains("--max-rows"), "\(error)")
+        }
+        guard case .solutions(_, let rows) = try Self.run("SELECT * { ?s ?p ?o . FILTER(?s != <urn:quiver:name:n0>) } LIMIT 5 OFFSET 2", g, limits: limits) else {
+            Issue.record("not solutions")
+            return
+        }
+        #expect(rows.count == 5)
+        // A chain of two patterns joined lazily too.
+        guard case .solutions(_, let chain) = try Self.run("SELECT * { ?a ?p ?b . ?b ?p ?c } LIMIT 3", g, limits: limits) else { return }
+        #expect(chain.count == 3)
+    }
+
+    /// A deadline that has passed stops the query with an error saying so.
+    @Test func aPassedDeadlineStopsTheQuery() throws {
+        let g = Self.graph((0..<5000).map { ("n\($0)", "p", "n\(($0 * 7) % 5000)") })
+        let limits = SPARQLLimits(stop: StopCondition(deadline: .after(milliseconds: 0)))
+        #expect(throws: SPARQLEvaluationError("the query ran past its deadline")) {
+            try Self.run("SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?b ?p ?c . ?c ?p ?d }", g, limits: limits)
+        }
+    }
+}
