@@ -57,6 +57,7 @@ let package = Package(
         // models), the answer budgets, and the JSON shapes of `--json` / `FORMAT JSON`.
         .target(name: "QuiverService", dependencies: [
             "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverPaths", "QuiverKernels", "QuiverModels", "QuiverAugment",
+            "QuiverSPARQLSyntax", "QuiverSPARQLEval", "QuiverSPARQLResults",
         ]),
         // SPARQL 1.1 Query text to a syntax tree and the specification's algebra (its §18): no graph, no I/O.
         .target(name: "QuiverSPARQLSyntax", dependencies: ["QuiverCore", "QuiverParsers"]),

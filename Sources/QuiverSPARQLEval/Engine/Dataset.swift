@@ -17,6 +17,22 @@ public struct SPARQLDataset: Sendable {
         self.resolve = resolve
     }
 
+    /// The IRI that names Quiver graph `name` in FROM, FROM NAMED and GRAPH:
+    /// `urn:quiver:graph:` and the name, percent-encoded as plain names are.
+    public static func iri(ofGraph name: String) -> String {
+        guard case .iri(let iri) = TripleWriter.rdf(.name(name)) else { return graphNamespace + name }
+        return graphNamespace + iri.dropFirst(TripleWriter.nameNamespace.count)
+    }
+
+    /// The Quiver graph an IRI names (`iri(ofGraph:)`'s inverse); nil for any other IRI.
+    public static func graphName(of iri: String) -> String? {
+        guard iri.hasPrefix(graphNamespace),
+              case .name(let name) = TripleWriter.plain(.iri(TripleWriter.nameNamespace + iri.dropFirst(graphNamespace.count))) else { return nil }
+        return name
+    }
+
+    public static let graphNamespace = "urn:quiver:graph:"
+
     /// The graphs several `FROM` clauses name, merged into one (their triples' union).
     static func merge(_ graphs: [CSRSnapshot]) -> CSRSnapshot? {
         guard graphs.count > 1 else { return graphs.first }

@@ -69,6 +69,7 @@ public enum VerbRegistry {
         RegisteredVerb(PathsRequest.self),
         RegisteredVerb(ReachRequest.self),
         RegisteredVerb(HopRequest.self),
+        RegisteredVerb(SPARQLRequest.self),
         RegisteredVerb(PPRRequest.self),
         RegisteredVerb(PhiRequest.self),
         RegisteredVerb(AugmentVerb.self),
