@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh            build + run: PostgreSQL server, libpq-dev, zlib, pkg-config
 #   scripts/install-deps.sh --test     also what the tests use: gzip, redis-cli/redis-benchmark and
 #                                      redis-server (redis-tools, redis-server), python3 with pytest and
-#                                      redis-py (PyPI `redis`, for its RESP3 support) for Tests/e2e
+#                                      redis-py (PyPI `redis`, for its RESP3 support) and rdflib (the
+#                                      SPARQL tests' reference) for Tests/e2e
 set -euo pipefail
 packages=(postgresql libpq-dev zlib1g-dev pkg-config)
 if [[ "${1:-}" == "--test" ]]; then packages+=(gzip redis-tools redis-server python3 python3-pip); fi
@@ -16,6 +17,7 @@ install_python_test_packages() {
   local want=()
   python3 -c 'import redis, sys; sys.exit(0 if int(redis.__version__.split(".")[0]) >= 5 else 1)' 2>/dev/null || want+=("redis>=5")
   python3 -c 'import pytest' 2>/dev/null || want+=(pytest)
+  python3 -c 'import rdflib' 2>/dev/null || want+=(rdflib)   # the SPARQL e2e tests' reference answers
   [[ ${#want[@]} -eq 0 ]] && return 0
   echo "installing Python packages: ${want[*]}" >&2
   python3 -m pip install -q "${want[@]}" 2>/dev/null || python3 -m pip install -q --break-system-packages "${want[@]}"
