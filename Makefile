@@ -7,7 +7,7 @@ Q           = QUIVER_DATA_DIR=$(DATA_DIR) $(QUIVER)
 .PHONY: demo test build release deps test-deps bench bench-daemon clean migrations
 
 ## Set up everything, start the embedded store, load the demo graph, and show each capability:
-## multi-hop queries, a model trained and scored with explanations, an augmented dataset.
+## multi-hop queries (also in SPARQL), a model trained and scored with explanations, an augmented dataset.
 demo: deps release
 	$(Q) db start
 	$(Q) load demo ontology/demo-graph.tsv --split train
@@ -17,6 +17,8 @@ demo: deps release
 	$(Q) paths demo grace france --via 'born_in/located_in+'
 	@echo "== Composition: erin -born_in-> ? -located_in-> ? -located_in-> ?"
 	$(Q) hop demo erin born_in located_in located_in
+	@echo "== The same question in SPARQL: who was born in which country (plain names are urn:quiver:name: IRIs)"
+	$(Q) sparql demo 'PREFIX q: <urn:quiver:name:> SELECT ?who ?country WHERE { ?who q:born_in/q:located_in+ ?country . FILTER(?country IN (q:france, q:italy)) } ORDER BY ?who'
 	@echo "== The 3 shortest connections between erin and grace, either direction"
 	$(Q) paths demo erin grace --mode k-shortest -k 3 --dir both
 	@echo "== A small model (ComplEx), trained on the demo graph, ranks where erin was born, with the paths behind each answer"
