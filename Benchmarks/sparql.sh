@@ -56,6 +56,8 @@ for r in rows:
         goal = 0.1 if kind == "path" else 1 / 3
         verdict = ("PASS" if ratio <= goal else "FAIL") + (f" (answers differ in {mismatch} runs)" if mismatch != "0" else "")
         print(f"{name:32} {q50:>9}/{q95:<10} {o50:>10}/{o95:<11} {n:>9} {ratio:>6.2f}×  ≤ {'1/10' if kind == 'path' else '1/3'}: {verdict}")
+    elif r[0] == "ping":
+        print(f"(Quiver's times are through the daemon, a PING's round trip is {r[1]} ms of them; Oxigraph's are in process)")
     elif r[0] == "qps":
         print(f"point lookups through the daemon, 8 clients: {int(r[1]):,} queries/s")
 PYEOF

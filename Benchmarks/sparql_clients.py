@@ -117,6 +117,13 @@ def main():
     store = ox.Store(oxdir)
     r = redis.Redis(port=PORT)
     out, subjects, rels, rng = sample(tsv)
+    # The floor of any daemon query: a PING's round trip through redis-py (Oxigraph runs in process).
+    pings = []
+    for _ in range(300):
+        t0 = time.perf_counter()
+        r.ping()
+        pings.append((time.perf_counter() - t0) * 1e3)
+    print(f"ping,{statistics.median(pings):.3f}")
     for name, kind, template in QUERIES:
         runs = 3 if name in HEAVY else RUNS
         tq, to, rows, mismatch = [], [], 0, 0
