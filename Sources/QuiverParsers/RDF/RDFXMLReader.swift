@@ -61,6 +61,11 @@ struct RDFXMLParser {
     private var nextGeneratedID = 1
     /// Resolved `rdf:ID` IRIs: each may be used once per document (section 5.3).
     private var usedIDs: Set<String> = []
+    /// The text of the innermost open property element, and the open XML literal. They live here,
+    /// not in the frames, so that appending to them never copies them: only the top frame needs
+    /// them, and a literal cannot hold another one.
+    private var propertyText = ""
+    private var literalWriter = XMLLiteralWriter()
 
     /// What applies inside an element: its base IRI and language.
     struct Scope {
@@ -93,8 +98,7 @@ struct RDFXMLParser {
         var datatype: String?
         /// `rdf:resource` / `rdf:nodeID` / property attributes: the element must then be empty.
         var emptyForm: EmptyForm?
-        var text = ""
-        var hasText = false
+        /// The node element inside, once it has started.
         var object: Term?
         var position: TurtlePosition
     }
@@ -116,7 +120,6 @@ struct RDFXMLParser {
         var subject: Term
         var predicate: String
         var reification: String?
-        var writer = XMLLiteralWriter()
     }
 
     init(source: any ByteSource, fileName: String, baseIRI: String?, chunkSize: Int) {
@@ -163,26 +166,27 @@ struct RDFXMLParser {
             finished = true
 
         // Inside a literal every event is content, up to the end of the property element.
-        case (.start(let tag), .literal(var literal)):
-            literal.writer.start(tag)
-            stack.append(.literal(literal))
-        case (.end, .literal(var literal)):
-            if literal.writer.depth > 0 {
-                literal.writer.end()
-                stack.append(.literal(literal))
+        case (.start(let tag), .literal):
+            stack.append(top)
+            literalWriter.start(tag)
+        case (.end, .literal(let literal)):
+            if literalWriter.depth > 0 {
+                stack.append(top)
+                literalWriter.end()
             } else {
-                let object = Term.literal(literal.writer.string, datatype: RDFVocabulary.xmlLiteral, language: nil)
+                let object = Term.literal(literalWriter.string, datatype: RDFVocabulary.xmlLiteral, language: nil)
+                literalWriter = XMLLiteralWriter()
                 emit(literal.subject, literal.predicate, object, reification: literal.reification)
             }
-        case (.text(let text, _), .literal(var literal)):
-            literal.writer.characters(text)
-            stack.append(.literal(literal))
-        case (.comment(let text, _), .literal(var literal)):
-            literal.writer.comment(text)
-            stack.append(.literal(literal))
-        case (.processingInstruction(let target, let data, _), .literal(var literal)):
-            literal.writer.processingInstruction(target: target, data: data)
-            stack.append(.literal(literal))
+        case (.text(let text, _), .literal):
+            stack.append(top)
+            literalWriter.characters(text)
+        case (.comment(let text, _), .literal):
+            stack.append(top)
+            literalWriter.comment(text)
+        case (.processingInstruction(let target, let data, _), .literal):
+            stack.append(top)
+            literalWriter.processingInstruction(target: target, data: data)
 
         case (.comment, _), (.processingInstruction, _):
             stack.append(top)
@@ -221,9 +225,10 @@ struct RDFXMLParser {
             if property.object != nil {
                 throw failure("one node element in a property element", at: tag.position, found: "'<\(tag.name.qualified)>'")
             }
-            if !Self.isWhitespace(property.text) {
+            if !Self.isWhitespace(propertyText) {
                 throw failure("either text or a node element in a property element", at: tag.position, found: "'<\(tag.name.qualified)>'")
             }
+            propertyText = ""
             let object = try peekSubject(tag, scope: property.scope)
             property.object = object
             emit(property.subject, property.predicate, object, reification: property.reification)
@@ -242,15 +247,12 @@ struct RDFXMLParser {
             stack.append(.collection(collection))
             _ = try nodeElement(tag, scope: collection.scope, subject: item)
 
-        case (.text(let text, let position), .property(var property)):
+        case (.text(let text, let position), .property(let property)):
+            stack.append(top)
             if property.object != nil && !Self.isWhitespace(text) {
                 throw failure("either text or a node element in a property element", at: position, found: Self.excerpt(text))
             }
-            if property.object == nil {
-                property.text += text
-                property.hasText = true
-            }
-            stack.append(.property(property))
+            if property.object == nil { propertyText += text }
         case (.text(let text, let position), _):
             guard Self.isWhitespace(text) else {
                 let expected = switch top {
@@ -277,12 +279,14 @@ struct RDFXMLParser {
 
     /// A property element ends: its object is a literal, or what its attributes say.
     private mutating func finish(_ property: Property) throws {
+        let text = propertyText
+        propertyText = ""
         if property.object != nil { return }
         if let emptyForm = property.emptyForm {
-            if property.hasText && !Self.isWhitespace(property.text) {
+            if !Self.isWhitespace(text) {
                 let attribute = emptyForm.object != nil ? "rdf:resource or rdf:nodeID" : "property attributes"
                 throw failure("no content in a property element with \(attribute)", at: property.position,
-                              found: Self.excerpt(property.text))
+                              found: Self.excerpt(text))
             }
             let object = emptyForm.object ?? generatedBlank()
             emit(property.subject, property.predicate, object, reification: property.reification)
@@ -293,9 +297,9 @@ struct RDFXMLParser {
         }
         let object: Term
         if let datatype = property.datatype {
-            object = .literal(property.text, datatype: RDFVocabulary.normalizedDatatype(datatype), language: nil)
+            object = .literal(text, datatype: RDFVocabulary.normalizedDatatype(datatype), language: nil)
         } else {
-            object = .literal(property.text, datatype: nil, language: property.scope.language)
+            object = .literal(text, datatype: nil, language: property.scope.language)
         }
         emit(property.subject, property.predicate, object, reification: property.reification)
     }
@@ -334,7 +338,7 @@ struct RDFXMLParser {
 
     private mutating func subject(of tag: XMLStartTag, _ attributes: Attributes, scope: Scope) throws -> Term {
         let given = [attributes.id.map { ("rdf:ID", $0.position) }, attributes.nodeID.map { ("rdf:nodeID", $0.position) },
-                     attributes.about.map { ("rdf:about", $0.position) }].compactMap { $0 }
+                     attributes.about.map { ("rdf:about", $0.position) }].compactMap { $0 }.sorted { $0.1 < $1.1 }
         if given.count > 1 {
             throw failure("one of rdf:ID, rdf:nodeID and rdf:about", at: given[1].1, found: "'\(given[1].0)' after '\(given[0].0)'")
         }
@@ -400,6 +404,7 @@ struct RDFXMLParser {
                 stack.append(.collection(Collection(subject: subject, predicate: predicate, reification: reification,
                                                     scope: scope, lastCell: nil)))
             default:  // "Literal", and any other value (section 7.2.20)
+                literalWriter = XMLLiteralWriter()
                 stack.append(.literal(Literal(subject: subject, predicate: predicate, reification: reification)))
             }
             return
@@ -427,6 +432,7 @@ struct RDFXMLParser {
         if object != nil || !attributes.properties.isEmpty {
             property.emptyForm = EmptyForm(object: object, properties: attributes.properties.map { ($0.iri, $0.value, $0.position) })
         }
+        propertyText = ""
         stack.append(.property(property))
     }
 

@@ -49,14 +49,18 @@ enum XMLEvent {
 ///   declared prefixes, one root element, nothing but comments and PIs around it.
 /// - A DOCTYPE's internal subset may declare general entities with literal values (as OWL files
 ///   do for namespace IRIs); their replacement text must not contain markup. Other declarations
-///   are skipped, external entities cannot be referenced, and an expansion is capped at
-///   `maxEntityExpansion` bytes so that nested entities cannot blow up memory.
+///   are skipped, and external entities cannot be referenced. One reference expands to at most
+///   `maxEntityExpansion` bytes, and all of them together to at most `entityAllowance` plus
+///   `entityAmplification` times the bytes read so far, so that entities cannot blow up memory or
+///   time (the "billion laughs").
 /// - Elements may nest at most `maxDepth` deep.
 struct XMLEventReader {
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
     static let xmlnsNamespace = "http://www.w3.org/2000/xmlns/"
     static let maxDepth = 1000
     static let maxEntityExpansion = 1 << 20
+    static let entityAllowance = 16 << 20
+    static let entityAmplification = 16
 
     private var input: TurtleInput
     let fileName: String
@@ -81,6 +85,8 @@ struct XMLEventReader {
         case external
     }
     private var entities: [String: Entity] = [:]
+    /// Bytes produced by entity references so far.
+    private var entityBytes = 0
     private var scratch: [UInt8] = []
 
     init(source: any ByteSource, fileName: String, chunkSize: Int) {
@@ -269,6 +275,7 @@ struct XMLEventReader {
         }
         let (prefix, local) = try qualifiedName()
         var raw: [(prefix: String, local: String, value: String, position: TurtlePosition)] = []
+        var seen: Set<String> = []
         var empty = false
         while true {
             let hadSpace = try skipSpace()
@@ -286,7 +293,7 @@ struct XMLEventReader {
             guard hadSpace else { throw failure("whitespace, '>' or '/>' after the name") }
             let at = input.position
             let (p, l) = try qualifiedName()
-            if raw.contains(where: { $0.prefix == p && $0.local == l }) {
+            guard seen.insert(p + ":" + l).inserted else {
                 throw failure("each attribute once", at: at, found: "a second '\(p.isEmpty ? l : p + ":" + l)'")
             }
             try skipSpace()
@@ -316,6 +323,7 @@ struct XMLEventReader {
             throw failure("a declared namespace prefix", at: position, found: "'\(prefix):\(local)'")
         }
         var attributes: [XMLAttribute] = []
+        var expanded: Set<String> = []
         for a in raw where !((a.prefix.isEmpty && a.local == "xmlns") || a.prefix == "xmlns") {
             var ns = ""
             if !a.prefix.isEmpty {
@@ -324,7 +332,7 @@ struct XMLEventReader {
                 }
                 ns = bound
             }
-            if attributes.contains(where: { $0.name.namespace == ns && $0.name.local == a.local && !ns.isEmpty }) {
+            guard ns.isEmpty || expanded.insert(ns + " " + a.local).inserted else {
                 throw failure("each attribute once", at: a.position, found: "a second '{\(ns)}\(a.local)'")
             }
             attributes.append(XMLAttribute(name: XMLName(prefix: a.prefix, local: a.local, namespace: ns),
@@ -442,8 +450,11 @@ struct XMLEventReader {
         let name = try ncName()
         guard try input.peek() == 0x3B else { throw failure("';' to end the entity reference") }
         input.advance()
-        var budget = Self.maxEntityExpansion
+        let allowed = Self.entityAllowance + Self.entityAmplification * input.offset - entityBytes
+        var budget = min(Self.maxEntityExpansion, allowed)
+        let before = budget
         try expand(entity: name, at: at, into: &out, inAttribute: inAttribute, depth: 0, budget: &budget)
+        entityBytes += before - budget
     }
 
     private static let predefined: [String: UInt8] = ["lt": 0x3C, "gt": 0x3E, "amp": 0x26, "apos": 0x27, "quot": 0x22]
@@ -465,6 +476,10 @@ struct XMLEventReader {
         guard depth < 16 else { throw failure("entities nested at most 16 deep", at: at, found: "'&\(name);'") }
         var i = 0
         while i < text.count {
+            guard budget >= 0 else {
+                throw failure("entity expansions of at most \(Self.maxEntityExpansion) bytes each, \(Self.entityAmplification) times the input in all",
+                              at: at, found: "'&\(name);'")
+            }
             let b = text[i]
             if b == 0x3C {
                 throw failure("entity text without markup (markup in entities is not supported)", at: at, found: "'&\(name);'")
@@ -487,9 +502,6 @@ struct XMLEventReader {
             out.append(inAttribute && (b == 0x0A || b == 0x09 || b == 0x0D) ? 0x20 : b)
             budget -= 1
             i += 1
-        }
-        if budget < 0 {
-            throw failure("entity expansions of at most \(Self.maxEntityExpansion) bytes", at: at, found: "'&\(name);'")
         }
     }
 
