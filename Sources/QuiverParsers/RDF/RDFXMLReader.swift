@@ -27,8 +27,12 @@ import QuiverCore
 /// - Blank nodes: `rdf:nodeID` labels are kept as written, except that a label starting with
 ///   `genid` is written as `genidx` + label; nodes the parser makes are labelled `genid` + a
 ///   decimal number, as `TurtleReader` does.
+/// - Unqualified `about`, `ID`, `resource`, `parseType` and `type` attributes are read as the
+///   `rdf:` ones (section 6.1.4); other unqualified attributes, and those whose names start with
+///   `xml` other than `xml:lang` and `xml:base`, are ignored.
 /// - Errors name the line and column (counted as in `TurtleReader`) of the element or attribute
-///   at fault. Elements may nest at most `XMLEventReader.maxDepth` deep.
+///   at fault. Elements may nest at most `XMLEventReader.maxDepth` deep; see `XMLEventReader` for
+///   the XML that is read (UTF-8, DOCTYPE entities with text values).
 public struct RDFXMLReader<Source: ByteSource>: TripleReader {
     private var parser: RDFXMLParser
 
@@ -201,14 +205,14 @@ struct RDFXMLParser {
                 }
                 stack.append(.nodeList(try scope.entering(attributes, parser: self)))
             } else {
-                _ = try nodeElement(tag, scope: scope)
+                try nodeElement(tag, scope: scope)
             }
         case (.end, .document):
-            stack.append(top)
+            stack.append(top)  // never: the XML reader balances tags, and the root's end pops its own frame
 
         case (.start(let tag), .nodeList(let scope)):
             stack.append(top)
-            _ = try nodeElement(tag, scope: scope)
+            try nodeElement(tag, scope: scope)
         case (.start(let tag), .node(let subject, let scope, let index)):
             var next = index
             try propertyElement(tag, subject: subject, scope: scope, nextListIndex: &next)
@@ -233,7 +237,7 @@ struct RDFXMLParser {
             property.object = object
             emit(property.subject, property.predicate, object, reification: property.reification)
             stack.append(.property(property))
-            _ = try nodeElement(tag, scope: property.scope, subject: object)
+            try nodeElement(tag, scope: property.scope, subject: object)
         case (.start(let tag), .collection(var collection)):
             let item = try peekSubject(tag, scope: collection.scope)
             let cell = generatedBlank()
@@ -245,7 +249,7 @@ struct RDFXMLParser {
             emit(cell, .iri(RDFVocabulary.first), item)
             collection.lastCell = cell
             stack.append(.collection(collection))
-            _ = try nodeElement(tag, scope: collection.scope, subject: item)
+            try nodeElement(tag, scope: collection.scope, subject: item)
 
         case (.text(let text, let position), .property(let property)):
             stack.append(top)
@@ -343,7 +347,7 @@ struct RDFXMLParser {
             throw failure("one of rdf:ID, rdf:nodeID and rdf:about", at: given[1].1, found: "'\(given[1].0)' after '\(given[0].0)'")
         }
         if let id = attributes.id { return .iri(try resolve("#" + id.value, scope: scope, at: id.position)) }
-        if let nodeID = attributes.nodeID { return try blank(nodeID.value, at: nodeID.position) }
+        if let nodeID = attributes.nodeID { return blank(nodeID.value) }
         if let about = attributes.about { return .iri(try resolve(about.value, scope: scope, at: about.position)) }
         return generatedBlank()
     }
@@ -427,7 +431,7 @@ struct RDFXMLParser {
         if let resource = attributes.resource {
             object = .iri(try resolve(resource.value, scope: scope, at: resource.position))
         } else if let nodeID = attributes.nodeID {
-            object = try blank(nodeID.value, at: nodeID.position)
+            object = blank(nodeID.value)
         }
         if object != nil || !attributes.properties.isEmpty {
             property.emptyForm = EmptyForm(object: object, properties: attributes.properties.map { ($0.iri, $0.value, $0.position) })
@@ -536,7 +540,8 @@ struct RDFXMLParser {
         return IRIResolver.resolve(reference, against: base)
     }
 
-    private func blank(_ label: String, at position: TurtlePosition) throws -> Term {
+    /// A written blank node label, renamed if it could clash with generated labels.
+    private func blank(_ label: String) -> Term {
         .blank(label.hasPrefix("genid") ? "genidx" + label : label)
     }
 
