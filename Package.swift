@@ -100,7 +100,7 @@ let package = Package(
                 path: "Tests/QuiverTestSupport"),
 
         .testTarget(name: "QuiverCoreTests", dependencies: ["QuiverCore"]),
-        .testTarget(name: "QuiverParsersTests", dependencies: ["QuiverParsers", "QuiverCore"]),
+        .testTarget(name: "QuiverParsersTests", dependencies: ["QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
         .testTarget(name: "QuiverPostgresTests", dependencies: ["QuiverPostgres", "QuiverTestSupport"]),
         .testTarget(name: "QuiverPathsTests", dependencies: ["QuiverPaths", "QuiverGraph", "QuiverCore"]),
         .testTarget(name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "QuiverGraph", "QuiverCore"]),

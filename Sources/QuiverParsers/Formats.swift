@@ -4,6 +4,7 @@ import QuiverCore
 public enum InputFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     case ntriples = "nt"
     case turtle = "ttl"
+    case rdfxml
     case tsv
     case csv
     case jsonl
@@ -16,6 +17,7 @@ public enum InputFormat: String, Sendable, CaseIterable, CustomStringConvertible
         switch name.lowercased() {
         case "nt", "ntriples", "n-triples": self = .ntriples
         case "ttl", "turtle": self = .turtle
+        case "rdfxml", "rdf", "xml", "owl", "rdf/xml": self = .rdfxml
         case "tsv", "txt", "tab": self = .tsv
         case "csv": self = .csv
         case "jsonl", "ndjson", "json-lines": self = .jsonl
@@ -32,6 +34,7 @@ public enum InputFormat: String, Sendable, CaseIterable, CustomStringConvertible
         switch name[name.index(after: dot)...] {
         case "nt": return .ntriples
         case "ttl", "turtle": return .turtle
+        case "rdf", "owl", "xml": return .rdfxml
         case "tsv", "txt", "tab": return .tsv
         case "csv": return .csv
         case "jsonl", "ndjson": return .jsonl
@@ -58,6 +61,7 @@ public func makeTripleReader(
     switch format {
     case .ntriples: return NTriplesReader(source: src, fileName: fileName)
     case .turtle: return TurtleReader(source: src, fileName: fileName, baseIRI: baseIRI)
+    case .rdfxml: return RDFXMLReader(source: src, fileName: fileName, baseIRI: baseIRI)
     case .tsv: return TSVReader(source: src, fileName: fileName)
     case .csv: return CSVReader(source: src, fileName: fileName)
     case .jsonl: return JSONLinesReader(source: src, fileName: fileName)

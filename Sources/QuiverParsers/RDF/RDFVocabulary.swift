@@ -10,6 +10,14 @@ enum RDFVocabulary {
     static let rest = RDF.rest
     static let nil_ = RDF.nil
 
+    // RDF/XML's extras: XML literals, container members and reification.
+    static let xmlLiteral = rdf + "XMLLiteral"
+    static let statement = rdf + "Statement"
+    static let subject = rdf + "subject"
+    static let predicate = rdf + "predicate"
+    static let object = rdf + "object"
+    static func member(_ n: Int) -> String { rdf + "_\(n)" }
+
     static let string = XSD.string
     static let integer = XSD.integer
     static let decimal = XSD.decimal

@@ -13,6 +13,8 @@ struct TurtleInput {
     private(set) var atEOF = false
     private(set) var line = 1
     private(set) var column = 1
+    /// Bytes consumed and dropped from the buffer by refills.
+    private var dropped = 0
     let chunkSize: Int
 
     init(source: any ByteSource, chunkSize: Int) {
@@ -22,6 +24,9 @@ struct TurtleInput {
     }
 
     var position: TurtlePosition { TurtlePosition(line: line, column: column) }
+
+    /// How many bytes have been consumed from the source.
+    var offset: Int { dropped + start }
 
     /// The byte `k` places ahead, or `nil` past the end of input.
     @inline(__always)
@@ -96,6 +101,7 @@ struct TurtleInput {
                 base.update(from: base + from, count: count)
             }
             end = count
+            dropped += from
             start = 0
         }
         while buffer.count < max(need, end + 1) {

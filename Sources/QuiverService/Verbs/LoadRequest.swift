@@ -6,12 +6,12 @@ import QuiverStore
 /// `quiver load` / `LOAD`: triples into a graph (created if needed), all or nothing. The CLI reads
 /// files (or standard input); the daemon a payload, or with PATH a file inside its `--import-dir`.
 public struct LoadRequest: Verb {
-    public static let formats = ["auto", "nt", "ttl", "tsv", "csv", "jsonl", "2wiki"]
+    public static let formats = ["auto", "nt", "ttl", "rdfxml", "tsv", "csv", "jsonl", "2wiki"]
 
     public static let spec = VerbSpec(
         "load", summary: "Load triples into a graph (created if needed), all or nothing; in the daemon big loads run as a job.",
         discussion: """
-            Formats: nt (N-Triples), ttl (Turtle), tsv (head<TAB>relation<TAB>tail, as PyKEEN and FB15k-237 ship them; also .txt), csv, jsonl ({"s":..,"p":..,"o":..} per line) and 2wiki (2WikiMultiHopQA records; their "evidences" triples). auto picks by file extension; .gz files are decompressed; - reads standard input.
+            Formats: nt (N-Triples), ttl (Turtle), rdfxml (RDF/XML; .rdf, .owl and .xml files), tsv (head<TAB>relation<TAB>tail, as PyKEEN and FB15k-237 ship them; also .txt), csv, jsonl ({"s":..,"p":..,"o":..} per line) and 2wiki (2WikiMultiHopQA records; their "evidences" triples). auto picks by file extension; .gz files are decompressed; - reads standard input.
 
             A load lands whole or not at all: on a syntax error Quiver names file, line and column and the graph stays exactly as it was. Triples already in the graph are skipped and counted.
             """,
@@ -21,11 +21,11 @@ public struct LoadRequest: Verb {
             PositionalSpec("payload", "The triples themselves.", .optional, payload: true, surfaces: .daemon),
         ],
         options: [
-            OptionSpec("format", .text, value: "f", help: "auto, nt, ttl, tsv, csv, jsonl or 2wiki.", default: "auto"),
+            OptionSpec("format", .text, value: "f", help: "auto, nt, ttl, rdfxml, tsv, csv, jsonl or 2wiki.", default: "auto"),
             OptionSpec("split", .text, value: "s", help: "Split label for every loaded triple: train, valid or test."),
             OptionSpec("provenance", .choice(Provenance.allCases.map(\.description)), value: "p", help: "Where the facts come from.",
                        default: "asserted"),
-            OptionSpec("base", .text, value: "iri", help: "Base IRI for relative IRIs in Turtle."),
+            OptionSpec("base", .text, value: "iri", help: "Base IRI for relative IRIs in Turtle and RDF/XML."),
             OptionSpec("batch-size", .integer, value: "n", help: "Triples parsed per batch.", default: "50000", surfaces: .cli),
             OptionSpec("path", .text, value: "file", help: "A regular file inside the server's --import-dir instead of a payload.",
                        surfaces: .daemon),
@@ -62,9 +62,9 @@ public struct LoadRequest: Verb {
         if args.surface == .daemon {
             if serverFile != nil && payload != nil { throw .usage("LOAD takes a payload or PATH file, not both") }
             if serverFile == nil && payload == nil {
-                throw .usage("LOAD graph FORMAT tsv|nt|ttl|csv|jsonl|2wiki payload: the format and payload are missing")
+                throw .usage("LOAD graph FORMAT tsv|nt|ttl|rdfxml|csv|jsonl|2wiki payload: the format and payload are missing")
             }
-            if format == nil { throw .usage("LOAD needs FORMAT (tsv, nt, ttl, csv, jsonl or 2wiki): a payload has no file name to tell it by") }
+            if format == nil { throw .usage("LOAD needs FORMAT (tsv, nt, ttl, rdfxml, csv, jsonl or 2wiki): a payload has no file name to tell it by") }
         }
     }
 

@@ -57,7 +57,7 @@ struct LoadSession {
         switch input {
         case .file(let path):
             guard let f = options.format ?? InputFormat.detect(fileName: path) else {
-                throw StoreError.input("cannot tell the format of '\(path)' from its name; pass \(option: "format") nt|ttl|tsv|csv|jsonl|2wiki")
+                throw StoreError.input("cannot tell the format of '\(path)' from its name; pass \(option: "format") nt|ttl|rdfxml|tsv|csv|jsonl|2wiki")
             }
             format = f
             let opened = try openCountedInput(path: path, counter: counter)
@@ -66,14 +66,14 @@ struct LoadSession {
             reader = (opened.source, base)
         case .opened(let file):
             guard let f = options.format ?? InputFormat.detect(fileName: file.path) else {
-                throw StoreError.input("cannot tell the format of '\(file.path)' from its name; name one (nt, ttl, tsv, csv, jsonl, 2wiki)")
+                throw StoreError.input("cannot tell the format of '\(file.path)' from its name; name one (nt, ttl, rdfxml, tsv, csv, jsonl, 2wiki)")
             }
             format = f
             totalBytes = file.size
             reader = (try countedInput(FileByteSource(file), name: file.path, counter: counter), options.baseIRI ?? fileIRI(file.path))
         case .bytes(let name, let bytes):
             guard let f = options.format ?? InputFormat.detect(fileName: name) else {
-                throw StoreError.input("the format of '\(name)' is unknown; name one (nt, ttl, tsv, csv, jsonl, 2wiki)")
+                throw StoreError.input("the format of '\(name)' is unknown; name one (nt, ttl, rdfxml, tsv, csv, jsonl, 2wiki)")
             }
             format = f
             totalBytes = bytes.count

@@ -13,17 +13,18 @@ struct Convert: ParsableCommand {
             Examples:
               quiver convert ontology/demo.ttl --to nt
               quiver convert data.nt --to tsv
+              quiver convert ontology.owl --to nt
               cat doc.ttl | quiver convert - --format ttl --base http://example.org/
             """)
     @Argument(help: "Input file (- for standard input).") var file: String
-    @Option(help: "auto, nt, ttl, tsv, csv, jsonl or 2wiki.") var format = "auto"
-    @Option(help: ArgumentHelp("Base IRI for relative IRIs in Turtle.", valueName: "iri")) var base: String?
+    @Option(help: "auto, nt, ttl, rdfxml, tsv, csv, jsonl or 2wiki.") var format = "auto"
+    @Option(help: ArgumentHelp("Base IRI for relative IRIs in Turtle and RDF/XML.", valueName: "iri")) var base: String?
     @Option(help: "nt or tsv.") var to = "nt"
     @Flag(help: "Only check the input; print the triple count.") var check = false
 
     func validate() throws {
         if format != "auto" && InputFormat(name: format) == nil {
-            throw ValidationError("unknown --format '\(format)'; use auto, nt, ttl, tsv, csv, jsonl or 2wiki")
+            throw ValidationError("unknown --format '\(format)'; use auto, nt, ttl, rdfxml, tsv, csv, jsonl or 2wiki")
         }
         if OutputFormat(name: to) == nil { throw ValidationError("unknown --to '\(to)'; use nt or tsv") }
     }
