@@ -9,7 +9,7 @@
 #   Benchmarks/sparql.sh [--triples N] [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-triples=5000000; runs=20
+triples=5000000; runs=10
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --triples) triples=$2; shift 2;; --runs) runs=$2; shift 2;;
@@ -37,7 +37,7 @@ start=$(date +%s.%N)
 python3 -c "import pyoxigraph as ox, sys; s = ox.Store(sys.argv[1]); s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES); s.flush(); s.optimize()" "$ox" "$nt"
 oload=$(python3 -c "import time; print(f'{time.time() - $start:.1f}')")
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$Q serve --port "$port" --data-dir "$dir" --log-level warning > "$data/quiver-sparql.log" 2>&1 &
+$Q serve --port "$port" --data-dir "$dir" --log-level warning --max-result-rows 10000000 > "$data/quiver-sparql.log" 2>&1 &
 qpid=$!
 trap 'kill -TERM $qpid 2>/dev/null || true; wait $qpid 2>/dev/null || true; $Q db stop --data-dir "$dir" >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 600); do [[ "$(redis-cli -p "$port" PING 2>/dev/null)" == PONG ]] && break; sleep 0.1; done
