@@ -115,7 +115,7 @@ def quantiles(ms):
 def main():
     tsv, oxdir = sys.argv[1], sys.argv[2]
     store = ox.Store(oxdir)
-    r = redis.Redis(port=PORT)
+    r = redis.Redis(port=PORT, socket_timeout=900)
     out, subjects, rels, rng = sample(tsv)
     # The floor of any daemon query: a PING's round trip through redis-py (Oxigraph runs in process).
     pings = []
@@ -134,7 +134,9 @@ def main():
             t1 = time.perf_counter()
             b = oxigraph(store, q)
             t2 = time.perf_counter()
-            if a != b:
+            # LIMIT without ORDER BY may pick different rows: there only the counts must agree.
+            same = a == b if "LIMIT" not in q or "ORDER BY" in q else len(a) == len(b)
+            if not same:
                 mismatch += 1
                 if mismatch == 1:
                     print(f"# MISMATCH {name}: {q!r}: quiver {len(a) if isinstance(a, list) else a}, oxigraph {len(b) if isinstance(b, list) else b}", file=sys.stderr)

@@ -149,6 +149,10 @@ final class Evaluator {
             case .optional(let g):
                 // The optional group's own filters are the left join's condition (§18.2.2.6).
                 let (inner, condition) = splitFilters(g)
+                if let extended = try optionalTriples(rows, inner, condition, graph: graph) {
+                    rows = extended
+                    continue
+                }
                 let right = try evaluate(inner, graph: graph, initial: initial)
                 rows = try leftJoin(padded(rows), padded(right), condition)
             case .minus(let g): rows = minus(rows, padded(try evaluate(g, graph: graph, initial: initial)))
@@ -170,6 +174,40 @@ final class Evaluator {
             rows = rows.filter { row in filters.allSatisfy { (try? effectiveBoolean($0, row)) ?? false } }
         }
         return rows
+    }
+
+    /// OPTIONAL of triple patterns alone, as an index nested-loop left join: each row extended
+    /// by the patterns' solutions under its bindings that meet the condition, or kept as it is.
+    /// The same answer as the left join of the group evaluated alone (triple patterns have no
+    /// filter of their own to see the row's bindings), without matching the group everywhere.
+    /// nil when the group has other parts.
+    private func optionalTriples(_ rows: Solutions, _ inner: GroupGraphPattern, _ condition: [Expression], graph: ActiveGraph) throws -> Solutions? {
+        var triples: [QuiverSPARQLEval.TriplePattern] = []
+        for element in inner.elements {
+            guard case .triples(let block) = element else { return nil }
+            for e in block {
+                guard case .triple(let t) = e else { return nil }
+                triples.append(QuiverSPARQLEval.TriplePattern(patternTerm(t.subject), patternTerm(t.predicate), patternTerm(t.object)))
+            }
+        }
+        guard let graph, !triples.isEmpty else { return nil }
+        let bgp = BasicGraphPattern(snapshot: graph, patterns: triples)
+        var out: Solutions = []
+        var stopped: SPARQLEvaluationError?
+        for row in padded(rows) {
+            var r = row, matched = false
+            bgp.solutions(extending: &r) { m in
+                if condition.allSatisfy({ (try? effectiveBoolean($0, m)) ?? false }) {
+                    out.append(m)
+                    matched = true
+                }
+                stopped = stopReason(rows: out.count)
+                return stopped == nil
+            }
+            if let stopped { throw stopped }
+            if !matched { out.append(row) }
+        }
+        return out
     }
 
     /// A group without its top-level filters, and those filters as one condition. A group that
