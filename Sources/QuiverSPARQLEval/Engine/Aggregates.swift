@@ -2,9 +2,18 @@ import Foundation
 import QuiverCore
 import QuiverSPARQLSyntax
 
+/// One group of a grouped query: its size, and its rows when an aggregate needs them (every
+/// aggregate but COUNT(*) does; a query counting only keeps no rows).
+struct SolutionGroup {
+    var count = 0
+    var rows: Solutions = []
+}
+
 /// The set functions of §18.5 over one group's rows.
 extension Evaluator {
-    func aggregate(_ a: Aggregate, _ group: Solutions) throws(ExpressionError) -> Term {
+    func aggregate(_ a: Aggregate, _ groupInfo: SolutionGroup) throws(ExpressionError) -> Term {
+        if case .count = a.function, a.expression == nil, !a.isDistinct { return .integer(Int64(groupInfo.count)) }
+        let group = groupInfo.rows
         // The argument's values over the group; rows where it errs are left out (COUNT) or make
         // the aggregate err (the others), as §18.5.1 says.
         var values: [Term] = []

@@ -5,7 +5,7 @@ import QuiverSPARQLSyntax
 /// Expressions under a solution (§17): values are terms; an error is `ExpressionError`.
 /// Aggregates are computed over `group`, the rows of the solution's group.
 extension Evaluator {
-    func evaluateExpression(_ e: Expression, _ row: [Int64], group: Solutions? = nil) throws(ExpressionError) -> Term {
+    func evaluateExpression(_ e: Expression, _ row: [Int64], group: SolutionGroup? = nil) throws(ExpressionError) -> Term {
         switch e {
         case .variable(let v):
             guard let s = slots[v.name], s < row.count, let t = terms.term(row[s]) else { throw ExpressionError("?\(v.name) is unbound") }
@@ -41,7 +41,7 @@ extension Evaluator {
         }
     }
 
-    private func member(_ x: Expression, _ list: [Expression], _ row: [Int64], _ group: Solutions?) throws(ExpressionError) -> Bool {
+    private func member(_ x: Expression, _ list: [Expression], _ row: [Int64], _ group: SolutionGroup?) throws(ExpressionError) -> Bool {
         let v = try evaluateExpression(x, row, group: group)
         var failure: ExpressionError?
         for item in list {
@@ -55,7 +55,7 @@ extension Evaluator {
         return false
     }
 
-    private func binary(_ op: BinaryOperator, _ a: Expression, _ b: Expression, _ row: [Int64], _ group: Solutions?) throws(ExpressionError) -> Term {
+    private func binary(_ op: BinaryOperator, _ a: Expression, _ b: Expression, _ row: [Int64], _ group: SolutionGroup?) throws(ExpressionError) -> Term {
         switch op {
         case .or, .and:
             // An error on one side is forgiven when the other decides (§17.2).
@@ -95,7 +95,7 @@ extension Evaluator {
 
     // MARK: Built-in calls
 
-    private func builtIn(_ f: BuiltInFunction, _ args: [Expression], _ row: [Int64], _ group: Solutions?) throws(ExpressionError) -> Term {
+    private func builtIn(_ f: BuiltInFunction, _ args: [Expression], _ row: [Int64], _ group: SolutionGroup?) throws(ExpressionError) -> Term {
         func arg(_ i: Int) throws(ExpressionError) -> Term { try evaluateExpression(args[i], row, group: group) }
         func optionalArg(_ i: Int) throws(ExpressionError) -> Term? { i < args.count ? try arg(i) : nil }
         func dateTime() throws(ExpressionError) -> XSDDateTime {

@@ -89,48 +89,73 @@ extension Evaluator {
     /// OFFSET and LIMIT, in §18.2.4's order. Returns the projected variables and rows over all slots.
     func selectRows(_ query: Query, graph: ActiveGraph) throws -> (variables: [String], rows: Solutions) {
         guard case .select(let select) = query.form else { throw SPARQLEvaluationError("not a SELECT") }
-        let m0 = query.modifiers
-        var rows: Solutions
-        if let limit = m0.limit, m0.orderBy.isEmpty, m0.groupBy.isEmpty, m0.having.isEmpty, select.modifier != .distinct,
-           query.values == nil, !select.hasAggregate, let first = try firstSolutions(query.pattern, graph: graph, count: (m0.offset ?? 0) + limit) {
-            rows = first
-        } else {
-            rows = try evaluate(query.pattern, graph: graph, initial: emptyRow())
-        }
-        if let values = query.values { rows = try join(rows, table(values)) }
         let m = query.modifiers
         let items: [SelectItem] = { if case .items(let i) = select.projection { i } else { [] } }()
-        let aggregated = !m.groupBy.isEmpty || items.contains { if case .expression(let e, _) = $0 { e.hasAggregate } else { false } }
-            || m.having.contains { $0.hasAggregate } || m.orderBy.contains { $0.expression.hasAggregate }
-        // Each output row with the rows of its group (nil when the query does not group).
-        var groups: [(row: [Int64], members: Solutions?)]
+        var aggregates: [Aggregate] = m.having.flatMap(\.aggregates) + m.orderBy.flatMap(\.expression.aggregates)
+        for case .expression(let e, _) in items { aggregates += e.aggregates }
+        let aggregated = !m.groupBy.isEmpty || !aggregates.isEmpty
+        // Each output row with its group (nil when the query does not group).
+        var groups: [(row: [Int64], members: SolutionGroup?)]
         if aggregated {
+            // Rows go straight from the pattern into their group; a group keeps its rows only
+            // when an aggregate reads them.
+            let keepRows = aggregates.contains(where: { (a: Aggregate) -> Bool in
+                if case .count = a.function, a.expression == nil, !a.isDistinct { return false }
+                return true
+            })
             let keySlots = m.groupBy.map { c -> Int? in
                 if let v = c.variable { return slot(v) }
                 if case .variable(let v) = c.expression { return slot(v) }
                 return nil
             }
-            rows = padded(rows)
-            var order: [[Int64]] = [], members: [[Int64]: Solutions] = [:]
-            for row in rows {
-                let key = m.groupBy.map { c in (try? evaluateExpression(c.expression, row)).map { terms.id($0) } ?? Binding.unbound }
+            // A plain variable's key is its id; an expression's is its value's.
+            let plainKeys = m.groupBy.map { c -> Int? in
+                if c.variable == nil, case .variable(let v) = c.expression { return slot(v) }
+                return nil
+            }
+            var order: [[Int64]] = [], members: [[Int64]: SolutionGroup] = [:]
+            var key = [Int64](repeating: Binding.unbound, count: m.groupBy.count)
+            func add(_ row: [Int64]) {
+                for (k, c) in m.groupBy.enumerated() {
+                    if let s = plainKeys[k] { key[k] = s < row.count ? row[s] : Binding.unbound; continue }
+                    key[k] = (try? evaluateExpression(c.expression, row)).map { terms.id($0) } ?? Binding.unbound
+                }
                 if members[key] == nil { order.append(key) }
-                members[key, default: []].append(row)
+                members[key, default: SolutionGroup()].count += 1
+                if keepRows { members[key]!.rows.append(row) }
+            }
+            let streamed = query.values == nil
+                ? try streamSolutions(query.pattern, graph: graph) { row in add(row); return true }
+                : false
+            if !streamed {
+                var rows = try evaluate(query.pattern, graph: graph, initial: emptyRow())
+                if let values = query.values { rows = try join(rows, table(values)) }
+                for row in padded(rows) { add(row) }
             }
             // No solution at all still makes one (empty) group, as §18.5's Group does.
             if order.isEmpty {
                 let none = [Int64](repeating: Binding.unbound, count: m.groupBy.count)
                 order = [none]
-                members[none] = []
+                members[none] = SolutionGroup()
             }
             groups = order.map { key in
                 var row = emptyRow()
                 for (k, s) in keySlots.enumerated() { if let s { row[s] = key[k] } }
-                return (row, members[key]!)
+                var group = members[key]!
+                group.rows = padded(group.rows)
+                return (row, group)
             }
             groups = groups.filter { g in m.having.allSatisfy { h in
                 (try? SPARQLValues.effectiveBooleanValue(try evaluateExpression(h, g.row, group: g.members))) ?? false } }
         } else {
+            var rows: Solutions
+            if let limit = m.limit, m.orderBy.isEmpty, select.modifier != .distinct, query.values == nil,
+               let first = try firstSolutions(query.pattern, graph: graph, count: (m.offset ?? 0) + limit) {
+                rows = first
+            } else {
+                rows = try evaluate(query.pattern, graph: graph, initial: emptyRow())
+                if let values = query.values { rows = try join(rows, table(values)) }
+            }
             groups = padded(rows).map { ($0, nil) }
         }
         // The projection's expressions, in order (each may use the ones before).
@@ -178,31 +203,49 @@ extension Evaluator {
     /// search stops once it has them (LIMIT without ORDER BY, DISTINCT or grouping). nil when the
     /// group has other parts (then it is evaluated whole).
     func firstSolutions(_ group: GroupGraphPattern, graph: ActiveGraph, count: Int) throws -> Solutions? {
+        var out: Solutions = []
+        guard count > 0 else { return [] }
+        let streamed = try streamSolutions(group, graph: graph) { row in
+            out.append(row)
+            return out.count < count
+        }
+        return streamed ? out : nil
+    }
+
+    /// Hands each solution of a group of triple patterns and filters to `body` as the search
+    /// finds it, until `body` returns false; false (having done nothing) when the group has
+    /// other parts.
+    func streamSolutions(_ group: GroupGraphPattern, graph: ActiveGraph, _ body: ([Int64]) -> Bool) throws -> Bool {
         var triples: [QuiverSPARQLEval.TriplePattern] = [], filters: [Expression] = []
         for element in group.elements {
             switch element {
             case .triples(let block):
                 for e in block {
-                    guard case .triple(let t) = e else { return nil }
+                    guard case .triple(let t) = e else { return false }
                     triples.append(QuiverSPARQLEval.TriplePattern(patternTerm(t.subject), patternTerm(t.predicate), patternTerm(t.object)))
                 }
             case .filter(let f): filters.append(f)
-            default: return nil
+            default: return false
             }
         }
-        guard let graph, count > 0 else { return count > 0 && triples.isEmpty ? [emptyRow()] : [] }
+        guard let graph else {
+            if triples.isEmpty, filters.allSatisfy({ (try? effectiveBoolean($0, emptyRow())) ?? false }) { _ = body(emptyRow()) }
+            return true
+        }
         let outer = currentGraph
         currentGraph = graph
         defer { currentGraph = outer }
-        var out: Solutions = [], row = emptyRow()
+        var row = emptyRow(), seen = 0
         var stopped: SPARQLEvaluationError?
         BasicGraphPattern(snapshot: graph, patterns: triples).solutions(extending: &row) { solution in
-            if filters.allSatisfy({ (try? effectiveBoolean($0, solution)) ?? false }) { out.append(solution) }
-            stopped = stopReason(rows: out.count)
-            return stopped == nil && out.count < count
+            seen += 1
+            stopped = stopReason(rows: 0)
+            guard stopped == nil else { return false }
+            if filters.allSatisfy({ (try? effectiveBoolean($0, solution)) ?? false }) { return body(solution) }
+            return true
         }
         if let stopped { throw stopped }
-        return out
+        return true
     }
 
     /// CONSTRUCT: the template instantiated per solution, fresh blank nodes each time; triples
@@ -258,6 +301,21 @@ extension SelectClause {
 }
 
 extension QuiverSPARQLSyntax.Expression {
+    /// The aggregates in it (outside EXISTS patterns), in order.
+    var aggregates: [Aggregate] {
+        switch self {
+        case .aggregate(let a): return [a]
+        case .variable, .term, .exists, .notExists: return []
+        case .binary(_, let a, let b): return a.aggregates + b.aggregates
+        case .unary(_, let a): return a.aggregates
+        case .in(let a, let list), .notIn(let a, let list): return a.aggregates + list.flatMap(\.aggregates)
+        case .builtIn(_, let args): return args.flatMap(\.aggregates)
+        case .function(let iri, let args, let distinct):
+            // A function call with DISTINCT is a custom aggregate: it reads the group's rows.
+            return (distinct ? [Aggregate(.sample, distinct: true, .function(iri: iri, arguments: args, distinct: false))] : []) + args.flatMap(\.aggregates)
+        }
+    }
+
     /// Whether an aggregate appears in it (outside EXISTS patterns).
     var hasAggregate: Bool {
         switch self {
