@@ -19,3 +19,15 @@ public enum UTF8Validation {
         }
     }
 }
+
+/// The value of an ASCII hexadecimal digit (`0`–`9`, `A`–`F`, `a`–`f`); nil for any other byte.
+/// One definition for every reader of `%XX`, `\uXXXX` and `&#xXX;`.
+@inline(__always)
+public func hexDigitValue(_ b: UInt8) -> UInt32? {
+    switch b {
+    case 0x30...0x39: UInt32(b - 0x30)
+    case 0x41...0x46: UInt32(b - 0x41 + 10)
+    case 0x61...0x66: UInt32(b - 0x61 + 10)
+    default: nil
+    }
+}

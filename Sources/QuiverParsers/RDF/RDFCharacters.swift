@@ -1,3 +1,4 @@
+import QuiverCore
 /// Character classes and byte helpers shared by the N-Triples and Turtle grammars (RDF 1.1); the
 /// name classes are public for the SPARQL grammar, which shares them.
 public enum RDFCharacters {
@@ -36,14 +37,7 @@ public enum RDFCharacters {
     }
 
     @inline(__always)
-    static func hexValue(_ b: UInt8) -> UInt32? {
-        switch b {
-        case 0x30...0x39: UInt32(b - 0x30)
-        case 0x41...0x46: UInt32(b - 0x41 + 10)
-        case 0x61...0x66: UInt32(b - 0x61 + 10)
-        default: nil
-        }
-    }
+    static func hexValue(_ b: UInt8) -> UInt32? { hexDigitValue(b) }
 
     @inline(__always)
     static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }

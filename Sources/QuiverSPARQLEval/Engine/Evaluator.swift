@@ -176,21 +176,31 @@ final class Evaluator {
         return rows
     }
 
+    /// A group made of triple patterns and filters only, as a basic graph pattern and the
+    /// filters; nil when it has other parts (paths, OPTIONAL, …).
+    func basicParts(of group: GroupGraphPattern) -> (triples: [QuiverSPARQLEval.TriplePattern], filters: [Expression])? {
+        var triples: [QuiverSPARQLEval.TriplePattern] = [], filters: [Expression] = []
+        for element in group.elements {
+            switch element {
+            case .triples(let block):
+                for e in block {
+                    guard case .triple(let t) = e else { return nil }
+                    triples.append(QuiverSPARQLEval.TriplePattern(patternTerm(t.subject), patternTerm(t.predicate), patternTerm(t.object)))
+                }
+            case .filter(let f): filters.append(f)
+            default: return nil
+            }
+        }
+        return (triples, filters)
+    }
+
     /// OPTIONAL of triple patterns alone, as an index nested-loop left join: each row extended
     /// by the patterns' solutions under its bindings that meet the condition, or kept as it is.
     /// The same answer as the left join of the group evaluated alone (triple patterns have no
     /// filter of their own to see the row's bindings), without matching the group everywhere.
     /// nil when the group has other parts.
     private func optionalTriples(_ rows: Solutions, _ inner: GroupGraphPattern, _ condition: [Expression], graph: ActiveGraph) throws -> Solutions? {
-        var triples: [QuiverSPARQLEval.TriplePattern] = []
-        for element in inner.elements {
-            guard case .triples(let block) = element else { return nil }
-            for e in block {
-                guard case .triple(let t) = e else { return nil }
-                triples.append(QuiverSPARQLEval.TriplePattern(patternTerm(t.subject), patternTerm(t.predicate), patternTerm(t.object)))
-            }
-        }
-        guard let graph, !triples.isEmpty else { return nil }
+        guard let (triples, filters) = basicParts(of: inner), filters.isEmpty, let graph, !triples.isEmpty else { return nil }
         let bgp = BasicGraphPattern(snapshot: graph, patterns: triples)
         var out: Solutions = []
         var stopped: SPARQLEvaluationError?

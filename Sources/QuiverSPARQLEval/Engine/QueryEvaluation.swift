@@ -216,18 +216,7 @@ extension Evaluator {
     /// finds it, until `body` returns false; false (having done nothing) when the group has
     /// other parts.
     func streamSolutions(_ group: GroupGraphPattern, graph: ActiveGraph, _ body: ([Int64]) -> Bool) throws -> Bool {
-        var triples: [QuiverSPARQLEval.TriplePattern] = [], filters: [Expression] = []
-        for element in group.elements {
-            switch element {
-            case .triples(let block):
-                for e in block {
-                    guard case .triple(let t) = e else { return false }
-                    triples.append(QuiverSPARQLEval.TriplePattern(patternTerm(t.subject), patternTerm(t.predicate), patternTerm(t.object)))
-                }
-            case .filter(let f): filters.append(f)
-            default: return false
-            }
-        }
+        guard let (triples, filters) = basicParts(of: group) else { return false }
         guard let graph else {
             if triples.isEmpty, filters.allSatisfy({ (try? effectiveBoolean($0, emptyRow())) ?? false }) { _ = body(emptyRow()) }
             return true

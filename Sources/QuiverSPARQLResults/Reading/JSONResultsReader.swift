@@ -243,14 +243,7 @@ struct JSONParser {
         return value
     }
 
-    static func hexValue(_ b: UInt8) -> UInt32? {
-        switch b {
-        case 0x30...0x39: UInt32(b - 0x30)
-        case 0x41...0x46: UInt32(b - 0x41 + 10)
-        case 0x61...0x66: UInt32(b - 0x61 + 10)
-        default: nil
-        }
-    }
+    static func hexValue(_ b: UInt8) -> UInt32? { hexDigitValue(b) }
 }
 
 /// Turns a parsed document into results, naming the JSON path of anything out of place.

@@ -1,3 +1,4 @@
+import QuiverCore
 /// The query as Unicode scalars after the `\uXXXX` / `\UXXXXXXXX` escapes are replaced (§19.2: they
 /// are processed before the grammar sees the text), with the line and column each scalar had in the
 /// text as written, so that errors point at what the user wrote.
@@ -72,14 +73,7 @@ struct QueryText {
         return value
     }
 
-    static func hexValue(_ c: Unicode.Scalar) -> UInt32? {
-        switch c.value {
-        case 0x30...0x39: c.value - 0x30
-        case 0x41...0x46: c.value - 0x41 + 10
-        case 0x61...0x66: c.value - 0x61 + 10
-        default: nil
-        }
-    }
+    static func hexValue(_ c: Unicode.Scalar) -> UInt32? { UInt8(exactly: c.value).flatMap(hexDigitValue) }
 
     var count: Int { scalars.count }
 
