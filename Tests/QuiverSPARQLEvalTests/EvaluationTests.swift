@@ -50,6 +50,23 @@ import Testing
         #expect(chain.count == 3)
     }
 
+    /// --explain: each operator with its actual rows, the patterns with their estimates.
+    @Test func explainShowsOperatorsRowsAndEstimates() throws {
+        let g = Self.graph([("a", "p", "b"), ("a", "p", "c"), ("b", "q", "d"), ("c", "q", "e"), ("x", "q", "y")])
+        let query = try SPARQLParser.parseQuery("""
+            PREFIX q: <urn:quiver:name:>
+            SELECT ?y ?z WHERE { q:a q:p ?y . ?y q:q ?z OPTIONAL { ?z q:p ?w } FILTER(?z != q:e) } ORDER BY ?y
+            """)
+        let plan = try SPARQLQuery.explain(query, over: SPARQLDataset(defaultGraph: g))
+        let lines = plan.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("  basic graph pattern, nested loops over 1 row  rows 2 ") }, "\(plan)")
+        #expect(lines.contains { $0.contains("urn:quiver:name:a urn:quiver:name:p ?y  est 2") }, "\(plan)")
+        #expect(lines.contains { $0.contains("?y urn:quiver:name:q ?z  est 3") }, "\(plan)")
+        #expect(lines.contains { $0.hasPrefix("  optional  rows 2 ") }, "\(plan)")
+        #expect(lines.contains { $0.hasPrefix("  filter  rows 1 ") }, "\(plan)")
+        #expect(lines.last?.hasPrefix("answer: 1 row in ") == true, "\(plan)")
+    }
+
     /// A deadline that has passed stops the query with an error saying so.
     @Test func aPassedDeadlineStopsTheQuery() throws {
         let g = Self.graph((0..<5000).map { ("n\($0)", "p", "n\(($0 * 7) % 5000)") })

@@ -47,6 +47,9 @@ import QuiverTestSupport
             let guarded = try #require(c.command("SPARQL", g, "SELECT * { ?a ?p ?b . ?c ?q ?d }", "MAX-ROWS", "3")?.text)
             #expect(guarded.contains("MAX-ROWS"), "\(guarded)")
             #expect(c.command("SPARQL", "no-such-graph", "ASK {}")?.text?.hasPrefix("NOGRAPH") == true)
+            // EXPLAIN: the plan as text.
+            let plan = try #require(c.command("SPARQL", g, q, "EXPLAIN")?.text)
+            #expect(plan.contains("basic graph pattern") && plan.contains("answer: 2 rows"), "\(plan)")
         }
     }
 }

@@ -59,6 +59,8 @@ final class Evaluator {
 
     let limits: SPARQLLimits
     private var checks = 0
+    /// Set for `--explain`: records each operator's rows and time.
+    var explain: ExplainRecorder?
 
     init(dataset: SPARQLDataset, baseIRI: String?, limits: SPARQLLimits = .unlimited) {
         self.dataset = dataset
@@ -121,6 +123,10 @@ final class Evaluator {
     // MARK: Group graph patterns (§18.2.2.6)
 
     func evaluate(_ group: GroupGraphPattern, graph: ActiveGraph, initial: [Int64]) throws -> Solutions {
+        try traced("group") { try evaluateGroup(group, graph: graph, initial: initial) }
+    }
+
+    private func evaluateGroup(_ group: GroupGraphPattern, graph: ActiveGraph, initial: [Int64]) throws -> Solutions {
         let outer = currentGraph
         currentGraph = graph
         defer { currentGraph = outer }
@@ -140,22 +146,27 @@ final class Evaluator {
             case .filter(let e): filters.append(e)
             case .group(let g): rows = try join(rows, try evaluate(g, graph: graph, initial: initial))
             case .union(let branches):
-                var all: Solutions = []
-                for b in branches {
-                    all += try evaluate(b, graph: graph, initial: initial)
-                    try check(rows: all.count)
+                let all = try traced("union") {
+                    var all: Solutions = []
+                    for b in branches {
+                        all += try evaluate(b, graph: graph, initial: initial)
+                        try check(rows: all.count)
+                    }
+                    return all
                 }
                 rows = try join(rows, padded(all))
             case .optional(let g):
                 // The optional group's own filters are the left join's condition (§18.2.2.6).
                 let (inner, condition) = splitFilters(g)
-                if let extended = try optionalTriples(rows, inner, condition, graph: graph) {
-                    rows = extended
-                    continue
+                let input = rows
+                rows = try traced("optional") {
+                    if let extended = try optionalTriples(input, inner, condition, graph: graph) { return extended }
+                    let right = try evaluate(inner, graph: graph, initial: initial)
+                    return try leftJoin(padded(input), padded(right), condition)
                 }
-                let right = try evaluate(inner, graph: graph, initial: initial)
-                rows = try leftJoin(padded(rows), padded(right), condition)
-            case .minus(let g): rows = minus(rows, padded(try evaluate(g, graph: graph, initial: initial)))
+            case .minus(let g):
+                let input = rows
+                rows = try traced("minus") { minus(input, padded(try evaluate(g, graph: graph, initial: initial))) }
             case .bind(let e, let v):
                 let s = slot(v)
                 rows = padded(rows)
@@ -171,7 +182,8 @@ final class Evaluator {
         try flush()
         rows = padded(rows)
         if !filters.isEmpty {
-            rows = rows.filter { row in filters.allSatisfy { (try? effectiveBoolean($0, row)) ?? false } }
+            let input = rows
+            rows = try traced("filter") { input.filter { row in filters.allSatisfy { (try? effectiveBoolean($0, row)) ?? false } } }
         }
         return rows
     }
@@ -266,6 +278,16 @@ final class Evaluator {
             return triples.isEmpty && paths.isEmpty ? input : []
         }
         let bgp = BasicGraphPattern(snapshot: graph, patterns: triples)
+        out = try traced("basic graph pattern, nested loops over \(input.count) row\(input.count == 1 ? "" : "s")", details: describe(triples, graph: graph)) {
+            var out: Solutions = []
+            try matchAll(bgp, input, into: &out)
+            return out
+        }
+        for p in paths { out = try traced("property path", details: [p.path.sparql]) { try joinPath(out, p, graph: graph) } }
+        return out
+    }
+
+    private func matchAll(_ bgp: BasicGraphPattern, _ input: Solutions, into out: inout Solutions) throws {
         var stopped: SPARQLEvaluationError?
         for row in input {
             var r = row
@@ -276,8 +298,6 @@ final class Evaluator {
             }
             if let stopped { throw stopped }
         }
-        for p in paths { out = try joinPath(out, p, graph: graph) }
-        return out
     }
 
     // MARK: Joins
@@ -302,6 +322,11 @@ final class Evaluator {
 
     /// Join: the merge of every compatible pair, by hash on the slots both sides always bind.
     func join(_ left: Solutions, _ right: Solutions) throws -> Solutions {
+        if left.count == 1 && left[0].allSatisfy({ $0 == Binding.unbound }) { return padded(right) }
+        return try traced("hash join") { try hashJoin(left, right) }
+    }
+
+    private func hashJoin(_ left: Solutions, _ right: Solutions) throws -> Solutions {
         let left = padded(left), right = padded(right)
         if left.count == 1 && left[0].allSatisfy({ $0 == Binding.unbound }) { return right }
         if right.count == 1 && right[0].allSatisfy({ $0 == Binding.unbound }) { return left }

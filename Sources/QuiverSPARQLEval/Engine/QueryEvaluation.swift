@@ -19,8 +19,29 @@ public enum QueryAnswer: Sendable, Equatable {
 /// let answer = try SPARQLQuery.evaluate(query, over: SPARQLDataset(defaultGraph: version))
 /// ```
 public enum SPARQLQuery {
+    /// Runs the query and tells what the evaluation did: each operator with the rows it made
+    /// and its time, basic graph patterns with each pattern's estimate.
+    public static func explain(_ query: Query, over dataset: SPARQLDataset, baseIRI: String? = nil,
+                               limits: SPARQLLimits = .unlimited) throws(SPARQLEvaluationError) -> String {
+        let recorder = ExplainRecorder()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let answer = try evaluate(query, over: dataset, baseIRI: baseIRI, limits: limits, explain: recorder)
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        let size: String = switch answer {
+        case .solutions(_, let rows): "\(rows.count) row\(rows.count == 1 ? "" : "s")"
+        case .boolean(let b): "\(b)"
+        case .triples(let t): "\(t.count) triple\(t.count == 1 ? "" : "s")"
+        }
+        return recorder.text + "\n" + "answer: \(size) in " + String(format: "%.3f ms", ms)
+    }
+
     public static func evaluate(_ query: Query, over dataset: SPARQLDataset, baseIRI: String? = nil,
                                 limits: SPARQLLimits = .unlimited) throws(SPARQLEvaluationError) -> QueryAnswer {
+        try evaluate(query, over: dataset, baseIRI: baseIRI, limits: limits, explain: nil)
+    }
+
+    static func evaluate(_ query: Query, over dataset: SPARQLDataset, baseIRI: String?, limits: SPARQLLimits,
+                         explain: ExplainRecorder?) throws(SPARQLEvaluationError) -> QueryAnswer {
         do {
             var dataset = dataset
             let from = query.dataset.filter { !$0.isNamed }.map(\.iri), named = query.dataset.filter(\.isNamed).map(\.iri)
@@ -37,6 +58,7 @@ public enum SPARQLQuery {
                 dataset = SPARQLDataset(defaultGraph: SPARQLDataset.merge(graphs), namedGraphs: namedGraphs, resolve: dataset.resolve)
             }
             let evaluator = Evaluator(dataset: dataset, baseIRI: baseIRI, limits: limits)
+            evaluator.explain = explain
             return try evaluator.answer(query)
         } catch let e as SPARQLEvaluationError {
             throw e
@@ -124,13 +146,17 @@ extension Evaluator {
                 members[key, default: SolutionGroup()].count += 1
                 if keepRows { members[key]!.rows.append(row) }
             }
-            let streamed = query.values == nil
-                ? try streamSolutions(query.pattern, graph: graph) { row in add(row); return true }
-                : false
-            if !streamed {
-                var rows = try evaluate(query.pattern, graph: graph, initial: emptyRow())
-                if let values = query.values { rows = try join(rows, table(values)) }
-                for row in padded(rows) { add(row) }
+            // The operator's rows are the groups.
+            _ = try traced("group by (\(m.groupBy.count) key\(m.groupBy.count == 1 ? "" : "s"), \(aggregates.count) aggregate\(aggregates.count == 1 ? "" : "s")), streaming the pattern's solutions") {
+                let streamed = query.values == nil
+                    ? try streamSolutions(query.pattern, graph: graph) { row in add(row); return true }
+                    : false
+                if !streamed {
+                    var rows = try evaluate(query.pattern, graph: graph, initial: emptyRow())
+                    if let values = query.values { rows = try join(rows, table(values)) }
+                    for row in padded(rows) { add(row) }
+                }
+                return order
             }
             // No solution at all still makes one (empty) group, as §18.5's Group does.
             if order.isEmpty {
@@ -169,6 +195,7 @@ extension Evaluator {
             }
         }
         if !m.orderBy.isEmpty {
+            if let explain { _ = explain.record("order by (\(m.orderBy.count) key\(m.orderBy.count == 1 ? "" : "s"))") { groups.map(\.row) } }
             let keyed = groups.map { g in (g, m.orderBy.map { c in try? evaluateExpression(c.expression, g.row, group: g.members) }) }
             groups = keyed.enumerated().sorted { x, y in
                 for (k, c) in m.orderBy.enumerated() {
@@ -203,13 +230,16 @@ extension Evaluator {
     /// search stops once it has them (LIMIT without ORDER BY, DISTINCT or grouping). nil when the
     /// group has other parts (then it is evaluated whole).
     func firstSolutions(_ group: GroupGraphPattern, graph: ActiveGraph, count: Int) throws -> Solutions? {
-        var out: Solutions = []
         guard count > 0 else { return [] }
-        let streamed = try streamSolutions(group, graph: graph) { row in
-            out.append(row)
-            return out.count < count
+        guard basicParts(of: group) != nil else { return nil }
+        return try traced("basic graph pattern, lazily: stops at \(count) row\(count == 1 ? "" : "s")") {
+            var out: Solutions = []
+            _ = try streamSolutions(group, graph: graph) { row in
+                out.append(row)
+                return out.count < count
+            }
+            return out
         }
-        return streamed ? out : nil
     }
 
     /// Hands each solution of a group of triple patterns and filters to `body` as the search

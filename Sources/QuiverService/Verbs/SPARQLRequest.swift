@@ -26,9 +26,10 @@ public struct SPARQLRequest: Verb {
             OptionSpec("max-rows", .integer, value: "n", help: "The most rows an intermediate result may hold: a guard against a query that would exhaust memory.",
                        default: "10000000", aliases: ["limit-rows"]),
             OptionSpec("timeout-ms", .integer, value: "ms", help: "Stop the query after this many milliseconds, with an error.", aliases: ["timeout"]),
+            OptionSpec("explain", .flag, help: "Run the query and print its plan instead of its answer: each operator with the rows it made and its time, each triple pattern with its estimate."),
         ],
         examples: ["sparql demo 'SELECT ?c WHERE { <urn:quiver:name:erin> <urn:quiver:name:born_in> ?c }'",
-                   "sparql demo --file q.rq --format json", "sparql demo - < q.rq"],
+                   "sparql demo --file q.rq --format json", "sparql demo - < q.rq", "sparql demo --file q.rq --explain"],
         outputs: [])
 
     public enum Format: String, Sendable { case table, json, xml, csv, tsv }
@@ -39,8 +40,10 @@ public struct SPARQLRequest: Verb {
     public var format: Format?
     public var maxRows: Int
     public var timeout: Duration?
+    public var explain: Bool
 
     public init(_ args: ParsedArguments) throws(RequestError) {
+        explain = args.flag("explain")
         graph = args.positional("graph") ?? ""
         query = args.positional("query")
         file = args.text("file")
@@ -84,6 +87,7 @@ public struct SPARQLRequest: Verb {
                                   limitName: context.surface == .cli ? "--max-rows" : "MAX-ROWS")
         let answer: QueryAnswer
         do {
+            if explain { return .document(try SPARQLQuery.explain(parsed, over: dataset, limits: limits) + "\n") }
             answer = try SPARQLQuery.evaluate(parsed, over: dataset, limits: limits)
         } catch {
             throw RequestError.invalid("SPARQL: \(error.description)")
