@@ -203,7 +203,8 @@ final class Evaluator {
             default: return nil
             }
         }
-        return (triples, filters)
+        // Matching goes one level deeper per pattern: blocks apart stay apart past the parser's cap.
+        return triples.count <= 1000 ? (triples, filters) : nil
     }
 
     /// OPTIONAL of triple patterns alone, as an index nested-loop left join: each row extended

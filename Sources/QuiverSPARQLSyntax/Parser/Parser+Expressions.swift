@@ -10,6 +10,7 @@ extension Parser {
         defer { depth -= 1 }
         var left = try parseConditionalAnd()
         while try accept("||") {
+            try countOperator(at: try peek())
             left = .binary(.or, left, try parseConditionalAnd())
         }
         return left
@@ -18,6 +19,7 @@ extension Parser {
     private mutating func parseConditionalAnd() throws(SPARQLSyntaxError) -> Expression {
         var left = try parseRelational()
         while try accept("&&") {
+            try countOperator(at: try peek())
             left = .binary(.and, left, try parseRelational())
         }
         return left
@@ -49,8 +51,10 @@ extension Parser {
         var left = try parseMultiplicative()
         while true {
             if try accept("+") {
+                try countOperator(at: try peek())
                 left = .binary(.add, left, try parseMultiplicative())
             } else if try accept("-") {
+                try countOperator(at: try peek())
                 left = .binary(.subtract, left, try parseMultiplicative())
             } else {
                 return left
@@ -62,8 +66,10 @@ extension Parser {
         var left = try parseUnary()
         while true {
             if try accept("*") {
+                try countOperator(at: try peek())
                 left = .binary(.multiply, left, try parseUnary())
             } else if try accept("/") {
+                try countOperator(at: try peek())
                 left = .binary(.divide, left, try parseUnary())
             } else {
                 return left

@@ -7,6 +7,7 @@ extension Parser {
         defer { depth -= 1 }
         var path = try parsePathSequence()
         while try accept("|") {
+            try countOperator(at: try peek())
             path = .alternative(path, try parsePathSequence())
         }
         return path
@@ -16,6 +17,7 @@ extension Parser {
     private mutating func parsePathSequence() throws(SPARQLSyntaxError) -> PropertyPath {
         var path = try parsePathEltOrInverse()
         while try accept("/") {
+            try countOperator(at: try peek())
             path = .sequence(path, try parsePathEltOrInverse())
         }
         return path

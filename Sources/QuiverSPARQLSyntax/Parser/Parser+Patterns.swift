@@ -40,7 +40,11 @@ extension Parser {
                 if endsWithOpenTriples { break }
                 if !bgpOpen { beginBGP() }
                 var triples: [TriplesElement] = []
+                let first = try peek()
                 endsWithOpenTriples = try parseTriplesBlock(into: &triples)
+                guard triples.count <= Self.maxTriplePatterns else {
+                    throw invalid(first, "a block of triple patterns holds at most \(Self.maxTriplePatterns) patterns, this one \(triples.count)")
+                }
                 elements.append(.triples(triples))
                 bgpOpen = true
                 continue

@@ -18,6 +18,14 @@ struct Parser {
     /// cannot exhaust the stack.
     var depth = 0
     static let maxDepth = 200
+    /// Binary operators of expressions and `/`, `|` of paths in the whole query: a chain of them
+    /// nests its tree as deep as it is long (`1+1+…+1`), and evaluating or freeing a tree goes as
+    /// deep as it, so a chain is capped as nesting is.
+    var operators = 0
+    static let maxOperators = 1000
+    /// The most triple patterns one block holds: a basic graph pattern is matched depth first,
+    /// one level per pattern.
+    static let maxTriplePatterns = 1000
 
     /// Whether an aggregate may appear in the expression being parsed (SELECT, HAVING, ORDER BY).
     var aggregatesAllowed = false
@@ -108,6 +116,14 @@ struct Parser {
             throw invalid(token, "the query nests groups, brackets and paths more than \(Self.maxDepth) deep")
         }
         depth += 1
+    }
+
+    /// Counts one operator at `token` (see `operators`).
+    mutating func countOperator(at token: Token) throws(SPARQLSyntaxError) {
+        operators += 1
+        guard operators <= Self.maxOperators else {
+            throw invalid(token, "the query has more than \(Self.maxOperators) operators in its expressions and paths")
+        }
     }
 
     // MARK: - Blank nodes
