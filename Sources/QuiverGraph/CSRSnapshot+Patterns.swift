@@ -58,6 +58,7 @@ extension CSRSnapshot {
         return lo
     }
 
+    @discardableResult
     private func matchOut(_ s: Int32, _ relation: Int32?, _ object: Int32?, _ body: (Int32, Int32, Int32) -> Bool) -> Bool {
         let rows = deltaRows(out: true)
         let row = baseRow(out: true, s)
@@ -76,6 +77,7 @@ extension CSRSnapshot {
         return true
     }
 
+    @discardableResult
     private func matchIn(_ o: Int32, _ relation: Int32?, _ body: (Int32, Int32, Int32) -> Bool) -> Bool {
         let rows = deltaRows(out: false)
         let row = baseRow(out: false, o)

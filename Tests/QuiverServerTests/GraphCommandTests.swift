@@ -63,7 +63,7 @@ import QuiverTestSupport
             #expect(c.command("PATHS", g, "a", "b", "BOGUS")?.text?.hasPrefix("WRONGARGS") == true)
             #expect(c.command("PATHS", g, "a", "b", "MAX-HOPS", "99")?.text?.hasPrefix("WRONGARGS") == true)
             #expect(c.command("ADD", g, "a", "r")?.text?.hasPrefix("WRONGARGS") == true)
-            #expect(c.command("LOAD", g, "FORMAT", "xml", "data")?.text?.hasPrefix("WRONGARGS") == true)
+            #expect(c.command("LOAD", g, "FORMAT", "yaml", "data")?.text?.hasPrefix("WRONGARGS") == true)
             #expect(c.command("LOAD", g, "FORMAT", "tsv", "PATH", "/etc/passwd")?.text?.contains("--import-dir") == true)
             _ = try? store.drop(graph: g)
         }

@@ -112,9 +112,9 @@ struct CLITests {
 
     @Test("Usage errors exit 2")
     func usageErrors() throws {
-        let unknownFormat = try CLI.run(["load", "cli-usage", Datasets.path("nations", "train"), "--format", "xml"])
+        let unknownFormat = try CLI.run(["load", "cli-usage", Datasets.path("nations", "train"), "--format", "yaml"])
         #expect(unknownFormat.status == 2)
-        #expect(unknownFormat.stderr.contains("xml"), "\(unknownFormat.stderr)")
+        #expect(unknownFormat.stderr.contains("yaml"), "\(unknownFormat.stderr)")
         let exportFormat = try CLI.run(["export", "cli-usage", "--format", "rdfxml"])
         #expect(exportFormat.status == 2)
         let unknownCommand = try CLI.run(["frobnicate"], dataDir: false)
