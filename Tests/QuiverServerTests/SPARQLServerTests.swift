@@ -17,7 +17,7 @@ import QuiverTestSupport
         defer { _ = try? store.drop(graph: g); _ = try? store.drop(graph: h) }
         try store.load(graph: g, inputs: [.bytes(name: "a.tsv", Array("erin\tborn_in\tlyon\nlyon\tlocated_in\tfrance\nbob\tborn_in\trome\n".utf8))])
         try store.load(graph: h, inputs: [.bytes(name: "b.tsv", Array("france\tcapital\tparis\n".utf8))])
-        try await withServer(store: store) { port in
+        try await withServer({ $0.maxResultRows = 5 }, store: store) { port in
             let c = try TestClient(port: port)
             #expect(c.command("HELLO", "3")?.dictionary["proto"] == .integer(3))
             let q = "PREFIX q: <urn:quiver:name:> SELECT ?who ?country WHERE { ?who q:born_in/q:located_in ?country }"
@@ -47,6 +47,9 @@ import QuiverTestSupport
             let guarded = try #require(c.command("SPARQL", g, "SELECT * { ?a ?p ?b . ?c ?q ?d }", "MAX-ROWS", "3")?.text)
             #expect(guarded.contains("MAX-ROWS"), "\(guarded)")
             #expect(c.command("SPARQL", "no-such-graph", "ASK {}")?.text?.hasPrefix("NOGRAPH") == true)
+            // CONSTRUCT's triples count against the reply's rows as SELECT's rows do.
+            let many = try #require(c.command("SPARQL", g, "CONSTRUCT { ?a <urn:x> ?d } WHERE { ?a ?b ?c . ?d ?e ?f }")?.text)
+            #expect(many.contains("more than the 5 a reply may hold"), "\(many)")
             // EXPLAIN: the plan as text.
             let plan = try #require(c.command("SPARQL", g, q, "EXPLAIN")?.text)
             #expect(plan.contains("basic graph pattern") && plan.contains("answer: 2 rows"), "\(plan)")

@@ -92,8 +92,13 @@ public struct SPARQLRequest: Verb {
         } catch {
             throw RequestError.invalid("SPARQL: \(error.description)")
         }
-        if case .solutions(_, let rows) = answer, rows.count > budget.maxRows {
-            throw RequestError.invalid("the answer has \(rows.count) rows, more than the \(budget.maxRows) a reply may hold; add LIMIT")
+        let size: Int = switch answer {
+        case .solutions(_, let rows): rows.count
+        case .triples(let triples): triples.count
+        case .boolean: 1
+        }
+        if size > budget.maxRows {
+            throw RequestError.invalid("the answer has \(size) \(size == 1 ? "row" : "rows"), more than the \(budget.maxRows) a reply may hold; add LIMIT")
         }
         return try SPARQLOutput(answer, format: format ?? (context.surface == .cli ? .table : nil))
     }
