@@ -6,13 +6,16 @@
 # median and p95 per query; queries per second through the daemon with 8 clients. Prints a table
 # with the targets (median ≤ 1/3 of Oxigraph's; property paths ≤ 1/10) marked PASS/FAIL.
 #
-#   Benchmarks/sparql.sh [--triples N] [--runs N]
+# Then LUBM's classic query shapes on a generated university graph (gen_university.py, 15
+# universities by default, about a million triples), the same way.
+#
+#   Benchmarks/sparql.sh [--triples N] [--runs N] [--universities N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-triples=5000000; runs=10
+triples=5000000; runs=10; universities=15
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --triples) triples=$2; shift 2;; --runs) runs=$2; shift 2;;
+    --triples) triples=$2; shift 2;; --runs) runs=$2; shift 2;; --universities) universities=$2; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -44,6 +47,18 @@ for _ in $(seq 1 600); do [[ "$(redis-cli -p "$port" PING 2>/dev/null)" == PONG 
 redis-cli -p "$port" STATS sp > /dev/null
 csv=$data/sparql.csv
 QPORT=$port QGRAPH=sp RUNS=$runs python3 Benchmarks/sparql_clients.py "$tsv" "$ox" > "$csv"
+
+# LUBM's query shapes on a generated university graph (typed entities, literal attributes).
+univ=$data/univ${universities}.nt; oxu=$data/oxigraph-univ
+[[ -f $univ ]] || python3 Benchmarks/gen_university.py --universities "$universities" --seed 42 --out "$univ" >&2
+rm -rf "$oxu"
+$Q load univ "$univ" --data-dir "$dir" > /dev/null
+python3 -c "import pyoxigraph as ox, sys; s = ox.Store(sys.argv[1]); s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES); s.flush(); s.optimize()" "$oxu" "$univ"
+redis-cli -p "$port" STATS univ > /dev/null
+lubm=$data/sparql-lubm.csv
+echo "lubm,$(wc -l < "$univ")" > "$lubm"
+PYTHONPATH=Benchmarks QPORT=$port QGRAPH=univ RUNS=$runs python3 Benchmarks/sparql_lubm.py "$oxu" >> "$lubm"
+cat "$lubm" >> "$csv"
 python3 - "$csv" "$triples" "$qload" "$oload" <<'PYEOF'
 import sys
 rows = [l.rstrip("\n").split(",") for l in open(sys.argv[1])]
@@ -59,6 +74,8 @@ for r in rows:
     elif r[0] == "ping":
         print(f"(Quiver's times are through the daemon, a PING's round trip is {r[1]} ms of them; Oxigraph's are in process;")
         print(" 'evaluation' is Quiver's own time for the query, from EXPLAIN, median of 5 other draws)")
+    elif r[0] == "lubm":
+        print(f"\nLUBM-like university graph, {int(r[1]):,} triples")
     elif r[0] == "qps":
         print(f"point lookups through the daemon, 8 clients: {int(r[1]):,} queries/s")
 PYEOF
