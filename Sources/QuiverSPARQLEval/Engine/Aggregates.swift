@@ -7,12 +7,17 @@ import QuiverSPARQLSyntax
 struct SolutionGroup {
     var count = 0
     var rows: Solutions = []
+    /// For COUNT(?v): the rows that bind slot v (counted as rows come, so no row is kept).
+    var bound: [Int: Int] = [:]
 }
 
 /// The set functions of §18.5 over one group's rows.
 extension Evaluator {
     func aggregate(_ a: Aggregate, _ groupInfo: SolutionGroup) throws(ExpressionError) -> Term {
         if case .count = a.function, a.expression == nil, !a.isDistinct { return .integer(Int64(groupInfo.count)) }
+        if case .count = a.function, !a.isDistinct, case .variable(let v)? = a.expression, let s = slots[v.name], let n = groupInfo.bound[s] {
+            return .integer(Int64(n))
+        }
         let group = groupInfo.rows
         // The argument's values over the group; rows where it errs are left out (COUNT) or make
         // the aggregate err (the others), as §18.5.1 says.

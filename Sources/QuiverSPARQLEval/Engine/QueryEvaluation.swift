@@ -121,9 +121,17 @@ extension Evaluator {
         if aggregated {
             // Rows go straight from the pattern into their group; a group keeps its rows only
             // when an aggregate reads them.
+            // COUNT(*) and COUNT(?v) are counted as rows come; the other aggregates read the rows.
+            var countedSlots = Set<Int>()
             let keepRows = aggregates.contains(where: { (a: Aggregate) -> Bool in
-                if case .count = a.function, a.expression == nil, !a.isDistinct { return false }
-                return true
+                guard case .count = a.function, !a.isDistinct else { return true }
+                switch a.expression {
+                case nil: return false
+                case .variable(let v)?:
+                    countedSlots.insert(slot(v))
+                    return false
+                default: return true
+                }
             })
             let keySlots = m.groupBy.map { c -> Int? in
                 if let v = c.variable { return slot(v) }
@@ -144,6 +152,7 @@ extension Evaluator {
                 }
                 if members[key] == nil { order.append(key) }
                 members[key, default: SolutionGroup()].count += 1
+                for s in countedSlots { members[key]!.bound[s, default: 0] += s < row.count && row[s] != Binding.unbound ? 1 : 0 }
                 if keepRows { members[key]!.rows.append(row) }
             }
             // The operator's rows are the groups.
