@@ -144,6 +144,13 @@ public final class CSRSnapshot: Sendable {
         return isLive(relation: r) ? r : nil
     }
 
+    /// The term with this id among the version's nodes and relations, whether or not it has an
+    /// edge left (naming a value costs two binary searches, not the liveness check of `node(termID:)`).
+    public func term(termID id: Int64) -> Term? {
+        if let n = anyNode(termID: id) { return nodeTerm(n) }
+        return anyRelation(termID: id).map(relationTerm)
+    }
+
     /// The dense id of a term in the base or the delta, whether or not it has an edge left.
     func anyNode(termID id: Int64) -> Int32? {
         if let i = Self.search(nodeTermIDs, id) { return Int32(i) }

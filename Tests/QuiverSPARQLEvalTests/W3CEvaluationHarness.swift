@@ -70,9 +70,7 @@ import Testing
             switch answer {
             case .triples(let triples):
                 let expected = try readTriples(resultURL)
-                let a = SolutionSequence(variables: ["s", "p", "o"], rows: triples.map { [$0.subject, $0.predicate, $0.object] })
-                let b = SolutionSequence(variables: ["s", "p", "o"], rows: expected.map { [$0.subject, $0.predicate, $0.object] })
-                return ResultsEquivalence.areEquivalent(a, b) ? .pass : .fail("graphs differ: got \(triples.count) triples, expected \(expected.count)")
+                return GraphIsomorphism.isomorphic(triples, expected) ? .pass : .fail("graphs differ: got \(triples.count) triples, expected \(expected.count)")
             case .boolean(let b):
                 let expected = try readResults(resultURL)
                 return ResultsEquivalence.areEquivalent(.boolean(b), expected) ? .pass : .fail("got \(b), expected \(expected)")
@@ -190,4 +188,21 @@ import Testing
         }
         return .solutions(SolutionSequence(variables: variables, rows: rows.sorted { $0.0 < $1.0 }.map(\.1)))
     }
+}
+
+/// The W3C query evaluation tests that fail today, each with why (see `W3CEvaluationHarness`).
+enum W3CExpectedFailures {
+    static let list: [String: String] = [
+        "dawg-data-r2/basic/Basic - Term 6": "SPARQL 1.0 grammar: `456.` as a decimal; in SPARQL 1.1 a decimal needs a digit after the point",
+        "dawg-data-r2/basic/Basic - Term 7": "SPARQL 1.0 grammar: `123.` as a decimal; in SPARQL 1.1 a decimal needs a digit after the point",
+        "dawg-data-r2/distinct/All: Distinct": "RDF 1.1: a literal typed xsd:string is the simple literal (Quiver stores them as one term); the test expects RDF 1.0, where they differ",
+        "dawg-data-r2/distinct/Strings: Distinct": "RDF 1.1: a literal typed xsd:string is the simple literal (Quiver stores them as one term); the test expects RDF 1.0, where they differ",
+        "dawg-data-r2/expr-builtin/datatype-2 : Literals with a datatype": "RDF 1.1: DATATYPE of a simple literal is xsd:string; the test expects SPARQL 1.0, where it is an error",
+        "dawg-data-r2/optional-filter/dawg-optional-filter-005-not-simplified": "SPARQL 1.1 simplifies Join(Z, A) to A (18.2.2.8), so OPTIONAL { { P FILTER(F) } } has F as its condition; this test expects the reading without it (its twin, -simplified, passes)",
+        "sparql11/aggregates/agg empty group": "the expected result lists only ?max, but the query projects ?x too",
+        "sparql11/functions/STRDT() TypeErrors": "RDF 1.1: a literal typed xsd:string is the simple literal (Quiver stores them as one term); the test expects RDF 1.0, where they differ",
+        "sparql11/functions/STRLANG() TypeErrors": "RDF 1.1: a literal typed xsd:string is the simple literal (Quiver stores them as one term); the test expects RDF 1.0, where they differ",
+        "sparql11/functions/plus-1": "RDF 1.1: a literal typed xsd:string is the simple literal (Quiver stores them as one term); the test expects RDF 1.0, where they differ",
+        "sparql11/functions/plus-2": "RDF 1.1: a literal typed xsd:string is the simple literal (Quiver stores them as one term); the test expects RDF 1.0, where they differ",
+    ]
 }

@@ -6,6 +6,11 @@ import QuiverStore
 import Testing
 import QuiverTestSupport
 
+/// The value of `name:` in an INFO reply's lines.
+func infoStat(_ name: String, in info: String) -> Int? {
+    info.split(separator: "\r\n").first { $0.hasPrefix(name + ":") }.flatMap { Int($0.dropFirst(name.count + 1)) }
+}
+
 /// ADD and DEL through the daemon: several triples per command, written all or none, and writes
 /// from many connections committed together.
 @Suite struct GroupCommitServerTests {
@@ -54,9 +59,7 @@ import QuiverTestSupport
             #expect(acknowledged == 32 * perClient)
             #expect(try store.graph(named: g)?.tripleCount == Int64(32 * perClient + 1))
             let info = try #require(setup.command("INFO", "stats")?.text)
-            func stat(_ name: String) -> Int? {
-                info.split(separator: "\r\n").first { $0.hasPrefix(name + ":") }.flatMap { Int($0.dropFirst(name.count + 1)) }
-            }
+            func stat(_ name: String) -> Int? { infoStat(name, in: info) }
             let transactions = try #require(stat("write_transactions")), writes = try #require(stat("writes_committed"))
             #expect(writes == 32 * perClient + 1)
             #expect(transactions < writes, "\(transactions) transactions for \(writes) writes")
@@ -73,7 +76,7 @@ import QuiverTestSupport
             #expect(c.command("ADD", g, "p", "r", "seed") == .integer(1))
             func stat(_ name: String) throws -> Int {
                 let info = try #require(c.command("INFO", "stats")?.text)
-                return try #require(info.split(separator: "\r\n").first { $0.hasPrefix(name + ":") }.flatMap { Int($0.dropFirst(name.count + 1)) })
+                return try #require(infoStat(name, in: info))
             }
             let before = try stat("write_transactions")
             var words: [[String]] = (0..<100).map { ["ADD", g, "p", "r", "q\($0)"] }

@@ -371,7 +371,7 @@ struct NTriplesLineParser {
         let digits = p[j + 1] == 0x75 ? 4 : 8
         var value: UInt32 = 0
         for k in 0..<digits {
-            guard j + 2 + k < limit, let h = RDFCharacters.hexValue(p[j + 2 + k]) else {
+            guard j + 2 + k < limit, let h = hexDigitValue(p[j + 2 + k]) else {
                 throw Issue(offset: j, expected: "\(digits) hexadecimal digits after \\\(digits == 4 ? "u" : "U")")
             }
             value = value << 4 | h

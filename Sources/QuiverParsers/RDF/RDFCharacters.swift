@@ -37,9 +37,6 @@ public enum RDFCharacters {
     }
 
     @inline(__always)
-    static func hexValue(_ b: UInt8) -> UInt32? { hexDigitValue(b) }
-
-    @inline(__always)
     static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
     @inline(__always)
     static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

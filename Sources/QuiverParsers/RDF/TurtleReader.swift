@@ -482,7 +482,7 @@ struct TurtleParser {
         let digits = try input.peek(1) == 0x75 ? 4 : 8
         var value: UInt32 = 0
         for k in 0..<digits {
-            guard let b = try input.peek(2 + k), let h = RDFCharacters.hexValue(b) else {
+            guard let b = try input.peek(2 + k), let h = hexDigitValue(b) else {
                 throw failure("\(digits) hexadecimal digits after \\\(digits == 4 ? "u" : "U")")
             }
             value = value << 4 | h
@@ -544,8 +544,8 @@ struct TurtleParser {
     /// PLX at the cursor: `%` HEX HEX (kept as written) or `\` and a PN_LOCAL_ESC character (unescaped).
     private mutating func localEscape(into out: inout [UInt8]) throws {
         if try input.peek() == 0x25 {
-            guard let h1 = try input.peek(1), RDFCharacters.hexValue(h1) != nil,
-                  let h2 = try input.peek(2), RDFCharacters.hexValue(h2) != nil
+            guard let h1 = try input.peek(1), hexDigitValue(h1) != nil,
+                  let h2 = try input.peek(2), hexDigitValue(h2) != nil
             else { throw failure("two hexadecimal digits after '%'") }
             out.append(contentsOf: [0x25, h1, h2])
             input.advance(3)

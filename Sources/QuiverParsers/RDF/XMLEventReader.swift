@@ -433,7 +433,7 @@ struct XMLEventReader {
             var digits = 0
             while let b = try input.peek(), b != 0x3B {
                 let d: UInt32?
-                if hex { d = RDFCharacters.hexValue(b) } else { d = RDFCharacters.isDigit(b) ? UInt32(b - 0x30) : nil }
+                if hex { d = hexDigitValue(b) } else { d = RDFCharacters.isDigit(b) ? UInt32(b - 0x30) : nil }
                 guard let d, digits < 8 else { throw failure("a character reference '&#…;'", at: at) }
                 value = value * (hex ? 16 : 10) + d
                 digits += 1

@@ -68,10 +68,7 @@ final class QueryTerms {
     func term(_ id: Int64) -> Term? {
         if id == Binding.unbound { return nil }
         if let t = made[id] { return TripleWriter.rdf(t) }
-        for g in graphs {
-            if let n = g.node(termID: id) { return TripleWriter.rdf(g.nodeTerm(n)) }
-            if let r = g.relation(termID: id) { return TripleWriter.rdf(g.relationTerm(r)) }
-        }
+        for g in graphs { if let t = g.term(termID: id) { return TripleWriter.rdf(t) } }
         return nil
     }
 }

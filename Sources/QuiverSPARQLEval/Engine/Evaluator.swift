@@ -216,18 +216,15 @@ final class Evaluator {
         guard let (triples, filters) = basicParts(of: inner), filters.isEmpty, let graph, !triples.isEmpty else { return nil }
         let bgp = BasicGraphPattern(snapshot: graph, patterns: triples)
         var out: Solutions = []
-        var stopped: SPARQLEvaluationError?
         for row in padded(rows) {
-            var r = row, matched = false
-            bgp.solutions(extending: &r) { m in
+            var matched = false
+            try search(bgp, extending: row, rows: { out.count }) { m in
                 if condition.allSatisfy({ (try? effectiveBoolean($0, m)) ?? false }) {
                     out.append(m)
                     matched = true
                 }
-                stopped = stopReason(rows: out.count)
-                return stopped == nil
+                return true
             }
-            if let stopped { throw stopped }
             if !matched { out.append(row) }
         }
         return out
@@ -281,24 +278,24 @@ final class Evaluator {
         let bgp = BasicGraphPattern(snapshot: graph, patterns: triples)
         out = try traced("basic graph pattern, nested loops over \(input.count) row\(input.count == 1 ? "" : "s")", details: describe(triples, graph: graph)) {
             var out: Solutions = []
-            try matchAll(bgp, input, into: &out)
+            for row in input { try search(bgp, extending: row, rows: { out.count }) { out.append($0); return true } }
             return out
         }
         for p in paths { out = try traced("property path", details: [p.path.sparql]) { try joinPath(out, p, graph: graph) } }
         return out
     }
 
-    private func matchAll(_ bgp: BasicGraphPattern, _ input: Solutions, into out: inout Solutions) throws {
+    /// Hands `body` each solution of `bgp` that extends `row`, until `body` returns false; past
+    /// the limits (`rows` is the size of the result being made) or the deadline, stops with the error.
+    func search(_ bgp: BasicGraphPattern, extending row: [Int64], rows: () -> Int, _ body: ([Int64]) -> Bool) throws {
+        var r = row
         var stopped: SPARQLEvaluationError?
-        for row in input {
-            var r = row
-            bgp.solutions(extending: &r) {
-                out.append($0)
-                stopped = stopReason(rows: out.count)
-                return stopped == nil
-            }
-            if let stopped { throw stopped }
+        bgp.solutions(extending: &r) { solution in
+            guard body(solution) else { return false }
+            stopped = stopReason(rows: rows())
+            return stopped == nil
         }
+        if let stopped { throw stopped }
     }
 
     // MARK: Joins

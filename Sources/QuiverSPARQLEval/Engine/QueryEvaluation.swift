@@ -263,16 +263,9 @@ extension Evaluator {
         let outer = currentGraph
         currentGraph = graph
         defer { currentGraph = outer }
-        var row = emptyRow(), seen = 0
-        var stopped: SPARQLEvaluationError?
-        BasicGraphPattern(snapshot: graph, patterns: triples).solutions(extending: &row) { solution in
-            seen += 1
-            stopped = stopReason(rows: 0)
-            guard stopped == nil else { return false }
-            if filters.allSatisfy({ (try? effectiveBoolean($0, solution)) ?? false }) { return body(solution) }
-            return true
+        try search(BasicGraphPattern(snapshot: graph, patterns: triples), extending: emptyRow(), rows: { 0 }) { solution in
+            filters.allSatisfy({ (try? effectiveBoolean($0, solution)) ?? false }) ? body(solution) : true
         }
-        if let stopped { throw stopped }
         return true
     }
 

@@ -26,8 +26,7 @@ extension Term {
         return dt ?? (lang == nil ? XSD.string : RDF.langString)
     }
 
-    /// A literal string with the language tag or type of `like` (for the functions whose result
-    /// keeps their argument's kind).
+    /// A simple literal, or one with `language`.
     static func string(_ value: String, language: String?) -> Term { .literal(value, datatype: nil, language: language) }
 
     public static func boolean(_ v: Bool) -> Term { .literal(v ? "true" : "false", datatype: XSD.boolean, language: nil) }

@@ -236,14 +236,13 @@ struct JSONParser {
     private mutating func hex4() throws -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard position < bytes.count, let digit = Self.hexValue(bytes[position]) else { throw error("four hexadecimal digits") }
+            guard position < bytes.count, let digit = hexDigitValue(bytes[position]) else { throw error("four hexadecimal digits") }
             value = value << 4 | digit
             position += 1
         }
         return value
     }
 
-    static func hexValue(_ b: UInt8) -> UInt32? { hexDigitValue(b) }
 }
 
 /// Turns a parsed document into results, naming the JSON path of anything out of place.

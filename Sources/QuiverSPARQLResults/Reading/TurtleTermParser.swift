@@ -106,7 +106,7 @@ struct TurtleTermParser {
         position += 2
         var value: UInt32 = 0
         for _ in 0..<count {
-            guard position < end, let digit = JSONParser.hexValue(bytes[position]) else { throw error("\(count) hexadecimal digits", at: start) }
+            guard position < end, let digit = hexDigitValue(bytes[position]) else { throw error("\(count) hexadecimal digits", at: start) }
             value = value << 4 | digit
             position += 1
         }

@@ -1,3 +1,4 @@
+import QuiverCore
 /// Just enough XML 1.0 with namespaces for the results format: elements, attributes, text,
 /// CDATA, comments and processing instructions, the five predefined entities and character
 /// references. A document type declaration is refused (its entities could expand without bound).
@@ -251,7 +252,7 @@ struct XMLParser {
             var value: UInt32 = 0
             guard !digits.isEmpty else { throw error(expected, at: start) }
             for d in digits {
-                let digit: UInt32? = hex ? JSONParser.hexValue(d) : (TermSyntax.isDigit(d) ? UInt32(d - 0x30) : nil)
+                let digit: UInt32? = hex ? hexDigitValue(d) : (TermSyntax.isDigit(d) ? UInt32(d - 0x30) : nil)
                 guard let digit, value <= 0x10FFFF else { throw error(expected, at: start) }
                 value = value * (hex ? 16 : 10) + digit
             }
