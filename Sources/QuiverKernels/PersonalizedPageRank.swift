@@ -214,7 +214,7 @@ public struct PersonalizedPageRank: Sendable {
 }
 
 /// The `k` largest values with their indices, by value descending then index ascending.
-func topK(_ scores: [Float], _ k: Int) -> [(node: Int32, score: Float)] {
+public func topK(_ scores: [Float], _ k: Int) -> [(node: Int32, score: Float)] {
     guard k > 0 else { return [] }
     // A bounded selection: keep the best k in a small sorted array.
     var best: [(node: Int32, score: Float)] = []

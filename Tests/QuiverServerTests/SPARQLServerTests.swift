@@ -2,6 +2,9 @@ import Foundation
 import QuiverCore
 import QuiverProtocol
 import QuiverServer
+import QuiverService
+import QuiverSnapshot
+import QuiverPaths
 import QuiverStore
 import Testing
 import QuiverTestSupport
@@ -53,6 +56,72 @@ import QuiverTestSupport
             // EXPLAIN: the plan as text.
             let plan = try #require(c.command("SPARQL", g, q, "EXPLAIN")?.text)
             #expect(plan.contains("basic graph pattern") && plan.contains("answer: 2 rows"), "\(plan)")
+        }
+    }
+
+    /// Quiver's reasoning inside SPARQL (`urn:quiver:fn:`) answers what PATHS, PPR and SCORE
+    /// answer, and an input left unbound or a bad count is an error naming it.
+    @Test func quiverExtensionsAnswerWhatTheCommandsAnswer() async throws {
+        let g = uniqueName("sparql-reasoning")
+        defer { _ = try? store.drop(graph: g) }
+        var train: [String] = [], valid: [String] = []
+        for i in 0 ..< 12 {
+            train += ["n\(i)\tr0\tn\((i + 1) % 12)", "n\((i + 1) % 12)\tr1\tn\(i)"]
+            let skip = "n\(i)\tr2\tn\((i + 2) % 12)"
+            if i % 4 == 0 { valid.append(skip) } else { train.append(skip) }
+        }
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", train.joined(separator: "\n") + "\n", "SPLIT", "train")?.dictionary["new"] != nil)
+            #expect(c.command("LOAD", g, "FORMAT", "tsv", valid.joined(separator: "\n") + "\n", "SPLIT", "valid")?.dictionary["new"] != nil)
+            let started = try #require(c.command("TRAIN", g, "MODEL", "distmult", "NAME", "m", "DIM", "8", "EPOCHS", "5", "SEED", "1", "THREADS", "1")).dictionary
+            let status = try await finishedJob(c, try #require(started["job"]?.text), polls: 1200)
+            #expect(status["state"] == .bulk("done"), "\(status)")
+            let prefixes = "PREFIX quiver: <urn:quiver:fn:> PREFIX n: <urn:quiver:name:> "
+            func rows(_ q: String) -> [[String: RESPValue]] {
+                guard case .array(let rows)? = c.command("SPARQL", g, prefixes + q) else { return [] }
+                return rows.map(\.dictionary)
+            }
+            func lexical(_ v: RESPValue?) -> String? {
+                guard let t = v?.text, t.hasPrefix("\""), let end = t.dropFirst().firstIndex(of: "\"") else { return nil }
+                return String(t[t.index(after: t.startIndex) ..< end])
+            }
+            let snapshot = try SnapshotLoader(store: store).build(graph: g)
+
+            // k shortest paths: the engine's paths, as text, shortest first.
+            let paths = rows("SELECT ?p ?l WHERE { (n:n0 n:n3 3) quiver:kShortestPaths (?p ?l) }")
+            let expected = try PathEngine(snapshot: snapshot).paths(from: "n0", to: "n3", mode: .kShortest, k: 3)
+            #expect(paths.map { lexical($0["p"]) } == expected.paths.map { NamedPath($0, in: snapshot).text }, "\(paths)")
+            #expect(paths.map { lexical($0["l"]) } == expected.paths.map { "\($0.steps.count)" })
+            #expect(rows("SELECT * WHERE { (n:n0 n:n5 2) quiver:simplePaths (?p ?l) }").isEmpty)
+            #expect(!rows("SELECT * WHERE { (n:n0 n:n2 2) quiver:simplePaths (?p 2) }").isEmpty)
+
+            // The model's score and its predicted tails, as SCORE gives them.
+            let loaded = try ModelService.load(store: store, snapshot: snapshot, name: "m")
+            let scored = try ModelService.score(loaded, snapshot: snapshot, head: "n0", relation: "r2", topK: 12)
+            let s = rows("SELECT ?s WHERE { BIND(quiver:score(n:n0, n:r2, n:n5, \"m\") AS ?s) }")
+            let n5 = try #require(scored.answers.first { $0.entity == "n5" })
+            #expect(s.count == 1 && Float(lexical(s[0]["s"]) ?? "") == n5.score, "\(s)")
+            let predicted = rows("SELECT ?t WHERE { (n:n0 n:r2 \"m\" 3) quiver:predictTails (?t ?score) }")
+            #expect(predicted.map { $0["t"]?.text } == scored.answers.filter { !$0.known }.prefix(3).map { "<urn:quiver:name:\($0.entity)>" })
+
+            // PageRank: the top nodes and one node's score, as PPR gives them.
+            var ppr = PPRQuery(seeds: ["n0"])
+            ppr.topK = 4
+            let top = try ppr.run(on: snapshot).results.filter { $0.node != "n0" }.prefix(3)
+            let ranked = rows("SELECT ?n ?s WHERE { (n:n0 3) quiver:pprTop (?n ?s) }")
+            #expect(ranked.map { $0["n"]?.text } == top.map { "<urn:quiver:name:\($0.node)>" }, "\(ranked)")
+            let one = rows("SELECT (quiver:ppr(n:n0, n:n1) AS ?s) WHERE {}")
+            let n1 = try #require(top.first { $0.node == "n1" })
+            #expect(abs((Double(lexical(one.first?["s"]) ?? "") ?? 0) - n1.score) < 1e-6, "\(one)")
+
+            // Errors name what is wrong.
+            let unbound = c.command("SPARQL", g, prefixes + "SELECT * WHERE { (?x 3) quiver:pprTop (?n ?s) }")?.text ?? ""
+            #expect(unbound.contains("input 1 (?x) is unbound"), "\(unbound)")
+            let count = c.command("SPARQL", g, prefixes + "SELECT * WHERE { (n:n0 \"x\") quiver:pprTop (?n ?s) }")?.text ?? ""
+            #expect(count.contains("\"x\" is not a count"), "\(count)")
+            let model = c.command("SPARQL", g, prefixes + "SELECT * WHERE { (n:n0 n:r2 \"nosuch\") quiver:predictTails (?t ?s) }")?.text ?? ""
+            #expect(model.contains("no model named 'nosuch'"), "\(model)")
         }
     }
 }

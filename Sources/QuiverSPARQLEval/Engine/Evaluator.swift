@@ -58,13 +58,16 @@ final class Evaluator {
     typealias ActiveGraph = CSRSnapshot?
 
     let limits: SPARQLLimits
+    /// The surface's functions and magic properties (Quiver's reasoning), if any.
+    let extensions: (any SPARQLExtensions)?
     private var checks = 0
     /// Set for `--explain`: records each operator's rows and time.
     var explain: ExplainRecorder?
 
-    init(dataset: SPARQLDataset, baseIRI: String?, limits: SPARQLLimits = .unlimited) {
+    init(dataset: SPARQLDataset, baseIRI: String?, limits: SPARQLLimits = .unlimited, extensions: (any SPARQLExtensions)? = nil) {
         self.dataset = dataset
         self.limits = limits
+        self.extensions = extensions
         var graphs = dataset.namedGraphs.map(\.graph)
         if let d = dataset.defaultGraph { graphs.insert(d, at: 0) }
         terms = QueryTerms(graphs: graphs)
@@ -197,6 +200,7 @@ final class Evaluator {
             case .triples(let block):
                 for e in block {
                     guard case .triple(let t) = e else { return nil }
+                    if let extensions, case .term(.iri(let p)) = t.predicate, extensions.isProperty(p) { return nil }
                     triples.append(QuiverSPARQLEval.TriplePattern(patternTerm(t.subject), patternTerm(t.predicate), patternTerm(t.object)))
                 }
             case .filter(let f): filters.append(f)
@@ -258,9 +262,10 @@ final class Evaluator {
     }
 
     /// A triples block joined to `rows`: its triple patterns as one basic graph pattern matched
-    /// under each row's bindings, then its path patterns.
+    /// under each row's bindings, then its magic properties, then its path patterns.
     private func joinTriples(_ rows: Solutions, _ block: [TriplesElement], graph: ActiveGraph) throws -> Solutions {
         var triples: [QuiverSPARQLEval.TriplePattern] = [], paths: [PathPattern] = []
+        let (block, calls) = propertyCalls(in: block)
         for e in block {
             switch e {
             case .triple(let t): triples.append(QuiverSPARQLEval.TriplePattern(patternTerm(t.subject), patternTerm(t.predicate), patternTerm(t.object)))
@@ -273,7 +278,7 @@ final class Evaluator {
         let input = padded(rows)
         guard let graph else {
             // No graph: only an empty pattern matches (once per row).
-            return triples.isEmpty && paths.isEmpty ? input : []
+            return triples.isEmpty && paths.isEmpty && calls.isEmpty ? input : []
         }
         let bgp = BasicGraphPattern(snapshot: graph, patterns: triples)
         out = try traced("basic graph pattern, nested loops over \(input.count) row\(input.count == 1 ? "" : "s")", details: describe(triples, graph: graph)) {
@@ -281,6 +286,7 @@ final class Evaluator {
             for row in input { try search(bgp, extending: row, rows: { out.count }) { out.append($0); return true } }
             return out
         }
+        for c in calls { out = try traced("magic property <\(c.iri)>") { try joinCall(out, c, graph: graph) } }
         for p in paths { out = try traced("property path", details: [p.path.sparql]) { try joinPath(out, p, graph: graph) } }
         return out
     }

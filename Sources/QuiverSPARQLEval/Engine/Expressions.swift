@@ -25,8 +25,15 @@ extension Evaluator {
         case .exists(let g): return .boolean(try exists(g, row))
         case .notExists(let g): return .boolean(!(try exists(g, row)))
         case .function(let iri, let args, _):
-            guard Casts.isCastTarget(iri), args.count == 1 else { throw ExpressionError("unknown function <\(iri)>") }
-            return try Casts.cast(try evaluateExpression(args[0], row, group: group), to: iri)
+            if Casts.isCastTarget(iri) {
+                guard args.count == 1 else { throw ExpressionError("a cast to <\(iri)> takes one argument") }
+                return try Casts.cast(try evaluateExpression(args[0], row, group: group), to: iri)
+            }
+            guard let extensions else { throw ExpressionError("unknown function <\(iri)>") }
+            var values: [Term] = []
+            for a in args { values.append(try evaluateExpression(a, row, group: group)) }
+            guard let value = try extensions.call(iri, values, graph: currentGraph ?? dataset.defaultGraph) else { throw ExpressionError("unknown function <\(iri)>") }
+            return value
         case .aggregate(let a):
             guard let group else { throw ExpressionError("an aggregate outside a group") }
             return try aggregate(a, group)

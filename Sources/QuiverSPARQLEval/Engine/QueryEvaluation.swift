@@ -22,10 +22,10 @@ public enum SPARQLQuery {
     /// Runs the query and tells what the evaluation did: each operator with the rows it made
     /// and its time, basic graph patterns with each pattern's estimate.
     public static func explain(_ query: Query, over dataset: SPARQLDataset, baseIRI: String? = nil,
-                               limits: SPARQLLimits = .unlimited) throws(SPARQLEvaluationError) -> String {
+                               limits: SPARQLLimits = .unlimited, extensions: (any SPARQLExtensions)? = nil) throws(SPARQLEvaluationError) -> String {
         let recorder = ExplainRecorder()
         let start = DispatchTime.now().uptimeNanoseconds
-        let answer = try evaluate(query, over: dataset, baseIRI: baseIRI, limits: limits, explain: recorder)
+        let answer = try evaluate(query, over: dataset, baseIRI: baseIRI, limits: limits, extensions: extensions, explain: recorder)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         let size: String = switch answer {
         case .solutions(_, let rows): "\(rows.count) row\(rows.count == 1 ? "" : "s")"
@@ -35,13 +35,14 @@ public enum SPARQLQuery {
         return recorder.text + "\n" + "answer: \(size) in " + String(format: "%.3f ms", ms)
     }
 
+    /// `extensions` adds the surface's functions and magic properties (see `SPARQLExtensions`).
     public static func evaluate(_ query: Query, over dataset: SPARQLDataset, baseIRI: String? = nil,
-                                limits: SPARQLLimits = .unlimited) throws(SPARQLEvaluationError) -> QueryAnswer {
-        try evaluate(query, over: dataset, baseIRI: baseIRI, limits: limits, explain: nil)
+                                limits: SPARQLLimits = .unlimited, extensions: (any SPARQLExtensions)? = nil) throws(SPARQLEvaluationError) -> QueryAnswer {
+        try evaluate(query, over: dataset, baseIRI: baseIRI, limits: limits, extensions: extensions, explain: nil)
     }
 
     static func evaluate(_ query: Query, over dataset: SPARQLDataset, baseIRI: String?, limits: SPARQLLimits,
-                         explain: ExplainRecorder?) throws(SPARQLEvaluationError) -> QueryAnswer {
+                         extensions: (any SPARQLExtensions)?, explain: ExplainRecorder?) throws(SPARQLEvaluationError) -> QueryAnswer {
         do {
             var dataset = dataset
             let from = query.dataset.filter { !$0.isNamed }.map(\.iri), named = query.dataset.filter(\.isNamed).map(\.iri)
@@ -57,7 +58,7 @@ public enum SPARQLQuery {
                 }
                 dataset = SPARQLDataset(defaultGraph: SPARQLDataset.merge(graphs), namedGraphs: namedGraphs, resolve: dataset.resolve)
             }
-            let evaluator = Evaluator(dataset: dataset, baseIRI: baseIRI, limits: limits)
+            let evaluator = Evaluator(dataset: dataset, baseIRI: baseIRI, limits: limits, extensions: extensions)
             evaluator.explain = explain
             return try evaluator.answer(query)
         } catch let e as SPARQLEvaluationError {

@@ -86,9 +86,10 @@ public struct SPARQLRequest: Verb {
         let limits = SPARQLLimits(maxIntermediateRows: maxRows, stop: budget.stop,
                                   limitName: context.surface == .cli ? "--max-rows" : "MAX-ROWS")
         let answer: QueryAnswer
+        let reasoning = SPARQLReasoning(context: context)
         do {
-            if explain { return .document(try SPARQLQuery.explain(parsed, over: dataset, limits: limits) + "\n") }
-            answer = try SPARQLQuery.evaluate(parsed, over: dataset, limits: limits)
+            if explain { return .document(try SPARQLQuery.explain(parsed, over: dataset, limits: limits, extensions: reasoning) + "\n") }
+            answer = try SPARQLQuery.evaluate(parsed, over: dataset, limits: limits, extensions: reasoning)
         } catch {
             throw RequestError.invalid("SPARQL: \(error.description)")
         }
