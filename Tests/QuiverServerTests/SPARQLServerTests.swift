@@ -124,4 +124,35 @@ import QuiverTestSupport
             #expect(model.contains("no model named 'nosuch'"), "\(model)")
         }
     }
+
+    /// `SPARQL … ASYNC` runs as a job: JOB STATUS gives its answer once done, JOB CANCEL stops
+    /// a long one, and the job answers over the version it was asked on.
+    @Test func asyncQueriesAreJobsThatJobCancelStops() async throws {
+        let g = uniqueName("sparql-async")
+        defer { _ = try? store.drop(graph: g) }
+        let tsv = (0 ..< 400).map { "n\($0)\tr\($0 % 7)\tn\(($0 * 13) % 400)" }.joined(separator: "\n") + "\n"
+        try store.load(graph: g, inputs: [.bytes(name: "a.tsv", Array(tsv.utf8))])
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            let count = "SELECT (COUNT(*) AS ?n) WHERE { ?a <urn:quiver:name:r1> ?b }"
+            let started = try #require(c.command("SPARQL", g, count, "ASYNC")).dictionary
+            let id = try #require(started["job"]?.text)
+            // A write after the job was asked is not in its answer.
+            #expect(c.command("ADD", g, "x", "r1", "y") == .integer(1))
+            let done = try await finishedJob(c, id, polls: 600)
+            #expect(done["state"] == .bulk("done"), "\(done)")
+            guard case .array(let rows)? = done["result"] else { Issue.record("no rows: \(done)"); return }
+            #expect(rows.map(\.dictionary) == [["n": .bulk("\"57\"^^<http://www.w3.org/2001/XMLSchema#integer>")]], "\(done)")
+            // 64 million rows to count: still running when JOB CANCEL comes.
+            let long = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
+            let job = try #require(c.command("SPARQL", g, long, "ASYNC", "MAX-ROWS", "1000000000")?.dictionary["job"]?.text)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(c.command("JOB", "STATUS", job)?.dictionary["state"] == .bulk("running"))
+            _ = c.command("JOB", "CANCEL", job)
+            let cancelled = try await finishedJob(c, job, polls: 200)
+            #expect(cancelled["state"] == .bulk("cancelled"), "\(cancelled)")
+            // The connection is free while a job runs, and a syntax error is answered at once.
+            #expect(c.command("SPARQL", g, "SELECT WHERE", "ASYNC")?.text?.contains("SPARQL syntax") == true)
+        }
+    }
 }

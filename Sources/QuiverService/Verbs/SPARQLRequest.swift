@@ -1,5 +1,6 @@
 import Foundation
 import QuiverCore
+import QuiverGraph
 import QuiverParsers
 import QuiverSPARQLEval
 import QuiverSPARQLResults
@@ -27,6 +28,7 @@ public struct SPARQLRequest: Verb {
                        default: "10000000", aliases: ["limit-rows"]),
             OptionSpec("timeout-ms", .integer, value: "ms", help: "Stop the query after this many milliseconds, with an error.", aliases: ["timeout"]),
             OptionSpec("explain", .flag, help: "Run the query and print its plan instead of its answer: each operator with the rows it made and its time, each triple pattern with its estimate."),
+            OptionSpec("async", .flag, help: "Run as a job over the graph's version now: JOB STATUS id gives its answer once done, JOB CANCEL id stops it. It outlives the connection and has no deadline unless TIMEOUT-MS gives one.", surfaces: .daemon),
         ],
         examples: ["sparql demo 'SELECT ?c WHERE { <urn:quiver:name:erin> <urn:quiver:name:born_in> ?c }'",
                    "sparql demo --file q.rq --format json", "sparql demo - < q.rq", "sparql demo --file q.rq --explain"],
@@ -41,9 +43,11 @@ public struct SPARQLRequest: Verb {
     public var maxRows: Int
     public var timeout: Duration?
     public var explain: Bool
+    public var async: Bool
 
     public init(_ args: ParsedArguments) throws(RequestError) {
         explain = args.flag("explain")
+        async = args.flag("async")
         graph = args.positional("graph") ?? ""
         query = args.positional("query")
         file = args.text("file")
@@ -70,20 +74,30 @@ public struct SPARQLRequest: Verb {
         return query ?? ""
     }
 
-    public func run(in context: any GraphContext) throws -> SPARQLOutput {
+    public func run(in context: any GraphContext) throws -> JobAnswer<SPARQLOutput> {
         let parsed: Query
         do {
             parsed = try SPARQLParser.parseQuery(try text(in: context))
         } catch let e as SPARQLSyntaxError {
             throw RequestError.invalid("SPARQL syntax: \(e.description)")
         }
+        // The version is pinned now: a job answers over the graph as it was when it was asked.
         let version = try context.engine(graph).snapshot
         let budget = try context.budget(timeout: timeout)
+        guard async else { return .finished(try answer(parsed, over: version, stop: budget.stop, maxReplyRows: budget.maxRows, in: context)) }
+        let deadline = timeout.map { Deadline.after($0) }
+        return try context.job(kind: "sparql", graph: graph, foreground: false) { [self] progress in
+            try answer(parsed, over: version, stop: StopCondition(deadline: deadline, token: progress.cancellation), maxReplyRows: budget.maxRows, in: context)
+        }
+    }
+
+    private func answer(_ parsed: Query, over version: CSRSnapshot, stop: StopCondition, maxReplyRows: Int,
+                        in context: any GraphContext) throws -> SPARQLOutput {
         let dataset = SPARQLDataset(defaultGraph: version) { iri in
             guard let name = SPARQLDataset.graphName(of: iri) else { return nil }
             return try context.engine(name).snapshot
         }
-        let limits = SPARQLLimits(maxIntermediateRows: maxRows, stop: budget.stop,
+        let limits = SPARQLLimits(maxIntermediateRows: maxRows, stop: stop,
                                   limitName: context.surface == .cli ? "--max-rows" : "MAX-ROWS")
         let answer: QueryAnswer
         let reasoning = SPARQLReasoning(context: context)
@@ -91,20 +105,20 @@ public struct SPARQLRequest: Verb {
             if explain { return .document(try SPARQLQuery.explain(parsed, over: dataset, limits: limits, extensions: reasoning) + "\n") }
             answer = try SPARQLQuery.evaluate(parsed, over: dataset, limits: limits, extensions: reasoning)
         } catch {
-            throw RequestError.invalid("SPARQL: \(error.description)")
+            throw RequestError(stop.reason == .cancelled ? .cancelled : .invalidInput, "SPARQL: \(error)")
         }
         let size: Int = switch answer {
         case .solutions(_, let rows): rows.count
         case .triples(let triples): triples.count
         case .boolean: 1
         }
-        if size > budget.maxRows {
-            throw RequestError.invalid("the answer has \(size) \(size == 1 ? "row" : "rows"), more than the \(budget.maxRows) a reply may hold; add LIMIT")
+        if size > maxReplyRows {
+            throw RequestError.invalid("the answer has \(size) \(size == 1 ? "row" : "rows"), more than the \(maxReplyRows) a reply may hold; add LIMIT")
         }
         return try SPARQLOutput(answer, format: format ?? (context.surface == .cli ? .table : nil))
     }
 
-    public func text(_ answer: SPARQLOutput) -> String { answer.text }
+    public func text(_ answer: JobAnswer<SPARQLOutput>) -> String { answer.text(\.text) }
 }
 
 /// A SPARQL answer as a surface writes it: a W3C results document (or N-Triples) when a format
