@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "QuiverSPARQLSyntaxTests", dependencies: ["QuiverSPARQLSyntax", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
         .testTarget(name: "QuiverSPARQLEvalTests", dependencies: ["QuiverSPARQLEval", "QuiverSPARQLSyntax", "QuiverSPARQLResults", "QuiverGraph", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
         .testTarget(name: "QuiverSPARQLResultsTests", dependencies: ["QuiverSPARQLResults", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
-        .testTarget(name: "QuiverSPARQLProtocolTests", dependencies: ["QuiverSPARQLProtocol", "QuiverCore"]),
+        .testTarget(name: "QuiverSPARQLProtocolTests", dependencies: ["QuiverSPARQLProtocol", "QuiverParsers", "QuiverCore"]),
         .testTarget(
             name: "QuiverServerTests",
             dependencies: [
