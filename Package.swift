@@ -68,6 +68,9 @@ let package = Package(
         .target(name: "QuiverSPARQLEval", dependencies: ["QuiverCore", "QuiverGraph", "QuiverParsers", "QuiverSPARQLSyntax"]),
         // The wire protocol (RESP2/RESP3 and inline commands) as pure value types: no I/O.
         .target(name: "QuiverProtocol"),
+        // The SPARQL 1.1 Protocol and Graph Store HTTP Protocol over an HTTP request's parts: operations,
+        // content negotiation, the service description, Basic auth, CORS. No I/O, no SwiftNIO.
+        .target(name: "QuiverSPARQLProtocol", dependencies: ["QuiverCore"]),
         // The daemon: SwiftNIO server, command dispatch, jobs.
         .target(
             name: "QuiverServer",
@@ -110,6 +113,7 @@ let package = Package(
         .testTarget(name: "QuiverSPARQLSyntaxTests", dependencies: ["QuiverSPARQLSyntax", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
         .testTarget(name: "QuiverSPARQLEvalTests", dependencies: ["QuiverSPARQLEval", "QuiverSPARQLSyntax", "QuiverSPARQLResults", "QuiverGraph", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
         .testTarget(name: "QuiverSPARQLResultsTests", dependencies: ["QuiverSPARQLResults", "QuiverParsers", "QuiverCore", "QuiverTestSupport"]),
+        .testTarget(name: "QuiverSPARQLProtocolTests", dependencies: ["QuiverSPARQLProtocol", "QuiverParsers", "QuiverCore"]),
         .testTarget(
             name: "QuiverServerTests",
             dependencies: [
