@@ -76,9 +76,10 @@ let package = Package(
             name: "QuiverServer",
             dependencies: [
                 "QuiverCore", "QuiverParsers", "QuiverStore", "QuiverGraph", "QuiverSnapshot", "QuiverPaths", "QuiverService", "QuiverProtocol",
-                "QuiverAugment", "QuiverModels",
+                "QuiverAugment", "QuiverModels", "QuiverSPARQLProtocol", "QuiverSPARQLSyntax", "QuiverSPARQLEval",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -119,7 +120,7 @@ let package = Package(
             dependencies: [
                 "QuiverServer", "QuiverProtocol", "QuiverStore", "QuiverPostgres", "QuiverCore", "QuiverService", "QuiverGraph", "QuiverSnapshot",
                 "QuiverTestSupport",
-                "QuiverAugment", "QuiverModels",
+                "QuiverAugment", "QuiverModels", "QuiverSPARQLProtocol", "QuiverSPARQLSyntax", "QuiverSPARQLEval",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -8,7 +8,7 @@
 #                                      SPARQL tests' reference) for Tests/e2e
 set -euo pipefail
 packages=(postgresql libpq-dev zlib1g-dev pkg-config)
-if [[ "${1:-}" == "--test" ]]; then packages+=(gzip redis-tools redis-server python3 python3-pip); fi
+if [[ "${1:-}" == "--test" ]]; then packages+=(gzip curl redis-tools redis-server python3 python3-pip); fi
 
 # redis-py 5 or later (Debian's python3-redis is older and lacks RESP3) and pytest, from PyPI.
 install_python_test_packages() {
@@ -18,6 +18,7 @@ install_python_test_packages() {
   python3 -c 'import redis, sys; sys.exit(0 if int(redis.__version__.split(".")[0]) >= 5 else 1)' 2>/dev/null || want+=("redis>=5")
   python3 -c 'import pytest' 2>/dev/null || want+=(pytest)
   python3 -c 'import rdflib' 2>/dev/null || want+=(rdflib)   # the SPARQL e2e tests' reference answers
+  python3 -c 'import SPARQLWrapper' 2>/dev/null || want+=(sparqlwrapper)   # a SPARQL protocol client for the HTTP tests
   [[ ${#want[@]} -eq 0 ]] && return 0
   echo "installing Python packages: ${want[*]}" >&2
   python3 -m pip install -q "${want[@]}" 2>/dev/null || python3 -m pip install -q --break-system-packages "${want[@]}"

@@ -68,10 +68,11 @@ public enum ContentNegotiation {
     }
 
     /// The `format=` or `output=` parameter among `parameters`, or nil. The two are one parameter
-    /// spelled two ways, so giving both, or either twice, is a 400.
+    /// spelled two ways: given more than once they must agree (SPARQLWrapper sends both, with
+    /// one value), else it is a 400.
     public static func formatParameter(in parameters: [FormParameter]) throws(HTTPRequestError) -> FormParameter? {
         let found = parameters.filter { $0.name == "format" || $0.name == "output" }
-        guard found.count <= 1 else {
+        guard found.allSatisfy({ $0.value.lowercased() == found[0].value.lowercased() }) else {
             throw .duplicateParameter(found.allSatisfy { $0.name == found[0].name } ? found[0].name : "format (or output)")
         }
         return found.first

@@ -9,6 +9,16 @@ public struct ServerConfiguration: Sendable {
     /// nil: no password. Then only loopback clients are served unless `protectedMode` is off.
     public var password: String?
     public var protectedMode = true
+    /// The SPARQL endpoint's port (HTTP, on `host`); nil: no HTTP. 0 picks a free port.
+    public var httpPort: Int?
+    /// The largest HTTP request body (a query, an update, a graph for the graph store).
+    public var maxHTTPBodyBytes = 64 << 20
+    /// Queries and updates the HTTP port runs at once; more are answered 503.
+    public var maxHTTPConcurrent = 64
+    /// Origins browsers may call the endpoint from (CORS); "*" for any; empty: none.
+    public var corsOrigins: [String] = []
+    /// The Quiver graph that is the SPARQL default graph over HTTP (when a request names none).
+    public var httpDefaultGraph = "default"
     public var limits = ProtocolLimits()
     /// What a client that has not authenticated may send: a few small words, as Redis allows
     /// (so nobody can make the server buffer a 512 MiB bulk string before AUTH).

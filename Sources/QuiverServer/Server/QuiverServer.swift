@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import QuiverStore
 import ServiceLifecycle
@@ -15,12 +16,14 @@ import ServiceLifecycle
 /// try await group.run()
 /// ```
 public actor QuiverServer: Service {
-    enum Phase { case idle, running(Channel), stopped }
+    enum Phase { case idle, running([Channel]), stopped }
 
     public nonisolated let state: ServerState
     private let group: MultiThreadedEventLoopGroup
     private let pools: WorkerPools
     private var phase = Phase.idle
+    /// The SPARQL endpoint's port once started (the chosen one when the configuration says 0).
+    public private(set) var httpPort: Int?
 
     public init(configuration: ServerConfiguration, store: Store?, logger: Logger) {
         let backend = store.map { GraphBackend(store: $0, configuration: configuration) }
@@ -53,19 +56,46 @@ public actor QuiverServer: Service {
             }
             .bind(host: configuration.host, port: configuration.port)
             .get()
-        phase = .running(channel)
+        var listeners = [channel]
         let port = channel.localAddress?.port ?? configuration.port
         state.logger.info("quiver serve listening on \(configuration.host):\(port)")
+        if let wanted = configuration.httpPort {
+            let endpoint = HTTPEndpoint(state: state)
+            do {
+                let http = try await ServerBootstrap(group: group)
+                    .serverChannelOption(.backlog, value: 511)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .childChannelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            if let idle = configuration.idleTimeout, idle > 0 {
+                                try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(idle)))
+                            }
+                            try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                            try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(responder: endpoint, pools: pools))
+                        }
+                    }
+                    .bind(host: configuration.host, port: wanted)
+                    .get()
+                listeners.append(http)
+                httpPort = http.localAddress?.port ?? wanted
+                state.logger.info("SPARQL endpoint on http://\(configuration.host):\(httpPort ?? wanted)/sparql")
+            } catch {
+                try? await channel.close()
+                throw error
+            }
+        }
+        phase = .running(listeners)
         return port
     }
 
     /// Stops accepting, lets each connection finish its command in flight (up to the grace
     /// period), closes them, and releases the threads.
     public func stop() async {
-        guard case .running(let listener) = phase else { return }
+        guard case .running(let listeners) = phase else { return }
         phase = .stopped
         state.logger.info("shutting down: no new connections; finishing commands in flight")
-        try? await listener.close()
+        for listener in listeners { try? await listener.close() }
         let open = state.openChannels
         for channel in open { channel.pipeline.fireUserInboundEventTriggered(DrainEvent()) }
         // One deadline for all: connections close as their commands finish; at the deadline the

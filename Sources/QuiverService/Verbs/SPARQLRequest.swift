@@ -44,6 +44,12 @@ public struct SPARQLRequest: Verb {
     public var timeout: Duration?
     public var explain: Bool
     public var async: Bool
+    /// The dataset the SPARQL protocol names (`default-graph-uri`, `named-graph-uri`): when set,
+    /// it replaces the query's FROM and FROM NAMED (SPARQL 1.1 Protocol §2.1.4). HTTP sets it.
+    public var protocolDataset: (defaultGraphs: [String], namedGraphs: [String])?
+    /// Whether a graph that does not exist is an empty default graph rather than an error: the
+    /// HTTP endpoint's default graph may not have been made yet.
+    public var missingGraphIsEmpty = false
 
     public init(_ args: ParsedArguments) throws(RequestError) {
         explain = args.flag("explain")
@@ -75,23 +81,31 @@ public struct SPARQLRequest: Verb {
     }
 
     public func run(in context: any GraphContext) throws -> JobAnswer<SPARQLOutput> {
-        let parsed: Query
+        var parsed: Query
         do {
             parsed = try SPARQLParser.parseQuery(try text(in: context))
         } catch let e as SPARQLSyntaxError {
             throw RequestError.invalid("SPARQL syntax: \(e.description)")
         }
+        if let (defaults, named) = protocolDataset, !(defaults.isEmpty && named.isEmpty) {
+            parsed.dataset = defaults.map { DatasetClause(iri: $0, isNamed: false) } + named.map { DatasetClause(iri: $0, isNamed: true) }
+        }
         // The version is pinned now: a job answers over the graph as it was when it was asked.
-        let version = try context.engine(graph).snapshot
+        let version: CSRSnapshot?
+        do {
+            version = try context.engine(graph).snapshot
+        } catch let e as PresentableError where missingGraphIsEmpty && e.category == .notFound {
+            version = nil
+        }
         let budget = try context.budget(timeout: timeout)
         guard async else { return .finished(try answer(parsed, over: version, stop: budget.stop, maxReplyRows: budget.maxRows, in: context)) }
         let deadline = timeout.map { Deadline.after($0) }
-        return try context.job(kind: "sparql", graph: graph, foreground: false) { [self] progress in
+        return try context.job(kind: "sparql", graph: graph, foreground: false) { [self, parsed] progress in
             try answer(parsed, over: version, stop: StopCondition(deadline: deadline, token: progress.cancellation), maxReplyRows: budget.maxRows, in: context)
         }
     }
 
-    private func answer(_ parsed: Query, over version: CSRSnapshot, stop: StopCondition, maxReplyRows: Int,
+    private func answer(_ parsed: Query, over version: CSRSnapshot?, stop: StopCondition, maxReplyRows: Int,
                         in context: any GraphContext) throws -> SPARQLOutput {
         let dataset = SPARQLDataset(defaultGraph: version) { iri in
             guard let name = SPARQLDataset.graphName(of: iri) else { return nil }
@@ -105,7 +119,7 @@ public struct SPARQLRequest: Verb {
             if explain { return .document(try SPARQLQuery.explain(parsed, over: dataset, limits: limits, extensions: reasoning) + "\n") }
             answer = try SPARQLQuery.evaluate(parsed, over: dataset, limits: limits, extensions: reasoning)
         } catch {
-            throw RequestError(stop.reason == .cancelled ? .cancelled : .invalidInput, "SPARQL: \(error)")
+            throw RequestError(stop.reason != nil ? .cancelled : .invalidInput, "SPARQL: \(error)")
         }
         let size: Int = switch answer {
         case .solutions(_, let rows): rows.count

@@ -27,6 +27,11 @@ struct Serve: ParsableCommand {
 
     @Option(help: "TCP port (default 7379; 0 picks a free one and prints it).") var port: Int?
     @Option(help: "Address to listen on (default 127.0.0.1).") var bind: String?
+    @Option(name: .customLong("http-port"), help: "Serve the SPARQL 1.1 Protocol over HTTP on this port too (/sparql, and a query page at /); 0 picks a free one. Same bind address, password (HTTP Basic) and protected mode as the RESP port.") var httpPort: Int?
+    @Option(name: .customLong("http-default-graph"), help: ArgumentHelp("The Quiver graph that is the default graph of HTTP queries (default: default).", valueName: "graph")) var httpDefaultGraph: String?
+    @Option(name: .customLong("cors-origin"), help: ArgumentHelp("Origins browser pages may query the HTTP port from, comma-separated, or * (default: none).", valueName: "origins")) var corsOrigin: String?
+    @Option(name: .customLong("max-http-body-bytes"), help: "Largest HTTP request body (default 64 MiB).") var maxHTTPBodyBytes: Int?
+    @Option(name: .customLong("max-http-concurrent"), help: "SPARQL requests the HTTP port runs at once; more are answered 503 (default 64).") var maxHTTPConcurrent: Int?
     @Option(help: ArgumentHelp("Password clients must send with AUTH. Visible to other users in `ps`: prefer --requirepass-file or the env QUIVER_REQUIREPASS.", valueName: "password")) var requirepass: String?
     @Option(name: .customLong("requirepass-file"), help: ArgumentHelp("Read the password from this file.", valueName: "file")) var requirepassFile: String?
     @Option(name: .customLong("protected-mode"), help: "yes (default): with no password, serve loopback clients only.") var protectedMode: String?
@@ -70,6 +75,14 @@ struct Serve: ParsableCommand {
         config.version = quiverVersion
         config.port = try int(port, "port") ?? 7379
         config.host = bind ?? file["bind"] ?? "127.0.0.1"
+        config.httpPort = try int(httpPort, "http-port")
+        if let p = config.httpPort, !(0...65535).contains(p) { throw CLIError(message: "--http-port must be 0…65535", code: 2) }
+        if let g = httpDefaultGraph ?? file["http-default-graph"] { config.httpDefaultGraph = g }
+        if let origins = corsOrigin ?? file["cors-origin"] {
+            config.corsOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if let n = try int(maxHTTPBodyBytes, "max-http-body-bytes") { config.maxHTTPBodyBytes = n }
+        if let n = try int(maxHTTPConcurrent, "max-http-concurrent") { config.maxHTTPConcurrent = n }
         if let path = requirepassFile ?? file["requirepass-file"] {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError(message: "cannot read password file '\(path)'") }
             config.password = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -117,7 +130,7 @@ struct Serve: ParsableCommand {
         if let n = try int(reservedThreads, "reserved-threads") { config.reservedWorkerThreads = max(1, n) }
         if let n = try int(maxPendingOutput, "max-pending-output") { config.maxServerPendingOutputBytes = n }
         for (name, value) in [("--timeout-ms", config.commandTimeoutMilliseconds), ("--max-timeout-ms", config.maxCommandTimeoutMilliseconds),
-                              ("--max-result-rows", config.maxResultRows), ("--max-reply-bytes", config.maxReplyBytes),
+                              ("--max-result-rows", config.maxResultRows), ("--max-http-body-bytes", config.maxHTTPBodyBytes), ("--max-http-concurrent", config.maxHTTPConcurrent), ("--max-reply-bytes", config.maxReplyBytes),
                               ("--max-pending-output", config.maxServerPendingOutputBytes)] where value < 1 {
             throw CLIError(message: "\(name) must be at least 1, not \(value)", code: 2)
         }

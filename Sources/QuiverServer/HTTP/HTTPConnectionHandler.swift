@@ -1,0 +1,128 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One HTTP connection's requests, each read whole (within the responder's body limit) and
+/// answered on a worker thread, so a long query never holds an event loop. Requests pipelined
+/// on one connection are answered in order (NIO's pipeline handler holds the next until the
+/// last answer ended); keep-alive follows the request. A refusal before the body (auth, size)
+/// closes the connection, as the unread body cannot be told from the next request.
+final class HTTPConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let responder: any HTTPResponder
+    private let pools: WorkerPools
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    /// Set once a request was refused early: the rest of it is ignored until the close.
+    private var refused = false
+    private var remote = "?"
+    private var loopback = false
+
+    init(responder: any HTTPResponder, pools: WorkerPools) {
+        self.responder = responder
+        self.pools = pools
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let address = context.remoteAddress {
+            remote = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+            loopback = ConnectionHandler.isLoopback(address)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refused else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = []
+            let length = h.headers.first(name: "content-length").flatMap { Int($0) }
+            if let reply = responder.early(parts(h, body: []), contentLength: length) {
+                refuse(context, reply, version: h.version)
+            } else if let length, length > responder.maxBodyBytes {
+                refuse(context, tooLarge(), version: h.version)
+            }
+        case .body(var buffer):
+            guard head != nil else { return }
+            if body.count + buffer.readableBytes > responder.maxBodyBytes {
+                refuse(context, tooLarge(), version: head!.version)
+                return
+            }
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+        case .end:
+            guard let h = head else { return }
+            head = nil
+            let request = parts(h, body: body)
+            body = []
+            answer(context, request, head: h)
+        }
+    }
+
+    private func tooLarge() -> HTTPReply {
+        .text(413, "the request body is larger than the server's limit of \(responder.maxBodyBytes) bytes (quiver serve --max-http-body-bytes)")
+    }
+
+    private func parts(_ h: HTTPRequestHead, body: [UInt8]) -> HTTPRequestParts {
+        HTTPRequestParts(method: h.method.rawValue, target: h.uri, headers: h.headers.map { ($0.name, $0.value) },
+                         body: body, remote: remote, isLoopback: loopback)
+    }
+
+    private func refuse(_ context: ChannelHandlerContext, _ reply: HTTPReply, version: HTTPVersion) {
+        refused = true
+        var reply = reply
+        reply.headers.append(("Connection", "close"))
+        guard case .bytes(let bytes) = reply.body else { return }
+        context.write(wrapOutboundOut(.head(Self.head(reply, version, bytes.count))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// Runs the request on a worker and writes the reply from there: the writes go through the
+    /// channel (thread-safe), a streamed body one part at a time, each waiting until the last was
+    /// written, so a client that reads slowly slows the query instead of filling memory.
+    private func answer(_ context: ChannelHandlerContext, _ request: HTTPRequestParts, head h: HTTPRequestHead) {
+        let channel = context.channel, responder = self.responder
+        let keepAlive = h.isKeepAlive, version = h.version, isHead = h.method == .HEAD
+        let loop = context.eventLoop
+        pools.queries.submit { state in
+            guard state == .active else { channel.close(promise: nil); return }
+            var reply = responder.respond(request)
+            if !keepAlive { reply.headers.append(("Connection", "close")) }
+            let written: EventLoopFuture<Void>
+            switch reply.body {
+            case .bytes(let bytes):
+                channel.write(HTTPServerResponsePart.head(Self.head(reply, version, bytes.count)), promise: nil)
+                if !isHead { channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil) }
+                written = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+            case .parts(let next):
+                // No length: HTTP/1.1 gets chunked encoding from NIO's encoder.
+                channel.writeAndFlush(HTTPServerResponsePart.head(Self.head(reply, version, nil)), promise: nil)
+                do {
+                    while !isHead, let part = try next() {
+                        if part.isEmpty { continue }
+                        try channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: part)))).wait()
+                    }
+                    written = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+                } catch {
+                    // Mid-body, the status is sent: all that is left is to cut the answer short.
+                    channel.close(promise: nil)
+                    return
+                }
+            }
+            written.hop(to: loop).whenComplete { _ in if !keepAlive { channel.close(promise: nil) } }
+        }
+    }
+
+    private static func head(_ reply: HTTPReply, _ version: HTTPVersion, _ length: Int?) -> HTTPResponseHead {
+        var headers = HTTPHeaders(reply.headers.map { ($0.name, $0.value) })
+        if let length { headers.replaceOrAdd(name: "Content-Length", value: String(length)) }
+        return HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,169 @@
+"""The SPARQL 1.1 Protocol over HTTP (`quiver serve --http-port`), driven by the clients people
+point at an endpoint: SPARQLWrapper, rdflib's SPARQLStore and curl, with answers checked against
+rdflib over the same triples (Kinships, as in test_sparql.py)."""
+import base64
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+import rdflib
+import rdflib.compare
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from conftest import Daemon, free_port
+from test_sparql import KINSHIPS, NS, QUERIES, prologue, rdflib_rows
+
+GRAPH = "e2e-http-kinships"
+
+
+@pytest.fixture(scope="module")
+def endpoint(data_dir):
+    port = free_port()
+    d = Daemon(data_dir, ["--http-port", str(port), "--http-default-graph", GRAPH])
+    d.cli("load", GRAPH, os.path.abspath(KINSHIPS), "--format", "tsv")
+    reference = rdflib.Graph()
+    with open(KINSHIPS) as f:
+        for line in f:
+            s, p, o = line.rstrip("\n").split("\t")
+            reference.add((rdflib.URIRef(NS + s), rdflib.URIRef(NS + p), rdflib.URIRef(NS + o)))
+    yield f"http://127.0.0.1:{port}", reference
+    d.terminate()
+
+
+@pytest.fixture(scope="module")
+def guarded(data_dir):
+    """An endpoint with a password, one allowed browser origin and a small body limit."""
+    port = free_port()
+    d = Daemon(data_dir, ["--http-port", str(port), "--http-default-graph", GRAPH, "--requirepass", "s3cret",
+                          "--cors-origin", "http://app.example", "--max-http-body-bytes", "2000"])
+    yield f"http://127.0.0.1:{port}"
+    d.terminate()
+
+
+def fetch(url, data=None, headers=None, method=None):
+    """(status, headers, body text) of one request; errors are answers too."""
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+def binding_rows(doc):
+    variables = doc["head"]["vars"]
+    return sorted(tuple(b.get(v, {}).get("value", "") for v in variables) for b in doc["results"]["bindings"]), variables
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_sparqlwrapper_matches_rdflib(endpoint, query):
+    url, reference = endpoint
+    q = prologue(query)
+    client = SPARQLWrapper(url + "/sparql")
+    client.setQuery(q)
+    client.setReturnFormat(JSON)
+    got, variables = binding_rows(client.query().convert())
+    want, want_vars = rdflib_rows(reference, q)
+    assert variables == want_vars
+    assert got == want, f"{query}: quiver {len(got)} rows, rdflib {len(want)}"
+
+
+def test_rdflib_sparqlstore(endpoint):
+    url, reference = endpoint
+    store = rdflib.Graph(SPARQLStore(url + "/sparql", returnFormat="json"))
+    q = prologue("SELECT ?y WHERE { q:person100 q:term6 ?y }")
+    assert sorted(str(r.y) for r in store.query(q)) == sorted(str(r.y) for r in reference.query(q))
+    assert store.query("ASK { ?s ?p ?o }").askAnswer is True
+    # CONSTRUCT through the store comes back as a graph equal to rdflib's.
+    c = prologue("CONSTRUCT { ?x q:knows ?y } WHERE { ?x q:term6 ?y . ?y q:term10 ?x }")
+    got = store.query(c).graph
+    assert rdflib.compare.isomorphic(got, reference.query(c).graph)
+
+
+def test_curl_formats_and_methods(endpoint):
+    url, reference = endpoint
+    q = prologue("SELECT ?y WHERE { q:person100 q:term6 ?y }")
+    want, _ = rdflib_rows(reference, q)
+
+    def curl(*args):
+        r = subprocess.run(["curl", "-s", "-S", "-i", *args], capture_output=True, timeout=60)
+        head, _, body = r.stdout.decode().partition("\r\n\r\n")
+        return int(head.split()[1]), head.lower(), body
+
+    # GET with query=, every results format by Accept.
+    get = url + "/sparql?" + urllib.parse.urlencode({"query": q})
+    status, head, body = curl("-H", "Accept: text/csv", get)
+    assert status == 200 and "content-type: text/csv; charset=utf-8" in head
+    assert sorted(tuple(l.split(",")) for l in body.split("\r\n")[1:] if l) == want
+    status, head, body = curl("-H", "Accept: text/tab-separated-values", get)
+    assert status == 200 and body.startswith("?y\n")
+    status, head, body = curl("-H", "Accept: application/sparql-results+xml", get)
+    assert status == 200 and "<sparql xmlns=" in body
+    # POST form-encoded and POST application/sparql-query give the same document.
+    _, _, by_get = curl("-H", "Accept: application/sparql-results+json", get)
+    _, _, by_form = curl("-H", "Accept: application/sparql-results+json", "--data-urlencode", "query=" + q, url + "/sparql")
+    _, _, by_body = curl("-H", "Accept: application/sparql-results+json", "-H", "Content-Type: application/sparql-query",
+                         "--data-binary", q, url + "/sparql")
+    assert json.loads(by_get) == json.loads(by_form) == json.loads(by_body)
+    # CONSTRUCT as Turtle, read back by rdflib.
+    c = prologue("CONSTRUCT { ?x q:knows ?y } WHERE { ?x q:term6 ?y . ?y q:term10 ?x }")
+    status, head, body = curl("-H", "Accept: text/turtle", "--data-urlencode", "query=" + c, url + "/sparql")
+    assert status == 200 and "content-type: text/turtle" in head
+    assert rdflib.compare.isomorphic(rdflib.Graph().parse(data=body, format="turtle"), reference.query(c).graph)
+    # Errors: a syntax error names line and column; no acceptable format; wrong method and type.
+    status, _, body = curl("--data-urlencode", "query=SELECT * WHERE {\n ?s ?p }", url + "/sparql")
+    assert status == 400 and "line 2, column" in body
+    assert curl("-H", "Accept: image/png", get)[0] == 406
+    assert curl("-X", "PUT", url + "/sparql")[0] == 405
+    assert curl("-H", "Content-Type: text/plain", "--data-binary", q, url + "/sparql")[0] == 415
+    assert curl(url + "/sparql?query=ASK%7B%7D&query=ASK%7B%7D")[0] == 400
+    assert curl(url + "/nowhere")[0] == 404
+    # Another graph by default-graph-uri, one that does not exist is an error naming it.
+    other = url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }", "default-graph-uri": "urn:quiver:graph:" + GRAPH})
+    assert json.loads(curl("-H", "Accept: application/json", other)[2])["boolean"] is True
+    missing = url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }", "default-graph-uri": "urn:quiver:graph:nosuch"})
+    status, _, body = curl(missing)
+    assert status == 400 and "'nosuch' does not exist" in body
+
+
+def test_service_description_and_query_page(endpoint):
+    url, _ = endpoint
+    status, headers, body = fetch(url + "/sparql")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    sd = rdflib.Graph().parse(data=body, format="turtle")
+    SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    names = {str(o) for o in sd.objects(None, SD.name)}
+    assert "urn:quiver:graph:" + GRAPH in names
+    status, headers, body = fetch(url + "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and "<textarea" in body
+    # The page's Explain button asks for the plan.
+    status, _, body = fetch(url + "/sparql", data=urllib.parse.urlencode({"query": "SELECT * { ?s ?p ?o } LIMIT 1", "explain": "true"}).encode(),
+                            headers={"Accept": "text/plain"})
+    assert status == 200 and "basic graph pattern" in body
+
+
+def test_password_cors_and_body_limit(guarded):
+    url = guarded
+    ask = url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    status, headers, _ = fetch(ask)
+    assert status == 401 and headers["WWW-Authenticate"].startswith("Basic")
+    wrong = base64.b64encode(b"any:nope").decode()
+    assert fetch(ask, headers={"Authorization": "Basic " + wrong})[0] == 401
+    right = {"Authorization": "Basic " + base64.b64encode(b"any:s3cret").decode(), "Accept": "application/json"}
+    status, _, body = fetch(ask, headers=right)
+    assert status == 200 and json.loads(body)["boolean"] is True
+    # CORS: the allowed origin gets its headers (a preflight needs no password), another is refused.
+    status, headers, _ = fetch(url + "/sparql", method="OPTIONS", headers={
+        "Origin": "http://app.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == "http://app.example"
+    status, headers, _ = fetch(ask, headers={**right, "Origin": "http://app.example"})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "http://app.example"
+    assert fetch(ask, headers={**right, "Origin": "http://evil.example"})[0] == 403
+    # A body over --max-http-body-bytes is refused before it is read.
+    big = urllib.parse.urlencode({"query": "ASK {}" + " " * 5000}).encode()
+    assert fetch(url + "/sparql", data=big, headers=right)[0] == 413
