@@ -1,6 +1,6 @@
 import QuiverCore
 
-/// Why a query text was refused, and where.
+/// Why a query or update text was refused, and where.
 ///
 /// `line` and `column` are 1-based and count characters (Unicode scalars) of the text as given,
 /// before `\u` escapes are replaced. `found` is the offending token as written, quoted

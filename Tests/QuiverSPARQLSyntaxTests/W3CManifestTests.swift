@@ -24,6 +24,17 @@ struct W3CManifestTests {
         #expect(entries.first { $0.name == "graph-10" }?.isExcludedByApproval == true)
     }
 
+    @Test func anUpdateEvaluationEntryHasItsRequest() throws {
+        let root = try W3CSuites.root()
+        let directory = root.appendingPathComponent("sparql11/basic-update")
+        let entries = try W3CManifest.entries(at: directory.appendingPathComponent("manifest.ttl"))
+        let entry = try #require(entries.first { $0.iri.hasSuffix("#insert-data-spo1") })
+        #expect(entry.kind == "UpdateEvaluationTest")
+        #expect(entry.request?.path == directory.appendingPathComponent("insert-data-spo1.ru").path)
+        #expect(entry.action == entry.request)
+        #expect(entry.query == nil)
+    }
+
     @Test func includesAreFollowedInOrderAndOnlyListedEntriesCount() throws {
         let root = try W3CSuites.root()
         let entries = try W3CManifest.entries(at: root.appendingPathComponent("dawg-data-r2/manifest-syntax.ttl"))

@@ -28,10 +28,13 @@ public enum W3CManifest {
         /// The `rdf:type`'s IRI (`…test-manifest#PositiveSyntaxTest11`, …).
         public var type: String
         public var name: String
-        /// `mf:action` when it is a file (syntax tests), or the evaluation action's `qt:query`.
+        /// `mf:action` when it is a file (syntax tests), or the evaluation action's `qt:query` or
+        /// `ut:request`.
         public var action: URL?
         /// An evaluation test's `qt:query`, `qt:data` and `qt:graphData` files.
         public var query: URL?
+        /// An update evaluation test's `ut:request` file.
+        public var request: URL?
         public var data: [URL]
         public var graphData: [URL]
         /// `mf:result`, when it is a file.
@@ -98,7 +101,7 @@ public enum W3CManifest {
             throw Malformed(manifest: manifest, reason: "the entry \(test) has no rdf:type")
         }
         let name = graph.object(test, mf + "name")?.value ?? test.value
-        var entry = Entry(iri: test.value, manifest: manifest, type: type, name: name, action: nil, query: nil,
+        var entry = Entry(iri: test.value, manifest: manifest, type: type, name: name, action: nil, query: nil, request: nil,
                           data: [], graphData: [], result: file(graph.object(test, mf + "result")),
                           approval: graph.object(test, dawgt + "approval")?.value)
         if let action = graph.object(test, mf + "action") {
@@ -106,7 +109,8 @@ public enum W3CManifest {
                 entry.action = url
             } else {
                 entry.query = file(graph.object(action, qt + "query"))
-                entry.action = entry.query
+                entry.request = file(graph.object(action, ut + "request"))
+                entry.action = entry.query ?? entry.request
                 entry.data = graph.objects(action, qt + "data").compactMap(file)
                 entry.graphData = graph.objects(action, qt + "graphData").compactMap { g in
                     // `qt:graphData <file>`, or `qt:graphData [ qt:graph <file> ; rdfs:label "…" ]`.

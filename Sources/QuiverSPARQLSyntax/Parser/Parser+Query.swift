@@ -146,17 +146,14 @@ extension Parser {
         return Query(form: .construct(template), dataset: dataset, pattern: pattern, modifiers: modifiers, values: try parseValuesClause())
     }
 
-    /// `TriplesTemplate? '}'`: triples with IRI or variable predicates, '.'-separated.
+    /// `TriplesTemplate? '}'`
     private mutating func parseTriplesTemplate() throws(SPARQLSyntaxError) -> [TriplePattern] {
-        var elements: [TriplesElement] = []
-        while try startsTriples() {
-            try parseTriplesSameSubject(into: &elements, .template)
-            guard try accept(".") else { break }
-        }
+        var triples: [TriplePattern] = []
+        _ = try parseTriplesTemplate(into: &triples)
         let close = try peek()
         guard close.isSymbol("}") else { throw unexpected(close, expected: "'}' or a triple of the template") }
         try advance()
-        return elements.compactMap { if case .triple(let t) = $0 { t } else { nil } }
+        return triples
     }
 
     /// `DescribeQuery ::= 'DESCRIBE' (VarOrIri+ | '*') DatasetClause* WhereClause? SolutionModifier`

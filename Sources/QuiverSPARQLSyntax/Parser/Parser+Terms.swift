@@ -28,7 +28,7 @@ extension Parser {
             return resolve(reference)
         case .prefixedName(let prefix, let local):
             guard let namespace = prefixes[prefix] else {
-                throw invalid(token, "the prefix '\(prefix):' is not declared (add PREFIX \(prefix): <…> before the query)")
+                throw invalid(token, "the prefix '\(prefix):' is not declared (add PREFIX \(prefix): <…> before the \(unit))")
             }
             try advance()
             return namespace + local
@@ -127,6 +127,7 @@ extension Parser {
     mutating func parseVarOrTerm() throws(SPARQLSyntaxError) -> TermPattern {
         let token = try peek()
         if case .variable(let name) = token.kind {
+            try checkVariableAllowed(at: token)
             try advance()
             return .variable(Variable(name))
         }
@@ -146,7 +147,7 @@ extension Parser {
         case .symbol("[") where second.isSymbol("]"):
             try advance()
             try advance()
-            return freshBlankNode()
+            return try freshBlankNode(at: token)
         case .symbol("(") where second.isSymbol(")"):
             try advance()
             try advance()

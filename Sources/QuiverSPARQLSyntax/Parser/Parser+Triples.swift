@@ -24,6 +24,22 @@ extension Parser {
         return try startsVarOrTerm()
     }
 
+    /// `TriplesTemplate ::= TriplesSameSubject ('.' TriplesTemplate?)?`, or nothing: triples with IRI
+    /// or variable predicates, '.'-separated (CONSTRUCT and update templates, DATA blocks). Returns
+    /// whether the last triple is still open (no '.' after it).
+    mutating func parseTriplesTemplate(into triples: inout [TriplePattern]) throws(SPARQLSyntaxError) -> Bool {
+        var elements: [TriplesElement] = []
+        var open = false
+        while try startsTriples() {
+            try parseTriplesSameSubject(into: &elements, .template)
+            open = true
+            guard try accept(".") else { break }
+            open = false
+        }
+        for case .triple(let t) in elements { triples.append(t) }
+        return open
+    }
+
     /// `TriplesSameSubjectPath ::= VarOrTerm PropertyListPathNotEmpty | TriplesNodePath PropertyListPath`
     mutating func parseTriplesSameSubject(into out: inout [TriplesElement], _ context: TriplesContext) throws(SPARQLSyntaxError) {
         let token = try peek()
@@ -72,6 +88,7 @@ extension Parser {
     mutating func parseVerb(_ context: TriplesContext) throws(SPARQLSyntaxError) -> Verb {
         let token = try peek()
         if case .variable(let name) = token.kind {
+            try checkVariableAllowed(at: token)
             try advance()
             return .simple(.variable(Variable(name)))
         }
@@ -115,7 +132,7 @@ extension Parser {
         try enterNesting(at: open)
         defer { depth -= 1 }
         if open.isSymbol("[") {
-            let node = freshBlankNode()
+            let node = try freshBlankNode(at: open)
             try parsePropertyList(subject: node, into: &out, context)
             try expect("]")
             return node
@@ -125,7 +142,8 @@ extension Parser {
         repeat {
             members.append(try parseGraphNode(into: &out, context))
         } while try !accept(")")
-        let cells = members.map { _ in freshBlankNode() }
+        var cells: [TermPattern] = []
+        for _ in members { cells.append(try freshBlankNode(at: open)) }
         for (i, member) in members.enumerated() {
             out.append(.triple(TriplePattern(cells[i], .term(.iri(Vocabulary.first)), member)))
             let rest: TermPattern = i + 1 < cells.count ? cells[i + 1] : .term(.iri(Vocabulary.nil_))

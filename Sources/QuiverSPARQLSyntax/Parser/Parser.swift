@@ -13,6 +13,9 @@ struct Parser {
     var base: String?
     var prefixes: [String: String] = [:]
     var prologue: [PrologueDeclaration] = []
+    /// What messages call the unit the caps hold for: the "query", or each "operation" of an
+    /// update request.
+    var unit = "query"
 
     /// How deep groups, brackets, paths and nested nodes are open: capped so that hostile input
     /// cannot exhaust the stack.
@@ -37,6 +40,22 @@ struct Parser {
     var currentBGP: Int?
     var bgpCount = 0
     var generatedBlankNodes = 0
+
+    /// The update operation each blank node label was first used in: a label may be used in one
+    /// operation of a request only (see `Parser+Update`).
+    var blankNodeOperations: [String: (operation: Int, token: Token)] = [:]
+    /// The operation being parsed, or `nil` in a query.
+    var currentOperation: Int?
+    /// What the quads being parsed may hold, while a DATA block or a DELETE template is parsed.
+    var quadRules: QuadRules?
+
+    /// Where SPARQL Update forbids variables or blank nodes (the notes to §19.8's grammar).
+    struct QuadRules {
+        /// The clause, for messages: `INSERT DATA`, `DELETE DATA`, `DELETE WHERE`, `a DELETE template`.
+        var clause: String
+        var allowsVariables: Bool
+        var allowsBlankNodes: Bool
+    }
 
     init(text: QueryText, baseIRI: String?) {
         lexer = Lexer(text: text)
@@ -113,7 +132,7 @@ struct Parser {
     /// Enters one level of nesting at `token`; the caller leaves with `depth -= 1`.
     mutating func enterNesting(at token: Token) throws(SPARQLSyntaxError) {
         guard depth < Self.maxDepth else {
-            throw invalid(token, "the query nests groups, brackets and paths more than \(Self.maxDepth) deep")
+            throw invalid(token, "the \(unit) nests groups, brackets and paths more than \(Self.maxDepth) deep")
         }
         depth += 1
     }
@@ -122,20 +141,32 @@ struct Parser {
     mutating func countOperator(at token: Token) throws(SPARQLSyntaxError) {
         operators += 1
         guard operators <= Self.maxOperators else {
-            throw invalid(token, "the query has more than \(Self.maxOperators) operators in its expressions and paths")
+            throw invalid(token, "the \(unit) has more than \(Self.maxOperators) operators in its expressions and paths")
         }
     }
 
     // MARK: - Blank nodes
 
-    /// A fresh blank node for `[]`, `[ … ]` or a collection.
-    mutating func freshBlankNode() -> TermPattern {
+    /// A fresh blank node for `[]`, `[ … ]` or a collection written at `token`.
+    mutating func freshBlankNode(at token: Token) throws(SPARQLSyntaxError) -> TermPattern {
+        try checkBlankNodeAllowed(at: token)
         generatedBlankNodes += 1
         return .term(.blank("genid\(generatedBlankNodes)"))
     }
 
-    /// The blank node a written label stands for, checking that the label stays in one BGP.
+    /// The blank node a written label stands for, checking that the label stays in one BGP and, in
+    /// an update, in one operation.
     mutating func labelledBlankNode(_ label: String, at token: Token) throws(SPARQLSyntaxError) -> TermPattern {
+        try checkBlankNodeAllowed(at: token)
+        if let operation = currentOperation {
+            if let first = blankNodeOperations[label] {
+                if first.operation != operation {
+                    throw invalid(token, "the blank node label _:\(label) is already used in another operation of this request (line \(line(of: first.token))); a label may be used in one operation only")
+                }
+            } else {
+                blankNodeOperations[label] = (operation, token)
+            }
+        }
         if let bgp = currentBGP {
             if let first = blankNodeScopes[label] {
                 if first.bgp != bgp {
@@ -146,6 +177,20 @@ struct Parser {
             }
         }
         return .term(.blank(label.hasPrefix("genid") ? "genidx" + label : label))
+    }
+
+    /// Refuses a blank node where the quads delete (DELETE DATA, DELETE WHERE, a DELETE template).
+    func checkBlankNodeAllowed(at token: Token) throws(SPARQLSyntaxError) {
+        if let rules = quadRules, !rules.allowsBlankNodes {
+            throw invalid(token, "blank nodes are not allowed in \(rules.clause): a blank node written there names no triple of the store; match the node with a variable in DELETE … WHERE instead")
+        }
+    }
+
+    /// Refuses a variable where the quads must be ground (INSERT DATA, DELETE DATA).
+    func checkVariableAllowed(at token: Token) throws(SPARQLSyntaxError) {
+        if let rules = quadRules, !rules.allowsVariables {
+            throw invalid(token, "variables are not allowed in \(rules.clause): its triples must be concrete (to insert or delete by a pattern, use INSERT or DELETE … WHERE)")
+        }
     }
 
     /// Starts a new basic graph pattern for blank node label scoping.

@@ -1,4 +1,4 @@
-// QuiverSPARQLSyntax: SPARQL 1.1 Query text → syntax tree (and, later, the specification's algebra, §18).
+// QuiverSPARQLSyntax: SPARQL 1.1 Query and Update text → syntax trees (and, later, the specification's algebra, §18).
 // Pure values and functions: no graph, no store, no I/O. The evaluator reads what this makes.
 import QuiverCore
 
