@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh            build + run: PostgreSQL server, libpq-dev, zlib, pkg-config
 #   scripts/install-deps.sh --test     also what the tests use: gzip, redis-cli/redis-benchmark and
 #                                      redis-server (redis-tools, redis-server), python3 with pytest and
-#                                      redis-py (PyPI `redis`, for its RESP3 support) and rdflib (the
+#                                      redis-py (PyPI `redis`, for its RESP3 support), curl, SPARQLWrapper and rdflib (the
 #                                      SPARQL tests' reference) for Tests/e2e
 set -euo pipefail
 packages=(postgresql libpq-dev zlib1g-dev pkg-config)
