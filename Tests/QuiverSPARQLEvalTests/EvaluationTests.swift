@@ -31,6 +31,19 @@ import Testing
 
     /// An intermediate result past the limit fails naming it; LIMIT without ORDER BY stops the
     /// search early, so the same limit does not trip.
+    /// Graph IRIs: a graph named by an absolute IRI is that IRI; any other name lives under
+    /// `urn:quiver:graph:`, percent-encoded; the two directions agree.
+    @Test func graphIRIsRoundTrip() {
+        #expect(SPARQLDataset.iri(ofGraph: "demo") == "urn:quiver:graph:demo")
+        #expect(SPARQLDataset.iri(ofGraph: "http://example.org/g1") == "http://example.org/g1")
+        #expect(SPARQLDataset.iri(ofGraph: "my graph") == "urn:quiver:graph:my%20graph")
+        #expect(SPARQLDataset.iri(ofGraph: "1:x") == "urn:quiver:graph:1%3Ax")
+        for name in ["demo", "http://example.org/g1", "my graph", "1:x", "urn:x", "urn:quiver:graph:odd"] {
+            #expect(SPARQLDataset.graphName(of: SPARQLDataset.iri(ofGraph: name)) == name, "\(name)")
+        }
+        #expect(SPARQLDataset.graphName(of: "http://example.org/other") == "http://example.org/other")
+    }
+
     @Test func intermediateResultsAreBoundedAndLimitIsLazy() throws {
         let g = Self.graph((0..<2000).map { ("n\($0)", "p", "n\($0 + 1)") })
         let limits = SPARQLLimits(maxIntermediateRows: 100, limitName: "--max-rows")

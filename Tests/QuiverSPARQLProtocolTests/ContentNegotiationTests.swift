@@ -136,7 +136,7 @@ struct ContentNegotiationTests {
         #expect(ask?.description == "output=\"csv\" names no format this answer can take; use one of json, xml")
     }
 
-    @Test func formatAndOutputTogetherAreOneParameterTwice() {
+    @Test func formatAndOutputTogetherAreOneParameterTwice() throws {
         let error = refusal { () throws(HTTPRequestError) in try ContentNegotiation.formatParameter(in: [FormParameter("format", "json"), FormParameter("output", "xml")]) }
         #expect(error?.status == .badRequest)
         #expect(error?.description == "the parameter format (or output) is given more than once; send exactly one")

@@ -19,6 +19,13 @@ public enum W3CManifest {
     static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     static let rdfs = "http://www.w3.org/2000/01/rdf-schema#"
 
+    /// The dataset of an update test: `ut:data` (the default graph) and `ut:graphData [ ut:graph
+    /// <file> ; rdfs:label "graph IRI" ]` (the named graphs).
+    public struct UpdateDataset: Sendable {
+        public var defaultGraph: URL?
+        public var namedGraphs: [(iri: String, file: URL)]
+    }
+
     /// One test of a manifest.
     public struct Entry: Sendable, CustomStringConvertible {
         /// The test's IRI.
@@ -41,6 +48,9 @@ public enum W3CManifest {
         public var result: URL?
         /// The `dawgt:approval` IRI, if any.
         public var approval: String?
+        /// An update evaluation test's dataset before (`mf:action`) and after (`mf:result`) its request.
+        public var updateBefore: UpdateDataset?
+        public var updateAfter: UpdateDataset?
 
         /// The type's local name: `PositiveSyntaxTest11`, `QueryEvaluationTest`, …
         public var kind: String {
@@ -117,6 +127,17 @@ public enum W3CManifest {
                     file(g) ?? file(graph.object(g, qt + "graph"))
                 }
             }
+        }
+        if entry.request != nil {
+            func dataset(_ node: Term?) -> UpdateDataset? {
+                guard let node else { return nil }
+                return UpdateDataset(defaultGraph: file(graph.object(node, ut + "data")), namedGraphs: graph.objects(node, ut + "graphData").compactMap { g in
+                    guard let f = file(graph.object(g, ut + "graph")), let label = graph.object(g, rdfs + "label")?.value else { return nil }
+                    return (label, f)
+                })
+            }
+            entry.updateBefore = dataset(graph.object(test, mf + "action"))
+            entry.updateAfter = dataset(graph.object(test, mf + "result"))
         }
         return entry
     }

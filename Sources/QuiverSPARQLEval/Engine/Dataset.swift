@@ -17,18 +17,34 @@ public struct SPARQLDataset: Sendable {
         self.resolve = resolve
     }
 
-    /// The IRI that names Quiver graph `name` in FROM, FROM NAMED and GRAPH:
-    /// `urn:quiver:graph:` and the name, percent-encoded as plain names are.
+    /// The IRI that names Quiver graph `name` in FROM, FROM NAMED, GRAPH and updates: the name
+    /// itself when it is an absolute IRI (a graph loaded or made under its RDF name,
+    /// `http://example.org/g`), else `urn:quiver:graph:` and the name, percent-encoded as plain
+    /// names are (`demo` is `urn:quiver:graph:demo`).
     public static func iri(ofGraph name: String) -> String {
+        if isAbsoluteIRI(name) && !name.hasPrefix(graphNamespace) { return name }
         guard case .iri(let iri) = TripleWriter.rdf(.name(name)) else { return graphNamespace + name }
         return graphNamespace + iri.dropFirst(TripleWriter.nameNamespace.count)
     }
 
-    /// The Quiver graph an IRI names (`iri(ofGraph:)`'s inverse); nil for any other IRI.
+    /// The Quiver graph an IRI names (`iri(ofGraph:)`'s inverse): the name after
+    /// `urn:quiver:graph:`, else the IRI itself; nil for a `urn:quiver:graph:` IRI whose name
+    /// does not decode.
     public static func graphName(of iri: String) -> String? {
-        guard iri.hasPrefix(graphNamespace),
-              case .name(let name) = TripleWriter.plain(.iri(TripleWriter.nameNamespace + iri.dropFirst(graphNamespace.count))) else { return nil }
+        guard iri.hasPrefix(graphNamespace) else { return iri }
+        guard case .name(let name) = TripleWriter.plain(.iri(TripleWriter.nameNamespace + iri.dropFirst(graphNamespace.count))) else { return nil }
         return name
+    }
+
+    /// `scheme:rest`, the scheme a letter and then letters, digits, `+`, `-` or `.` (RFC 3987),
+    /// with no space or other character an IRI may not hold.
+    static func isAbsoluteIRI(_ s: String) -> Bool {
+        guard let colon = s.firstIndex(of: ":"), colon != s.startIndex, s.index(after: colon) != s.endIndex else { return false }
+        let scheme = s[..<colon]
+        guard let first = scheme.unicodeScalars.first, first.value < 128, first.properties.isAlphabetic,
+              scheme.unicodeScalars.allSatisfy({ $0.value < 128 && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) })
+        else { return false }
+        return !s.unicodeScalars.contains { $0.value <= 0x20 || "<>\"{}|^`\\".unicodeScalars.contains($0) }
     }
 
     public static let graphNamespace = "urn:quiver:graph:"
