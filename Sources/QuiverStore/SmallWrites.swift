@@ -159,6 +159,43 @@ extension Store {
         return CommitOutcome(results: results, changes: changes, terms: terms)
     }
 
+    /// Commits `writes` in order, then drops `drops`, in one transaction, all or nothing: the
+    /// first write the store refuses (a term-id collision, a term it cannot hold, a delete from a
+    /// missing graph) rolls everything back and is thrown. A write with no triples makes its graph.
+    /// SPARQL Update requests are committed this way: each is atomic.
+    public func commitAtomically(_ writes: [SmallWrite], drops: [String] = []) throws -> CommitOutcome {
+        for w in writes { try check(w) }
+        var results: [Result<SmallWriteReport, any Error>] = []
+        var changes: [(graph: String, change: GraphChange)] = []
+        do {
+            try withConnection { conn in
+                try conn.transaction {
+                    for w in writes {
+                        let (target, reports, changed) = try applyRun([w], conn)
+                        var report = try reports[0].get()
+                        if !changed.s.isEmpty {
+                            let isAdd = w.kind.isAdd
+                            let seq = try target.recordChange(conn, kind: isAdd ? "add" : "delete", added: isAdd ? changed.s.count : 0,
+                                                              removed: isAdd ? 0 : changed.s.count, triples: changed)
+                            report.changeSeq = seq
+                            changes.append((target.name, GraphChange(seq: seq, kind: isAdd ? .add : .delete, subjects: changed.s, predicates: changed.p,
+                                                                     objects: changed.o, provenance: changed.provenance, split: changed.split)))
+                        }
+                        results.append(.success(report))
+                    }
+                    for name in drops { _ = try drop(graph: name, conn) }
+                }
+            }
+        } catch let e as PGError {
+            throw StoreError.database(e)
+        }
+        var terms: [Int64: Term] = [:]
+        for w in writes where w.kind.isAdd {
+            for t in w.triples { for term in [t.subject, t.predicate, t.object] { terms[term.id.rawValue] = term } }
+        }
+        return CommitOutcome(results: results, changes: changes, terms: terms)
+    }
+
     /// Writes a run of writes of one kind to one graph with one statement per table. A write
     /// whose term collides with another term's id (in the store, or an earlier write of the run)
     /// fails alone; the others are written. Counts go to the first write, in order, that has a

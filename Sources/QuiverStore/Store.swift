@@ -177,21 +177,22 @@ public final class Store: Sendable {
     /// Removes a graph with its dictionary, triples, ontology and change log. Returns false if absent.
     @discardableResult
     public func drop(graph name: String) throws -> Bool {
-        try withConnection { conn in
-            try conn.transaction {
-                let r = try conn.execute("SELECT id FROM graphs WHERE name = $1 FOR UPDATE", [.text(name)])
-                guard r.rowCount == 1, let id = r.int(0, 0) else { return false }
-                // Dropping a partition locks its parent; take the parents in the order loads attach
-                // them (terms, then triples), so a drop and a load never wait on each other in a cycle.
-                try conn.executeScript("""
-                    DROP TABLE IF EXISTS \(quoteIdentifier("terms_g\(id)"));
-                    DROP TABLE IF EXISTS \(quoteIdentifier("triples_g\(id)"));
-                    """)
-                _ = try conn.execute("DELETE FROM graphs WHERE id = $1", [.int32(Int32(id))])
-                _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(changeNotice(seq: -1, graph: name))])
-                return true
-            }
-        }
+        try withConnection { conn in try conn.transaction { try drop(graph: name, conn) } }
+    }
+
+    /// Drops `name` inside the caller's transaction on `conn`; false when there is no such graph.
+    func drop(graph name: String, _ conn: PGConnection) throws -> Bool {
+        let r = try conn.execute("SELECT id FROM graphs WHERE name = $1 FOR UPDATE", [.text(name)])
+        guard r.rowCount == 1, let id = r.int(0, 0) else { return false }
+        // Dropping a partition locks its parent; take the parents in the order loads attach
+        // them (terms, then triples), so a drop and a load never wait on each other in a cycle.
+        try conn.executeScript("""
+            DROP TABLE IF EXISTS \(quoteIdentifier("terms_g\(id)"));
+            DROP TABLE IF EXISTS \(quoteIdentifier("triples_g\(id)"));
+            """)
+        _ = try conn.execute("DELETE FROM graphs WHERE id = $1", [.int32(Int32(id))])
+        _ = try conn.execute("SELECT pg_notify($1, $2)", [.text(changeChannel), .text(changeNotice(seq: -1, graph: name))])
+        return true
     }
 
     /// Every ready graph's change sequence, by exact name, in one query on `conn` (the snapshot

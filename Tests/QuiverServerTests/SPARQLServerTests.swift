@@ -155,4 +155,37 @@ import QuiverTestSupport
             #expect(c.command("SPARQL", g, "SELECT WHERE", "ASYNC")?.text?.contains("SPARQL syntax") == true)
         }
     }
+
+    /// UPDATE: atomic, visible to the next command, across graphs; an error anywhere in the
+    /// request leaves everything as it was.
+    @Test func updatesAreAtomicAndSeenAtOnce() async throws {
+        let g = uniqueName("sparql-update"), other = uniqueName("sparql-update-other")
+        defer { _ = try? store.drop(graph: g); _ = try? store.drop(graph: other) }
+        try store.load(graph: g, inputs: [.bytes(name: "a.tsv", Array("erin\tlikes\ttea\nbob\tlikes\tcoffee\n".utf8))])
+        try await withServer(store: store) { port in
+            let c = try TestClient(port: port)
+            let q = "PREFIX q: <urn:quiver:name:> "
+            let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            func n(_ graph: String) -> String? {
+                guard case .array(let rows)? = c.command("SPARQL", graph, count) else { return nil }
+                return rows.first?.dictionary["n"]?.text
+            }
+            // Modify: every likes becomes loves, in one request with an INSERT DATA into another graph.
+            let answer = try #require(c.command("UPDATE", g, q + "DELETE { ?x q:likes ?y } INSERT { ?x q:loves ?y } WHERE { ?x q:likes ?y } ; "
+                                                + "INSERT DATA { GRAPH <urn:quiver:graph:\(other)> { q:a q:b q:c } }", "FORMAT", "JSON")?.text)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any])
+            #expect(json["inserted"] as? Int == 3 && json["deleted"] as? Int == 2, "\(answer)")
+            guard case .array(let loves)? = c.command("SPARQL", g, q + "SELECT ?x WHERE { ?x q:loves ?y } ORDER BY ?x") else { Issue.record("rows"); return }
+            #expect(loves.map { $0.dictionary["x"]?.text } == ["<urn:quiver:name:bob>", "<urn:quiver:name:erin>"])
+            #expect(n(other) == "\"1\"^^<http://www.w3.org/2001/XMLSchema#integer>")
+            // A failing operation: nothing of the request is written.
+            let failed = c.command("UPDATE", g, q + "INSERT DATA { q:x q:y q:z } ; DROP GRAPH <urn:quiver:graph:no-such-graph>")?.text ?? ""
+            #expect(failed.contains("operation 2") && failed.contains("no such graph") && failed.contains("nothing was written"), "\(failed)")
+            #expect(n(g) == "\"2\"^^<http://www.w3.org/2001/XMLSchema#integer>")
+            // DROP removes the graph; a syntax error names its place.
+            _ = c.command("UPDATE", g, "DROP GRAPH <urn:quiver:graph:\(other)>")
+            #expect(c.command("STATS", other)?.text?.hasPrefix("NOGRAPH") == true)
+            #expect(c.command("UPDATE", g, "INSERT DATA { ?x <urn:p> 1 }")?.text?.contains("line 1, column") == true)
+        }
+    }
 }

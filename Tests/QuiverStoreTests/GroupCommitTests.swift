@@ -79,6 +79,47 @@ struct GroupCommitTests {
         try store.withConnection { conn in try conn.executeScript("DROP FUNCTION refuse_boom_\(id)() CASCADE") }
     }
 
+    /// `commitAtomically` (SPARQL Update): writes to several graphs and a drop in one
+    /// transaction; when the database refuses one write, nothing of the request is left.
+    @Test func anAtomicCommitIsAllOrNothing() throws {
+        let g = uniqueGraphName("atomic"), h = uniqueGraphName("atomic-other"), gone = uniqueGraphName("atomic-gone")
+        defer { for x in [g, h, gone] { _ = try? store.drop(graph: x) } }
+        _ = try store.add(graph: g, triples: [t("seed", "r", "seed"), t("old", "r", "x")])
+        _ = try store.add(graph: gone, triples: [t("a", "r", "b")])
+        let before = try #require(try store.graph(named: g)?.changeSeq)
+        let outcome = try store.commitAtomically([
+            SmallWrite(graph: g, kind: .delete, triples: [t("old", "r", "x")]),
+            SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil), triples: [t("new", "r", "y")]),
+            SmallWrite(graph: h, kind: .add(provenance: .asserted, split: nil), triples: []),
+        ], drops: [gone])
+        #expect(try triples(g) == ["new r y", "seed r seed"])
+        #expect(try store.graph(named: h)?.tripleCount == 0)
+        #expect(try store.graph(named: gone) == nil)
+        #expect(outcome.changes.map(\.change.kind) == [.delete, .add])
+        #expect(try store.graph(named: g)?.changeSeq == before + 2)
+        // A trigger refuses the object `boom`: the delete before it is rolled back with it.
+        let id = try #require(try store.graph(named: g)?.id)
+        let boom = Term.name("boom").id.rawValue
+        try store.withConnection { conn in
+            try conn.executeScript("""
+                CREATE FUNCTION refuse_boom_a\(id)() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN IF NEW.o = \(boom) THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+                CREATE TRIGGER refuse_boom BEFORE INSERT ON triples_g\(id) FOR EACH ROW EXECUTE FUNCTION refuse_boom_a\(id)();
+                """)
+        }
+        #expect(throws: StoreError.self) {
+            try store.commitAtomically([
+                SmallWrite(graph: g, kind: .delete, triples: [t("seed", "r", "seed")]),
+                SmallWrite(graph: h, kind: .add(provenance: .asserted, split: nil), triples: [t("p", "r", "q")]),
+                SmallWrite(graph: g, kind: .add(provenance: .asserted, split: nil), triples: [t("x", "r", "boom")]),
+            ])
+        }
+        #expect(try triples(g) == ["new r y", "seed r seed"])
+        #expect(try store.graph(named: h)?.tripleCount == 0)
+        #expect(try store.graph(named: g)?.changeSeq == before + 2)
+        try store.withConnection { conn in try conn.executeScript("DROP FUNCTION refuse_boom_a\(id)() CASCADE") }
+    }
+
     /// A run of writes goes to PostgreSQL as arrays: terms with quotes, backslashes, braces,
     /// commas and NULL-looking text come back exactly; a triple repeated in the run counts once,
     /// for the first write that has it.

@@ -90,6 +90,32 @@ struct DaemonGraphContext: GraphContext {
 
     func commit(_ write: SmallWrite) throws -> SmallWriteReport { try backend.writes.commit(write) }
 
+    func versionIfPresent(_ graph: String) throws -> CSRSnapshot? {
+        do {
+            return try engine(graph).snapshot
+        } catch let e as CommandError where e.code == "NOGRAPH" {
+            return nil
+        }
+    }
+
+    /// Beside the group commit, as one transaction of its own; what it changed is applied to
+    /// the held versions as the group commit's writes are, so the next command sees it.
+    func commitAtomically(_ writes: [SmallWrite], drops: [String]) throws -> CommitOutcome {
+        backend.cache.localCommitBegins()
+        let outcome: CommitOutcome
+        do {
+            outcome = try backend.store.commitAtomically(writes, drops: drops)
+        } catch {
+            backend.cache.localCommitsEnded(1, [], terms: [:])
+            throw error
+        }
+        backend.cache.localCommitsEnded(1, outcome.changes, terms: outcome.terms)
+        var last: [String: Int64] = [:]
+        for (graph, change) in outcome.changes { last[graph] = max(last[graph] ?? 0, change.seq) }
+        for graph in Set(writes.map(\.graph) + drops) { backend.engines.wrote(graph, changeSeq: last[graph]) }
+        return outcome
+    }
+
     func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel {
         try backend.models.model(store: backend.store, snapshot: snapshot, name: name)
     }

@@ -85,8 +85,8 @@ final class HTTPEndpoint: HTTPResponder {
             switch request.operation {
             case .query(let text, let defaults, let named):
                 return try limited { try query(text, defaults: defaults, named: named, request, r) }
-            case .update:
-                return .text(501, "SPARQL Update over HTTP is not implemented yet")
+            case .update(let text, let using, let usingNamed):
+                return try limited { try update(text, using: using, usingNamed: usingNamed, r) }
             case .serviceDescription:
                 return try serviceDescription(r)
             case .graphStore:
@@ -167,6 +167,37 @@ final class HTTPEndpoint: HTTPResponder {
         }
         return HTTPReply(status: 200, headers: [("Content-Type", contentType), (ContentNegotiation.varyHeader.name, ContentNegotiation.varyHeader.value)],
                          body: Self.body(Array(body.utf8)))
+    }
+
+    /// An update, atomic, through the same request as `quiver update` and `UPDATE`;
+    /// `using-graph-uri` / `using-named-graph-uri` are each modify operation's USING clauses.
+    private func update(_ text: String, using: [String], usingNamed: [String], _ r: HTTPRequestParts) throws -> HTTPReply {
+        guard let backend = state.backend else { return .text(503, "the server has no store") }
+        var parsed: UpdateRequest
+        do {
+            parsed = try SPARQLParser.parseUpdate(text)
+        } catch {
+            return .text(400, "SPARQL syntax: \(error.description)")
+        }
+        if !using.isEmpty || !usingNamed.isEmpty {
+            let clauses = using.map { DatasetClause(iri: $0, isNamed: false) } + usingNamed.map { DatasetClause(iri: $0, isNamed: true) }
+            for (i, op) in parsed.operations.enumerated() {
+                guard case .modify(var m) = op else { continue }
+                // SPARQL 1.1 Protocol §2.2.3: the parameters and the request's own USING or WITH clash.
+                if !m.using.isEmpty || m.with != nil {
+                    return .text(400, "the update has USING or WITH, and the request gives using-graph-uri or using-named-graph-uri: give one or the other")
+                }
+                m.using = clauses
+                parsed.operations[i] = .modify(m)
+            }
+        }
+        let sparql = try SPARQLUpdateRequest(try ParsedArguments.parse(daemonWords: [state.configuration.httpDefaultGraph, text].map { Array($0.utf8) },
+                                                                       verb: SPARQLUpdateRequest.spec))
+        let session = Session(id: 0, authenticated: true, remoteAddress: r.remote)
+        let context = DaemonGraphContext(backend: backend, jobs: state.jobs, session: session,
+                                         budget: try backend.budget(timeout: nil, session: session))
+        let answer = try state.working { try sparql.run(parsed: parsed, in: context) }
+        return .text(200, sparql.text(answer))
     }
 
     /// A big answer goes out in parts (chunked), a small one with its length.

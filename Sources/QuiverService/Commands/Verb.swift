@@ -106,6 +106,13 @@ public protocol GraphContext: Sendable {
 
     /// Loads a saved model of a graph (the daemon keeps them cached per snapshot).
     func model(_ name: String, of snapshot: CSRSnapshot) throws -> LoadedModel
+
+    /// The graph's current version, or nil when there is no such graph.
+    func versionIfPresent(_ graph: String) throws -> CSRSnapshot?
+
+    /// Commits `writes` and then drops `drops` in one transaction, all or nothing, and makes them
+    /// visible to this surface's next reads (SPARQL Update).
+    func commitAtomically(_ writes: [SmallWrite], drops: [String]) throws -> CommitOutcome
 }
 
 extension GraphContext {
@@ -117,6 +124,20 @@ extension GraphContext {
     public func limit(_ options: inout LoadOptions) {}
     public var jobThresholdBytes: Int { .max }
     public func commit(_ write: SmallWrite) throws -> SmallWriteReport { try store.commit([write])[0].get() }
+
+    public func versionIfPresent(_ graph: String) throws -> CSRSnapshot? {
+        do {
+            return try engine(graph).snapshot
+        } catch StoreError.graphNotFound {
+            return nil
+        }
+    }
+
+    public func commitAtomically(_ writes: [SmallWrite], drops: [String]) throws -> CommitOutcome {
+        let outcome = try store.commitAtomically(writes, drops: drops)
+        for name in Set(writes.map(\.graph) + drops) { wrote(name) }
+        return outcome
+    }
 }
 
 /// The CLI's context: one store, each graph's snapshot built from it when first asked for.

@@ -70,6 +70,7 @@ public enum VerbRegistry {
         RegisteredVerb(ReachRequest.self),
         RegisteredVerb(HopRequest.self),
         RegisteredVerb(SPARQLRequest.self),
+        RegisteredVerb(SPARQLUpdateRequest.self),
         RegisteredVerb(PPRRequest.self),
         RegisteredVerb(PhiRequest.self),
         RegisteredVerb(AugmentVerb.self),

@@ -91,12 +91,7 @@ public struct SPARQLRequest: Verb {
             parsed.dataset = defaults.map { DatasetClause(iri: $0, isNamed: false) } + named.map { DatasetClause(iri: $0, isNamed: true) }
         }
         // The version is pinned now: a job answers over the graph as it was when it was asked.
-        let version: CSRSnapshot?
-        do {
-            version = try context.engine(graph).snapshot
-        } catch let e as PresentableError where missingGraphIsEmpty && e.category == .notFound {
-            version = nil
-        }
+        let version = missingGraphIsEmpty ? try context.versionIfPresent(graph) : try context.engine(graph).snapshot
         let budget = try context.budget(timeout: timeout)
         guard async else { return .finished(try answer(parsed, over: version, stop: budget.stop, maxReplyRows: budget.maxRows, in: context)) }
         let deadline = timeout.map { Deadline.after($0) }
