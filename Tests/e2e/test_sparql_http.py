@@ -167,3 +167,41 @@ def test_password_cors_and_body_limit(guarded):
     # A body over --max-http-body-bytes is refused before it is read.
     big = urllib.parse.urlencode({"query": "ASK {}" + " " * 5000}).encode()
     assert fetch(url + "/sparql", data=big, headers=right)[0] == 413
+
+
+def test_updates_over_http(endpoint):
+    """SPARQL Update by the protocol's two POST forms, from SPARQLWrapper, rdflib's
+    SPARQLUpdateStore and curl: each is atomic and the next query sees it."""
+    url, _ = endpoint
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+    from SPARQLWrapper import POST
+    g = "urn:quiver:graph:e2e-http-updates"
+    ask = f"ASK {{ GRAPH <{g}> {{ <urn:x:a> <urn:x:p> ?o }} }}"
+
+    def asks(q):
+        client = SPARQLWrapper(url + "/sparql")
+        client.setQuery(q)
+        client.setReturnFormat(JSON)
+        return client.query().convert()["boolean"]
+
+    # SPARQLWrapper: update= in a form body.
+    w = SPARQLWrapper(url + "/sparql")
+    w.setMethod(POST)
+    w.setQuery(f"INSERT DATA {{ GRAPH <{g}> {{ <urn:x:a> <urn:x:p> 1 }} }}")
+    w.query()
+    assert asks(ask) is True
+    # rdflib's SPARQLUpdateStore: the default graph, by application/sparql-update.
+    store = SPARQLUpdateStore(url + "/sparql", url + "/sparql")
+    store.update("INSERT DATA { <urn:x:s> <urn:x:p> <urn:x:o> }")
+    assert asks("ASK { <urn:x:s> <urn:x:p> <urn:x:o> }") is True
+    # curl: a request that fails part way writes nothing.
+    r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/sparql-update",
+                        "--data-binary", f"DELETE DATA {{ GRAPH <{g}> {{ <urn:x:a> <urn:x:p> 1 }} }} ; DROP GRAPH <urn:x:nothing>",
+                        url + "/sparql"], capture_output=True, text=True, timeout=60)
+    assert r.stdout == "400"
+    assert asks(ask) is True
+    # An update by GET is refused; DROP removes the graph.
+    assert fetch(url + "/sparql?" + urllib.parse.urlencode({"update": f"DROP GRAPH <{g}>"}))[0] == 400
+    status, _, body = fetch(url + "/sparql", data=urllib.parse.urlencode({"update": f"DROP GRAPH <{g}>"}).encode())
+    assert status == 200 and "dropped" in body
+    assert asks(ask) is False

@@ -9,12 +9,33 @@ public struct SPARQLDataset: Sendable {
     public var namedGraphs: [(iri: String, graph: CSRSnapshot)]
     /// The graph of a `FROM` / `FROM NAMED` IRI; nil when the surface has none by that IRI.
     public var resolve: @Sendable (String) throws -> CSRSnapshot?
+    /// The surface's graphs, when GRAPH may range over all of them (a query with no FROM or FROM
+    /// NAMED): their names, each resolved only when GRAPH reaches it.
+    public var allGraphs: (@Sendable () throws -> [String])?
 
     public init(defaultGraph: CSRSnapshot?, namedGraphs: [(iri: String, graph: CSRSnapshot)] = [],
-                resolve: @escaping @Sendable (String) throws -> CSRSnapshot? = { _ in nil }) {
+                resolve: @escaping @Sendable (String) throws -> CSRSnapshot? = { _ in nil },
+                allGraphs: (@Sendable () throws -> [String])? = nil) {
         self.defaultGraph = defaultGraph
         self.namedGraphs = namedGraphs
         self.resolve = resolve
+        self.allGraphs = allGraphs
+    }
+
+    /// The named graphs GRAPH ranges over: those given, or every graph of the surface.
+    func graphsForGRAPH() throws -> [(iri: String, graph: CSRSnapshot)] {
+        guard let allGraphs, namedGraphs.isEmpty else { return namedGraphs }
+        return try allGraphs().sorted().compactMap { name in
+            let iri = Self.iri(ofGraph: name)
+            return try resolve(iri).map { (iri, $0) }
+        }
+    }
+
+    /// The named graph GRAPH <iri> reads: one given, or the surface's graph of that IRI.
+    func graphForGRAPH(_ iri: String) throws -> CSRSnapshot? {
+        if let g = namedGraphs.first(where: { $0.iri == iri })?.graph { return g }
+        guard allGraphs != nil, namedGraphs.isEmpty else { return nil }
+        return try? resolve(iri)
     }
 
     /// The IRI that names Quiver graph `name` in FROM, FROM NAMED, GRAPH and updates: the name
@@ -68,9 +89,14 @@ public struct SPARQLDataset: Sendable {
 /// SPARQL and their plain selves to the graphs: ids are always of the graphs' form.
 final class QueryTerms {
     private var made: [Int64: Term] = [:]
-    let graphs: [CSRSnapshot]
+    private(set) var graphs: [CSRSnapshot]
 
     init(graphs: [CSRSnapshot]) { self.graphs = graphs }
+
+    /// A graph GRAPH reached that the dataset did not list: its terms are named too.
+    func include(_ graph: CSRSnapshot) {
+        if !graphs.contains(where: { $0 === graph }) { graphs.append(graph) }
+    }
 
     /// The id a term has in the graphs (recorded, so `term` finds it again).
     func id(_ t: Term) -> Int64 {

@@ -390,12 +390,14 @@ final class Evaluator {
     private func evaluateGraph(_ name: VariableOrIRI, _ g: GroupGraphPattern, initial: [Int64]) throws -> Solutions {
         switch name {
         case .iri(let iri):
-            guard let graph = dataset.namedGraphs.first(where: { $0.iri == iri })?.graph else { return [] }
+            guard let graph = try dataset.graphForGRAPH(iri) else { return [] }
+            terms.include(graph)
             return try evaluate(g, graph: graph, initial: initial)
         case .variable(let v):
             let s = slot(v)
             var out: Solutions = []
-            for (iri, graph) in dataset.namedGraphs {
+            for (iri, graph) in try dataset.graphsForGRAPH() {
+                terms.include(graph)
                 let id = terms.id(.iri(iri))
                 var start = padded([initial])[0]
                 if start[s] != Binding.unbound && start[s] != id { continue }

@@ -102,10 +102,10 @@ public struct SPARQLRequest: Verb {
 
     private func answer(_ parsed: Query, over version: CSRSnapshot?, stop: StopCondition, maxReplyRows: Int,
                         in context: any GraphContext) throws -> SPARQLOutput {
-        let dataset = SPARQLDataset(defaultGraph: version) { iri in
+        let dataset = SPARQLDataset(defaultGraph: version, resolve: { iri in
             guard let name = SPARQLDataset.graphName(of: iri) else { return nil }
             return try context.engine(name).snapshot
-        }
+        }, allGraphs: { try context.store.graphs().map(\.name) })
         let limits = SPARQLLimits(maxIntermediateRows: maxRows, stop: stop,
                                   limitName: context.surface == .cli ? "--max-rows" : "MAX-ROWS")
         let answer: QueryAnswer
