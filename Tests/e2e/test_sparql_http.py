@@ -205,3 +205,41 @@ def test_updates_over_http(endpoint):
     status, _, body = fetch(url + "/sparql", data=urllib.parse.urlencode({"update": f"DROP GRAPH <{g}>"}).encode())
     assert status == 200 and "dropped" in body
     assert asks(ask) is False
+
+
+def test_graph_store_protocol(endpoint):
+    """The Graph Store HTTP Protocol on /store: PUT makes or replaces a graph, POST merges,
+    GET and HEAD read, DELETE drops; each write atomic and seen by the next read."""
+    url, _ = endpoint
+    store = url + "/store?" + urllib.parse.urlencode({"graph": "http://example.org/gs"})
+    first = "@prefix ex: <http://example.org/> . ex:a ex:p ex:b ; ex:q [ ex:r 1 ] ."
+    status, _, _ = fetch(store, data=first.encode(), headers={"Content-Type": "text/turtle"}, method="PUT")
+    assert status == 201
+
+    def graph():
+        status, headers, body = fetch(store, headers={"Accept": "text/turtle"})
+        assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+        return rdflib.Graph().parse(data=body, format="turtle")
+
+    assert rdflib.compare.isomorphic(graph(), rdflib.Graph().parse(data=first, format="turtle"))
+    more = "<http://example.org/c> <http://example.org/p> <http://example.org/d> .\n"
+    assert fetch(store, data=more.encode(), headers={"Content-Type": "application/n-triples"}, method="POST")[0] == 204
+    assert len(graph()) == 4
+    # The graph is a named graph to SPARQL under its own IRI.
+    q = url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { GRAPH <http://example.org/gs> { <http://example.org/c> ?p ?o } }"})
+    assert json.loads(fetch(q, headers={"Accept": "application/json"})[2])["boolean"] is True
+    # PUT replaces; HEAD has the headers and no body; a syntax error names its line and column.
+    assert fetch(store, data=more.encode(), headers={"Content-Type": "application/n-triples"}, method="PUT")[0] == 204
+    assert len(graph()) == 1
+    status, headers, body = fetch(store, method="HEAD")
+    assert status == 200 and body == ""
+    status, _, body = fetch(store, data=b"<http://x> <http://y> .\n", headers={"Content-Type": "application/n-triples"}, method="PUT")
+    assert status == 400 and "the request body:1:23:" in body
+    assert len(graph()) == 1
+    # DELETE drops; then the graph is not found.
+    assert fetch(store, method="DELETE")[0] == 204
+    assert fetch(store)[0] == 404
+    assert fetch(store, method="DELETE")[0] == 404
+    # Neither graph= nor default, and both, are refused.
+    assert fetch(url + "/store")[0] == 400
+    assert fetch(url + "/store?default&graph=http%3A%2F%2Fx")[0] == 400

@@ -12,7 +12,7 @@ import Synchronization
 /// format from `Accept`, errors onto statuses. Access is the RESP port's: the same password
 /// (HTTP Basic, any user name), the same protected mode.
 final class HTTPEndpoint: HTTPResponder {
-    private let state: ServerState
+    let state: ServerState
     private let cors: CORSPolicy?
     /// Queries and updates running now, against `maxHTTPConcurrent`.
     private let running = Atomic<Int>(0)
@@ -89,11 +89,15 @@ final class HTTPEndpoint: HTTPResponder {
                 return try limited { try update(text, using: using, usingNamed: usingNamed, r) }
             case .serviceDescription:
                 return try serviceDescription(r)
-            case .graphStore:
-                return .text(501, "the Graph Store protocol is not implemented yet")
+            case .graphStore(let op):
+                return try limited { try graphStore(ProtocolRequest(op, formatParameter: request.formatParameter, otherParameters: request.otherParameters), r) }
             }
+        case "/store":
+            let request = try GraphStore.classify(method: r.method, target: r.target, headers: r.headers, body: r.body,
+                                                  maxBodyBytes: maxBodyBytes)
+            return try limited { try graphStore(request, r) }
         default:
-            return .text(404, "no such resource: \(target.path) (the SPARQL endpoint is /sparql, the query page /)")
+            return .text(404, "no such resource: \(target.path) (the SPARQL endpoint is /sparql, the graph store /store, the query page /)")
         }
     }
 
