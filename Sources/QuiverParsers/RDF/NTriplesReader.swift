@@ -22,7 +22,9 @@ import QuiverCore
 /// Lines end at LF, CR or CR LF. Invalid UTF-8 anywhere (comments included) is a `ParseError`
 /// pointing at the offending byte; that check runs per LF-terminated stretch before it is parsed,
 /// so a CR-only line break does not separate it from the lines around it. A leading byte order mark
-/// is skipped. All IRIs must be absolute (have a scheme); UCHAR escapes are decoded.
+/// is skipped. All IRIs must be absolute (have a scheme); UCHAR escapes are decoded, and one in an
+/// IRI may not stand for a character IRIs forbid (a space, a control character, `<>"{}|^` backquote,
+/// backslash). Blank node labels follow Turtle's rule: no ':' in them.
 public struct NTriplesReader<Source: ByteSource>: TripleReader {
     /// The number of bytes requested from the source per read.
     public static var chunkSize: Int { 256 * 1024 }
@@ -349,6 +351,11 @@ struct NTriplesLineParser {
                     throw Issue(offset: j, expected: "\\u or \\U escape in IRI")
                 }
                 let scalar = try uchar(p, j, limit)
+                if RDFCharacters.isForbiddenInIRI(scalar) {
+                    let length = p[j + 1] == 0x75 ? 6 : 10
+                    throw Issue(offset: j, expected: ErrorText.escapeAllowedInIRI,
+                                found: RDFCharacters.quoted(Array(UnsafeBufferPointer(start: p + j, count: length))))
+                }
                 RDFCharacters.appendUTF8(scalar, to: &scratch)
                 j += p[j + 1] == 0x75 ? 6 : 10
                 continue
@@ -383,7 +390,8 @@ struct NTriplesLineParser {
         return value
     }
 
-    /// BLANK_NODE_LABEL at `p[i] == "_"`.
+    /// BLANK_NODE_LABEL at `p[i] == "_"`, with Turtle's PN_CHARS_U (no ':', see `RDFCharacters`):
+    /// `_:a:b` is refused at its ':'.
     func blank(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ limit: Int) throws(Issue) -> Term {
         guard i + 1 < limit, p[i + 1] == 0x3A else { throw Issue(offset: i, expected: "'_:' to start a blank node label") }
         let start = i + 2
@@ -402,11 +410,15 @@ struct NTriplesLineParser {
             }
             let ok: Bool
             if j == start {
-                ok = RDFCharacters.isPNCharsU(c) || c == 0x3A || (c >= 0x30 && c <= 0x39)
+                ok = RDFCharacters.isPNCharsU(c) || (c >= 0x30 && c <= 0x39)
             } else {
-                ok = RDFCharacters.isPNChars(c) || c == 0x3A || c == 0x2E
+                ok = RDFCharacters.isPNChars(c) || c == 0x2E
             }
-            if !ok { break }
+            if !ok {
+                // Nothing in N-Triples may follow a label directly with ':', so this is the label's.
+                if c == 0x3A { throw Issue(offset: j, expected: ErrorText.blankLabelWithoutColon) }
+                break
+            }
             j += n
             if c != 0x2E { lastNonDot = j }
         }

@@ -14,7 +14,8 @@ import QuiverCore
 ///
 /// - Relative IRIs are resolved (RFC 3986 section 5) against the current base: `baseIRI`, then each
 ///   `@base`/`BASE` in turn. A relative IRI with no base set is a `ParseError`. Absolute IRIs are kept
-///   exactly as written.
+///   exactly as written. A `\u`/`\U` escape in an IRI may not stand for a character IRIs forbid
+///   (a space, a control character, `<>"{}|^` backquote, backslash).
 /// - Blank nodes: document labels are kept as written, except that a label starting with `genid` is
 ///   written as `genidx` + label; nodes the parser makes (`[]`, `[ ... ]`, collections) are labelled
 ///   `genid` + a decimal number. The two sets can never meet, and every label is a valid N-Triples
@@ -453,7 +454,14 @@ struct TurtleParser {
                 guard let e = try input.peek(1), e == 0x75 || e == 0x55 else {
                     throw failure("\\u or \\U escape in IRI")
                 }
-                RDFCharacters.appendUTF8(try uchar(), to: &scratch)
+                let at = input.position
+                var written: [UInt8] = []
+                for k in 0..<(e == 0x75 ? 6 : 10) { written.append(try input.peek(k) ?? 0) }
+                let scalar = try uchar()
+                if RDFCharacters.isForbiddenInIRI(scalar) {
+                    throw failure(ErrorText.escapeAllowedInIRI, at: at, found: RDFCharacters.quoted(written))
+                }
+                RDFCharacters.appendUTF8(scalar, to: &scratch)
                 continue
             }
             if b < 0x80 {
