@@ -7,4 +7,7 @@ extension ErrorText {
         "an escape of a character IRIs allow (not a space, a control character or one of <>\"{}|^`\\)"
     /// ':' inside a blank node label of N-Triples or N-Quads.
     static let blankLabelWithoutColon = "blank node label characters (':' is not one)"
+    /// A named graph in a dataset syntax read as triples: its statements would otherwise be dropped
+    /// or merged into the default graph without a word.
+    static let defaultGraphOnly = "a statement in the default graph (named graphs can only be read as quads)"
 }
