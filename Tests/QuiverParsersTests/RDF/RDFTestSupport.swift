@@ -87,6 +87,15 @@ enum RDFTest {
         return try drainQuads(&reader, batchSize: batchSize)
     }
 
+    /// Parses TriG as `ttl` parses Turtle.
+    static func trig(_ text: String, base: String? = "http://example/base/doc.trig", step: Int? = nil,
+                     chunkSize: Int = 256 * 1024, batchSize: Int = 1000) throws -> [Quad] {
+        let bytes = Array(text.utf8)
+        var reader = TriGReader(source: RDFTrickleSource(bytes, step: step ?? max(1, bytes.count)),
+                                fileName: "test.trig", baseIRI: base, chunkSize: chunkSize)
+        return try drainQuads(&reader, batchSize: batchSize)
+    }
+
     /// The error a parse throws, or nil.
     static func error(_ body: () throws -> [Quad]) -> ParseError? {
         error { try body().map(\.triple) }
