@@ -1,40 +1,70 @@
 import QuiverCore
 import QuiverParsers
 
-/// RDF graph isomorphism (RDF 1.1 Concepts section 3.6): equal up to a renaming of blank nodes.
+/// RDF graph and dataset isomorphism (RDF 1.1 Concepts sections 3.6 and 4.1): equal up to a
+/// renaming of blank nodes, one renaming for the whole dataset (graph names included).
 ///
 /// Blank nodes are first coloured by refining, a few rounds, the multiset of their
-/// (position, predicate, neighbour) triples; then a backtracking search maps blank nodes of one graph
-/// onto same-coloured ones of the other, checking every triple as soon as its blank nodes are all
-/// mapped. Meant for test-suite-sized graphs; the W3C harnesses (RDF/XML, SPARQL's CONSTRUCT)
-/// compare graphs with it.
+/// (position, neighbours) statements; then a backtracking search maps blank nodes of one side onto
+/// same-coloured ones of the other, checking every statement as soon as its blank nodes are all
+/// mapped. Meant for test-suite-sized graphs; the W3C harnesses (RDF/XML, Turtle, TriG, SPARQL's
+/// CONSTRUCT) compare graphs and datasets with it.
 public enum GraphIsomorphism {
     public static func isomorphic(_ a: [Triple], _ b: [Triple]) -> Bool {
+        isomorphic(a.map { Statement($0.subject, $0.predicate, $0.object, nil) },
+                   b.map { Statement($0.subject, $0.predicate, $0.object, nil) })
+    }
+
+    /// Datasets: the default graph (`graph == nil`) and each named graph must match under one renaming.
+    public static func isomorphic(_ a: [Quad], _ b: [Quad]) -> Bool {
+        isomorphic(a.map { Statement($0.subject, $0.predicate, $0.object, $0.graph) },
+                   b.map { Statement($0.subject, $0.predicate, $0.object, $0.graph) })
+    }
+
+    /// A triple or a quad: `terms[3] == nil` is the default graph.
+    private struct Statement: Hashable {
+        var terms: [Term?]
+        init(_ s: Term, _ p: Term, _ o: Term, _ g: Term?) { terms = [s, p, o, g] }
+        init(terms: [Term?]) { self.terms = terms }
+
+        var blanks: [String] {
+            terms.compactMap { if case .blank(let label)? = $0 { label } else { nil } }
+        }
+        var hasBlank: Bool { !blanks.isEmpty }
+    }
+
+    private static func isomorphic(_ a: [Statement], _ b: [Statement]) -> Bool {
         let setA = Set(a), setB = Set(b)
         guard setA.count == setB.count else { return false }
-        let groundA = setA.filter { !hasBlank($0) }, groundB = setB.filter { !hasBlank($0) }
+        let groundA = setA.filter { !$0.hasBlank }, groundB = setB.filter { !$0.hasBlank }
         guard groundA == groundB else { return false }
-        let blankA = setA.filter(hasBlank), blankB = setB.filter(hasBlank)
+        let blankA = setA.filter(\.hasBlank), blankB = setB.filter(\.hasBlank)
         let colorsA = colors(blankA), colorsB = colors(blankB)
         guard colorsA.values.sorted() == colorsB.values.sorted() else { return false }
         let nodesA = colorsA.keys.sorted { (colorsA[$0]!, $0) < (colorsA[$1]!, $1) }
         var byColorB: [Int: [String]] = [:]
         for (node, color) in colorsB { byColorB[color, default: []].append(node) }
-        var triplesOf: [String: [Triple]] = [:]
+        var statementsOf: [String: [Statement]] = [:]
         for t in blankA {
-            for case .blank(let label) in [t.subject, t.object] { triplesOf[label, default: []].append(t) }
+            for label in Set(t.blanks) { statementsOf[label, default: []].append(t) }
         }
         var mapping: [String: String] = [:]
         var used: Set<String> = []
 
-        func mapped(_ term: Term) -> Term? {
-            guard case .blank(let label) = term else { return term }
-            return mapping[label].map(Term.blank)
+        /// The statement with its blank nodes renamed, or nil while one of them is not mapped yet.
+        func mapped(_ t: Statement) -> Statement? {
+            var terms = t.terms
+            for k in terms.indices {
+                guard case .blank(let label)? = terms[k] else { continue }
+                guard let target = mapping[label] else { return nil }
+                terms[k] = .blank(target)
+            }
+            return Statement(terms: terms)
         }
         func consistent(_ node: String) -> Bool {
-            for t in triplesOf[node] ?? [] {
-                guard let s = mapped(t.subject), let o = mapped(t.object) else { continue }
-                if !blankB.contains(Triple(s, t.predicate, o)) { return false }
+            for t in statementsOf[node] ?? [] {
+                guard let renamed = mapped(t) else { continue }
+                if !blankB.contains(renamed) { return false }
             }
             return true
         }
@@ -53,35 +83,34 @@ public enum GraphIsomorphism {
         return search(0)
     }
 
-    private static func hasBlank(_ t: Triple) -> Bool {
-        if case .blank = t.subject { return true }
-        if case .blank = t.object { return true }
-        return false
-    }
-
     /// Colour refinement: a blank node's colour is, round after round, a hash of its own colour and
-    /// the sorted descriptions of the triples it is in (other blank nodes by their colour).
-    private static func colors(_ triples: Set<Triple>) -> [String: Int] {
+    /// the sorted descriptions of the statements it is in (its positions there, other blank nodes
+    /// by their colour).
+    private static func colors(_ statements: Set<Statement>) -> [String: Int] {
         var color: [String: Int] = [:]
-        for t in triples {
-            for case .blank(let label) in [t.subject, t.object] { color[label] = 0 }
+        for t in statements {
+            for label in t.blanks { color[label] = 0 }
         }
-        func describe(_ term: Term) -> String {
-            if case .blank(let label) = term { return "_\(color[label]!)" }
-            return NTriples.format(term)
+        func describe(_ term: Term?) -> String {
+            switch term {
+            case nil: return "-"
+            case .blank(let label)?: return "_\(color[label]!)"
+            case let term?: return NTriples.format(term)
+            }
         }
         for _ in 0..<4 {
             var signatures: [String: [String]] = [:]
-            for t in triples {
-                let s = describe(t.subject), p = NTriples.format(t.predicate), o = describe(t.object)
-                if case .blank(let label) = t.subject { signatures[label, default: []].append("s \(p) \(o)") }
-                if case .blank(let label) = t.object { signatures[label, default: []].append("o \(s) \(p)") }
+            for t in statements {
+                let described = t.terms.map(describe).joined(separator: " ")
+                for (k, term) in t.terms.enumerated() {
+                    if case .blank(let label)? = term { signatures[label, default: []].append("\(k) \(described)") }
+                }
             }
             var keys: [String: String] = [:]
             for (label, signature) in signatures {
                 keys[label] = "\(color[label]!)|" + signature.sorted().joined(separator: "\n")
             }
-            // Colours are ranks among the keys, so that they mean the same in both graphs.
+            // Colours are ranks among the keys, so that they mean the same on both sides.
             let rank = Dictionary(uniqueKeysWithValues: Set(keys.values).sorted().enumerated().map { ($1, $0) })
             color = keys.mapValues { rank[$0]! }
         }

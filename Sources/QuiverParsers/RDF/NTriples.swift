@@ -11,9 +11,12 @@ import QuiverCore
 /// - Literals: `\t \b \n \r \f \" \\` as ECHAR; the other control characters (U+0000–U+001F,
 ///   U+007F) as `\uXXXX`; everything else as is. `xsd:string` literals carry no datatype.
 /// - IRIs: characters IRIREF forbids (controls, space, `<>"{}|^` backquote, backslash) as `\uXXXX`.
-/// - Blank nodes: `_:label`. A label that is not a valid N-Triples BLANK_NODE_LABEL (say, one that came
-///   from a tabular file) has each offending character replaced by `_` followed by its hex code
-///   point and `_`; that is not reversible, so such labels do not round-trip.
+///   The grammar forbids them escaped too, so the readers refuse such an IRI: it does not round-trip
+///   (an IRI read from RDF never holds one).
+/// - Blank nodes: `_:label`. A label that is not a valid BLANK_NODE_LABEL (say, one that came from a
+///   tabular file, or one with ':', which N-Triples, N-Quads and Turtle all refuse) has each
+///   offending character replaced by `_x`, its hex code point and `_`; that is not reversible, so
+///   such labels do not round-trip.
 /// - Plain names (`Term.name`) have no RDF form: they are written as `<name>`, escaped like an IRI, so
 ///   they read back as (relative-looking) IRIs, not as names. Callers that need real IRIs should map
 ///   names to IRIs under a namespace of their own before writing.
@@ -96,11 +99,11 @@ public enum NTriples {
             let c = scalar.value
             let ok: Bool
             if k == 0 {
-                ok = RDFCharacters.isPNCharsU(c) || c == 0x3A || (c >= 0x30 && c <= 0x39)
+                ok = RDFCharacters.isPNCharsU(c) || (c >= 0x30 && c <= 0x39)
             } else if k == scalars.count - 1 {
-                ok = RDFCharacters.isPNChars(c) || c == 0x3A
+                ok = RDFCharacters.isPNChars(c)
             } else {
-                ok = RDFCharacters.isPNChars(c) || c == 0x3A || c == 0x2E
+                ok = RDFCharacters.isPNChars(c) || c == 0x2E
             }
             if ok {
                 RDFCharacters.appendUTF8(c, to: &out)

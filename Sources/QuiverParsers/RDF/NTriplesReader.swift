@@ -22,13 +22,34 @@ import QuiverCore
 /// Lines end at LF, CR or CR LF. Invalid UTF-8 anywhere (comments included) is a `ParseError`
 /// pointing at the offending byte; that check runs per LF-terminated stretch before it is parsed,
 /// so a CR-only line break does not separate it from the lines around it. A leading byte order mark
-/// is skipped. All IRIs must be absolute (have a scheme); UCHAR escapes are decoded.
+/// is skipped. All IRIs must be absolute (have a scheme); UCHAR escapes are decoded, and one in an
+/// IRI may not stand for a character IRIs forbid (a space, a control character, `<>"{}|^` backquote,
+/// backslash). Blank node labels follow Turtle's rule: no ':' in them.
 public struct NTriplesReader<Source: ByteSource>: TripleReader {
     /// The number of bytes requested from the source per read.
-    public static var chunkSize: Int { 256 * 1024 }
+    public static var chunkSize: Int { NTriplesStream.chunkSize }
 
-    /// Held as an existential so that the reader's code runs unspecialised without generic-metadata
-    /// look-ups on every call; the source is only touched once per chunk.
+    private var stream: NTriplesStream
+
+    /// - Parameters:
+    ///   - source: where the bytes come from.
+    ///   - fileName: the name used in `ParseError`s.
+    public init(source: Source, fileName: String) {
+        stream = NTriplesStream(source: source, fileName: fileName)
+    }
+
+    public mutating func readBatch(into batch: inout [Triple], maxCount: Int) throws -> Bool {
+        try stream.readBatch(into: &batch, maxCount: maxCount, graphs: .notAllowed) { triple, _ in triple }
+    }
+}
+
+/// The line-at-a-time machinery that N-Triples and N-Quads share: the chunked buffer, the UTF-8 and
+/// NUL checks per stretch, line counting, and turning a syntax issue into a `ParseError`. Not generic
+/// over the source, so that its code runs unspecialised without generic-metadata look-ups per call;
+/// the source is only touched once per chunk.
+struct NTriplesStream {
+    static var chunkSize: Int { 256 * 1024 }
+
     private var source: any ByteSource
     private let fileName: String
     private var buffer: [UInt8]
@@ -46,16 +67,19 @@ public struct NTriplesReader<Source: ByteSource>: TripleReader {
     private var finished = false
     private var checkedByteOrderMark = false
 
-    /// - Parameters:
-    ///   - source: where the bytes come from.
-    ///   - fileName: the name used in `ParseError`s.
-    public init(source: Source, fileName: String) {
+    init(source: any ByteSource, fileName: String) {
         self.source = source
         self.fileName = fileName
         self.buffer = [UInt8](repeating: 0, count: Self.chunkSize)
     }
 
-    public mutating func readBatch(into batch: inout [Triple], maxCount: Int) throws -> Bool {
+    /// Appends up to `maxCount` statements, each made by `make` from the triple and its graph label
+    /// (always `nil` unless `graphs` is `.allowed`).
+    @inline(__always)
+    mutating func readBatch<Element>(
+        into batch: inout [Element], maxCount: Int, graphs: NTriplesLineParser.GraphLabels,
+        _ make: (Triple, Term?) -> Element
+    ) throws -> Bool {
         guard !finished else { return false }
         var appended = 0
         do {
@@ -67,10 +91,11 @@ public struct NTriplesReader<Source: ByteSource>: TripleReader {
                 let (start, limit, eof) = (pos, lineLimit, atEOF && lineLimit == end)
                 let step = try buffer.withUnsafeBufferPointer { buf throws(NTriplesSyntaxIssue) in
                     // `buffer` is never empty, so the base address exists.
-                    try parser.parseLine(buf.baseAddress.unsafelyUnwrapped, from: start, limit: limit, bufferEnd: end, atEOF: eof)
+                    try parser.parseLine(buf.baseAddress.unsafelyUnwrapped, from: start, limit: limit, bufferEnd: end,
+                                         atEOF: eof, graphs: graphs)
                 }
                 if let triple = step.triple {
-                    batch.append(triple)
+                    batch.append(make(triple, step.graph))
                     appended += 1
                 }
                 pos = step.next
@@ -211,24 +236,38 @@ struct RecentBytes {
     }
 }
 
-/// What parsing one line gave: maybe a triple, where the next line starts, whether a break was eaten.
+/// What parsing one line gave: maybe a triple and its graph label, where the next line starts,
+/// whether a break was eaten.
 struct NTriplesLineStep {
     var triple: Triple?
+    var graph: Term? = nil
     var next: Int
     var lineBreak: Bool
 }
 
-/// The N-Triples grammar over a byte range that holds at least one whole line.
+/// The N-Triples grammar over a byte range that holds at least one whole line, and N-Quads', which
+/// only adds an optional graph label before the final '.'.
 struct NTriplesLineParser {
+    /// What a fourth term on a line may be.
+    enum GraphLabels {
+        /// N-Triples: there is none.
+        case notAllowed
+        /// N-Quads: an IRI or a blank node naming the statement's graph.
+        case allowed
+        /// N-Quads read as triples: a graph label is an error at its position, so a file's named
+        /// graphs are never silently dropped or merged into the default graph.
+        case defaultGraphOnly
+    }
+
     /// Reused for terms that contain escapes.
     private var scratch: [UInt8] = []
 
     /// Terms that repeat from one line to the next (subjects, predicates, datatypes, language tags)
     /// reuse the previous line's `String` instead of allocating a new one.
     enum RecentString: Int {
-        case subject, predicate, datatype, language
+        case subject, predicate, datatype, language, graph
     }
-    private var recent = [RecentBytes](repeating: RecentBytes(), count: 4)
+    private var recent = [RecentBytes](repeating: RecentBytes(), count: 5)
 
     // Bit sets of the ASCII bytes that end the fast path of an IRIREF: forbidden ones, `>` and `\`.
     // Bytes 0x00-0x20, 0x22 ", 0x3C <, 0x3E >.
@@ -241,7 +280,8 @@ struct NTriplesLineParser {
     typealias Issue = NTriplesSyntaxIssue
 
     /// Parses the line starting at `from`; `limit` is the LF that ends the stretch or the end of input.
-    mutating func parseLine(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, bufferEnd: Int, atEOF: Bool) throws(Issue) -> NTriplesLineStep {
+    mutating func parseLine(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, bufferEnd: Int, atEOF: Bool,
+                            graphs: GraphLabels = .notAllowed) throws(Issue) -> NTriplesLineStep {
         var i = skipSpace(p, from, limit)
         if i == limit || p[i] == 0x0D || p[i] == 0x23 {
             i = skipComment(p, i, limit)
@@ -268,8 +308,19 @@ struct NTriplesLineParser {
             throw Issue(offset: i, expected: "object (IRI, blank node or literal)", found: i == limit ? eolText(atEOF) : nil)
         }
         i = skipSpace(p, i, limit)
+        var graph: Term?
+        if graphs != .notAllowed, i < limit, p[i] == 0x3C || p[i] == 0x5F {
+            if graphs == .defaultGraphOnly { throw Issue(offset: i, expected: ErrorText.defaultGraphOnly) }
+            graph = p[i] == 0x3C ? try iri(p, &i, limit, cache: .graph) : try blank(p, &i, limit)
+            i = skipSpace(p, i, limit)
+        }
         guard i < limit, p[i] == 0x2E else {
-            throw Issue(offset: i, expected: "'.' to end the triple", found: i == limit ? eolText(atEOF) : nil)
+            let expected = switch graphs {
+            case .notAllowed: "'.' to end the triple"
+            case _ where graph != nil: "'.' to end the quad"
+            default: "graph label (IRI or blank node) or '.' to end the statement"
+            }
+            throw Issue(offset: i, expected: expected, found: i == limit ? eolText(atEOF) : nil)
         }
         i = skipSpace(p, i + 1, limit)
         if i < limit && p[i] == 0x23 { i = skipComment(p, i, limit) }
@@ -278,6 +329,7 @@ struct NTriplesLineParser {
         }
         var step = endOfLine(p, i, limit, bufferEnd)
         step.triple = Triple(subject, predicate, object)
+        step.graph = graph
         return step
     }
 
@@ -349,6 +401,11 @@ struct NTriplesLineParser {
                     throw Issue(offset: j, expected: "\\u or \\U escape in IRI")
                 }
                 let scalar = try uchar(p, j, limit)
+                if RDFCharacters.isForbiddenInIRI(scalar) {
+                    let length = p[j + 1] == 0x75 ? 6 : 10
+                    throw Issue(offset: j, expected: ErrorText.escapeAllowedInIRI,
+                                found: RDFCharacters.quoted(Array(UnsafeBufferPointer(start: p + j, count: length))))
+                }
                 RDFCharacters.appendUTF8(scalar, to: &scratch)
                 j += p[j + 1] == 0x75 ? 6 : 10
                 continue
@@ -383,7 +440,8 @@ struct NTriplesLineParser {
         return value
     }
 
-    /// BLANK_NODE_LABEL at `p[i] == "_"`.
+    /// BLANK_NODE_LABEL at `p[i] == "_"`, with Turtle's PN_CHARS_U (no ':', see `RDFCharacters`):
+    /// `_:a:b` is refused at its ':'.
     func blank(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ limit: Int) throws(Issue) -> Term {
         guard i + 1 < limit, p[i + 1] == 0x3A else { throw Issue(offset: i, expected: "'_:' to start a blank node label") }
         let start = i + 2
@@ -402,11 +460,15 @@ struct NTriplesLineParser {
             }
             let ok: Bool
             if j == start {
-                ok = RDFCharacters.isPNCharsU(c) || c == 0x3A || (c >= 0x30 && c <= 0x39)
+                ok = RDFCharacters.isPNCharsU(c) || (c >= 0x30 && c <= 0x39)
             } else {
-                ok = RDFCharacters.isPNChars(c) || c == 0x3A || c == 0x2E
+                ok = RDFCharacters.isPNChars(c) || c == 0x2E
             }
-            if !ok { break }
+            if !ok {
+                // Nothing in N-Triples may follow a label directly with ':', so this is the label's.
+                if c == 0x3A { throw Issue(offset: j, expected: ErrorText.blankLabelWithoutColon) }
+                break
+            }
             j += n
             if c != 0x2E { lastNonDot = j }
         }

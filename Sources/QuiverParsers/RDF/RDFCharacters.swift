@@ -13,7 +13,8 @@ public enum RDFCharacters {
         }
     }
 
-    /// PN_CHARS_U as Turtle defines it (N-Triples also allows `:`; callers add it).
+    /// PN_CHARS_U as Turtle defines it. N-Triples 1.1 prints `:` in it too; the W3C tests
+    /// (nt-syntax-bad-bnode-01/02) follow Turtle, so that N-Triples stays a subset of Turtle.
     @inline(__always)
     public static func isPNCharsU(_ c: UInt32) -> Bool {
         c == 0x5F || isPNCharsBase(c)

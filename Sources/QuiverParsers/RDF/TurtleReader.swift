@@ -14,7 +14,8 @@ import QuiverCore
 ///
 /// - Relative IRIs are resolved (RFC 3986 section 5) against the current base: `baseIRI`, then each
 ///   `@base`/`BASE` in turn. A relative IRI with no base set is a `ParseError`. Absolute IRIs are kept
-///   exactly as written.
+///   exactly as written. A `\u`/`\U` escape in an IRI may not stand for a character IRIs forbid
+///   (a space, a control character, `<>"{}|^` backquote, backslash).
 /// - Blank nodes: document labels are kept as written, except that a label starting with `genid` is
 ///   written as `genidx` + label; nodes the parser makes (`[]`, `[ ... ]`, collections) are labelled
 ///   `genid` + a decimal number. The two sets can never meet, and every label is a valid N-Triples
@@ -41,18 +42,35 @@ public struct TurtleReader<Source: ByteSource>: TripleReader {
     }
 
     public mutating func readBatch(into batch: inout [Triple], maxCount: Int) throws -> Bool {
-        try parser.readBatch(into: &batch, maxCount: maxCount)
+        try parser.readBatch(into: &batch, maxCount: maxCount, namedGraphs: false) { triple, _ in triple }
     }
 }
 
-/// The Turtle grammar, not generic over the source (see `TurtleInput`).
+/// The Turtle grammar, and TriG's (Turtle plus graph blocks), not generic over the source (see
+/// `TurtleInput`).
 struct TurtleParser {
+    enum Dialect {
+        case turtle
+        /// Turtle statements at the top level go to the default graph; `{ ... }`, `name { ... }` and
+        /// `GRAPH name { ... }` hold the statements of a graph.
+        case trig
+    }
+
+    private let dialect: Dialect
     private var input: TurtleInput
     private let fileName: String
     private var base: String?
     private var prefixes: [ExactName: String] = [:]  // prefix labels are exact bytes
+    /// The triples of the statement being emitted; they all belong to `pendingGraph`.
     private var pending: [Triple] = []
     private var pendingIndex = 0
+    private var pendingGraph: Term?
+    /// TriG: where the graph block around the cursor opened (`nil` outside one), and its name
+    /// (`nil` for the default graph).
+    private var graphBlock: TurtlePosition?
+    private var currentGraph: Term?
+    /// Whether a named graph may open; a TriG document read as triples may only use the default graph.
+    private var namedGraphsAllowed = true
     private var nextGeneratedID = 1
     private var finished = false
     private var startedStatements = false
@@ -61,18 +79,24 @@ struct TurtleParser {
     static let maxNesting = 200
     private var scratch: [UInt8] = []
 
-    init(source: any ByteSource, fileName: String, baseIRI: String?, chunkSize: Int) {
+    init(source: any ByteSource, fileName: String, baseIRI: String?, chunkSize: Int, dialect: Dialect = .turtle) {
         self.input = TurtleInput(source: source, chunkSize: chunkSize)
         self.fileName = fileName
         self.base = baseIRI
+        self.dialect = dialect
     }
 
-    mutating func readBatch(into batch: inout [Triple], maxCount: Int) throws -> Bool {
+    /// Appends up to `maxCount` statements, each made by `make` from a triple and its graph name.
+    /// Without `namedGraphs`, opening a named graph is a `ParseError` at its name.
+    mutating func readBatch<Element>(
+        into batch: inout [Element], maxCount: Int, namedGraphs: Bool, _ make: (Triple, Term?) -> Element
+    ) throws -> Bool {
+        namedGraphsAllowed = namedGraphs
         var appended = 0
         while appended < maxCount {
             if pendingIndex < pending.count {
                 let n = min(maxCount - appended, pending.count - pendingIndex)
-                batch.append(contentsOf: pending[pendingIndex..<(pendingIndex + n)])
+                for t in pending[pendingIndex..<(pendingIndex + n)] { batch.append(make(t, pendingGraph)) }
                 pendingIndex += n
                 appended += n
                 continue
@@ -80,8 +104,13 @@ struct TurtleParser {
             guard !finished else { break }
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
+            pendingGraph = currentGraph
             do {
-                if try !parseStatement() { finished = true }
+                let more = switch dialect {
+                case .turtle: try parseStatement()
+                case .trig: try parseTriGStatement()
+                }
+                if !more { finished = true }
             } catch {
                 finished = true
                 pending.removeAll()
@@ -144,30 +173,139 @@ struct TurtleParser {
 
     /// Parses one directive or triples statement. Returns `false` at end of input.
     private mutating func parseStatement() throws -> Bool {
+        try startStatement()
+        guard try input.peek() != nil else { return false }
+        if try directive() { return true }
+        try triples()
+        return true
+    }
+
+    /// Skips a leading byte order mark (first call only), then whitespace and comments.
+    private mutating func startStatement() throws {
         if !startedStatements {
             startedStatements = true
             try input.skipByteOrderMark()
         }
         try skipSpace()
+    }
+
+    /// Parses the `@prefix`, `@base`, `PREFIX` or `BASE` directive at the cursor; `false` when there is none.
+    private mutating func directive() throws -> Bool {
         guard let b = try input.peek() else { return false }
         if b == 0x40 {
             try atDirective()
             return true
         }
-        if RDFCharacters.isLetter(b) {
-            if try keywordAhead("prefix") {
-                input.advance(6)
-                try prefixDirective()
-                return true
-            }
-            if try keywordAhead("base") {
-                input.advance(4)
-                try baseDirective()
-                return true
-            }
+        guard RDFCharacters.isLetter(b) else { return false }
+        if try keywordAhead("prefix") {
+            input.advance(6)
+            try prefixDirective()
+            return true
         }
-        try triples()
+        if try keywordAhead("base") {
+            input.advance(4)
+            try baseDirective()
+            return true
+        }
+        return false
+    }
+
+    /// One TriG statement: a directive, the opening or the closing of a graph block, or one triples
+    /// statement (at the top level, in the default graph; or inside a block, in its graph).
+    /// Returns `false` at end of input.
+    private mutating func parseTriGStatement() throws -> Bool {
+        try startStatement()
+        if let open = graphBlock {
+            guard let b = try input.peek() else {
+                throw failure("'}' to close the graph opened at \(open.line):\(open.column)")
+            }
+            if b == 0x7D {
+                input.advance()
+                graphBlock = nil
+                currentGraph = nil
+                return true
+            }
+            if try b == 0x40 || (RDFCharacters.isLetter(b) && (keywordAhead("prefix") || keywordAhead("base"))) {
+                throw failure("triples or '}' (directives cannot be inside a graph)")
+            }
+            _ = try triplesOrGraphName(graphNameAllowed: false)
+            // TriG's triplesBlock: triples separated by '.', the last '.' optional before '}'.
+            try skipSpace()
+            switch try input.peek() {
+            case 0x2E: input.advance()
+            case 0x7D: break
+            case nil: throw failure("'}' to close the graph opened at \(open.line):\(open.column)")
+            default: throw failure("'.' or '}' after the triples")
+            }
+            return true
+        }
+        guard let b = try input.peek() else { return false }
+        if try directive() { return true }
+        if try RDFCharacters.isLetter(b) && keywordAhead("graph") {
+            let start = input.position
+            input.advance(5)
+            try skipSpace()
+            let (name, text) = try graphName()
+            try skipSpace()
+            guard try input.peek() == 0x7B else { throw failure("'{' to open the graph") }
+            try openGraph(name, at: start, text: text)
+            return true
+        }
+        if b == 0x7B {
+            try openGraph(nil, at: input.position, text: "")
+            return true
+        }
+        if let (name, at, text) = try triplesOrGraphName(graphNameAllowed: true) {
+            try openGraph(name, at: at, text: text)
+            return true
+        }
+        try skipSpace()
+        guard try input.peek() == 0x2E else { throw failure("'.' to end the triples") }
+        input.advance()
         return true
+    }
+
+    /// Reads the '{' at the cursor and makes `name` the graph of what follows, up to the '}'.
+    private mutating func openGraph(_ name: Term?, at start: TurtlePosition, text: String) throws {
+        if name != nil && !namedGraphsAllowed {
+            throw failure(ErrorText.defaultGraphOnly, at: start, found: "the graph name " + text)
+        }
+        graphBlock = input.position
+        input.advance()  // '{'
+        currentGraph = name
+    }
+
+    /// TriG's labelOrSubject after `GRAPH`: an IRI, a blank node label or `[]`; and how it was written.
+    private mutating func graphName() throws -> (Term, String) {
+        let start = input.position
+        switch try input.peek() {
+        case 0x3C:
+            let iri = Term.iri(try iriRef())
+            return (iri, Self.written(iri))
+        case 0x5F where try input.peek(1) == 0x3A:
+            let label = try blankLabel()
+            return (label, Self.written(label))
+        case 0x5B:
+            input.advance()
+            try skipSpace()
+            guard try input.peek() == 0x5D else { throw failure("']' (a graph name is an IRI or a blank node)") }
+            input.advance()
+            return (generatedBlank(), "'[]'")
+        case let b? where startsName(b):
+            switch try prefixedNameOrKeyword() {
+            case .iri(let iri): return (.iri(iri), Self.written(.iri(iri)))
+            case .keyword(let word): throw failure("graph name (IRI or blank node)", at: start, found: "'\(word)'")
+            }
+        default:
+            throw failure("graph name (IRI or blank node)")
+        }
+    }
+
+    /// A graph name for error messages: an IRI in brackets, a blank node label as the document wrote it.
+    private static func written(_ name: Term) -> String {
+        guard case .blank(let label) = name else { return "'<\(name.value)>'" }
+        // `blankLabel` wrote a document's `genid…` as `genidx` + `genid…`.
+        return "'_:" + (label.hasPrefix("genidx") ? label.dropFirst(6) : label[...]) + "'"
     }
 
     /// Whether the next bytes are `word` (case-insensitively) not followed by a name character.
@@ -227,34 +365,47 @@ struct TurtleParser {
 
     /// `subject predicateObjectList .` or `[ ... ] predicateObjectList? .`
     private mutating func triples() throws {
-        guard let b = try input.peek() else { return }
+        _ = try triplesOrGraphName(graphNameAllowed: false)
+        try skipSpace()
+        guard try input.peek() == 0x2E else { throw failure("'.' to end the triples") }
+        input.advance()
+    }
+
+    /// `subject predicateObjectList` or `[ ... ] predicateObjectList?`, without the final '.'. With
+    /// `graphNameAllowed` (TriG's top level), a subject that can name a graph (an IRI or a blank
+    /// node, `[]` included) followed by '{' is returned with its position instead, the '{' not read.
+    private mutating func triplesOrGraphName(graphNameAllowed: Bool) throws -> (name: Term, at: TurtlePosition, text: String)? {
+        guard let b = try input.peek() else { return nil }
+        let start = input.position
         if b == 0x5B {
-            let open = input.position
             input.advance()
             try skipSpace()
             let node = generatedBlank()
             if try input.peek() == 0x5D {
                 input.advance()
                 try skipSpace()
+                if graphNameAllowed, try input.peek() == 0x7B { return (node, start, "'[]'") }
                 try predicateObjectList(subject: node)
             } else {
                 try predicateObjectList(subject: node)
                 try skipSpace()
-                guard try input.peek() == 0x5D else { throw failure("']' to close the blank node opened at \(open.line):\(open.column)") }
+                guard try input.peek() == 0x5D else { throw failure("']' to close the blank node opened at \(start.line):\(start.column)") }
                 input.advance()
                 try skipSpace()
-                if try input.peek() != 0x2E {
+                // `[ ... ] .`, or in a TriG block `[ ... ] }`: no predicates follow.
+                if try input.peek() != 0x2E && !(dialect == .trig && graphBlock != nil && input.peek() == 0x7D) {
                     try predicateObjectList(subject: node)
                 }
             }
         } else {
             let subject = try self.subject()
             try skipSpace()
+            if graphNameAllowed, b != 0x28, try input.peek() == 0x7B {
+                return (subject, start, Self.written(subject))
+            }
             try predicateObjectList(subject: subject)
         }
-        try skipSpace()
-        guard try input.peek() == 0x2E else { throw failure("'.' to end the triples") }
-        input.advance()
+        return nil
     }
 
     private mutating func subject() throws -> Term {
@@ -296,6 +447,7 @@ struct TurtleParser {
             }
             switch try input.peek() {
             case nil, 0x2E, 0x5D: return
+            case 0x7D where dialect == .trig: return  // '}' ends a graph block's last triples
             default: continue
             }
         }
@@ -453,7 +605,14 @@ struct TurtleParser {
                 guard let e = try input.peek(1), e == 0x75 || e == 0x55 else {
                     throw failure("\\u or \\U escape in IRI")
                 }
-                RDFCharacters.appendUTF8(try uchar(), to: &scratch)
+                let at = input.position
+                var written: [UInt8] = []
+                for k in 0..<(e == 0x75 ? 6 : 10) { written.append(try input.peek(k) ?? 0) }
+                let scalar = try uchar()
+                if RDFCharacters.isForbiddenInIRI(scalar) {
+                    throw failure(ErrorText.escapeAllowedInIRI, at: at, found: RDFCharacters.quoted(written))
+                }
+                RDFCharacters.appendUTF8(scalar, to: &scratch)
                 continue
             }
             if b < 0x80 {

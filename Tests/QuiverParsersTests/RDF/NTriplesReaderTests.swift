@@ -72,19 +72,34 @@ struct RDFNTriplesReaderTests {
     }
 
     @Test func iriEscapes() throws {
-        let doc = #"<http://example/\u0073\U0000006F> <http://example/p> <http://example/a\u0020b> ."#
-        #expect(try T.nt(doc) == [Triple(T.ex("so"), T.ex("p"), T.ex("a b"))])
+        let doc = #"<http://example/\u0073\U0000006F> <http://example/p> <http://example/a\u00E9b> ."#
+        #expect(try T.nt(doc) == [Triple(T.ex("so"), T.ex("p"), T.ex("aéb"))])
+    }
+
+    /// An escape does not let into an IRI a character IRIREF forbids (the W3C's turtle-eval-bad-01..04).
+    @Test func iriEscapesOfForbiddenCharactersAreRefused() throws {
+        for escape in [#"\u0020"#, #"\u003C"#, #"\u003E"#, #"\u0022"#, #"\u007B"#, #"\u007D"#, #"\u007C"#, #"\u005E"#,
+                       #"\u0060"#, #"\u005C"#, #"\u0001"#, #"\u001F"#, #"\U00000020"#] {
+            let doc = "<http://example/s> <http://example/p> <http://example/a\(escape)b> .\n"
+            for step in [nil, 1] as [Int?] {
+                let e = T.error { try T.nt(doc, step: step) }
+                #expect(e == ParseError(file: "test.nt", line: 1, column: 56, found: "'\(escape)'", expected: ErrorText.escapeAllowedInIRI),
+                        "\(escape): \(String(describing: e))")
+            }
+        }
+        // Escapes of allowed characters, ASCII or not, still decode.
+        #expect(try T.nt(#"<http://example/\u0041\u007E\u00A0> <http://example/p> "o" ."#).first?.subject == T.ex("A~\u{A0}"))
     }
 
     @Test func blankNodeLabels() throws {
         let doc = """
         _:0 <http://example/p> _:_x .
-        _:a.b.c <http://example/p> _:a:b .
+        _:a.b.c <http://example/p> _:a_b .
         _:x <http://example/p> _:y..z.
         """
         #expect(try T.nt(doc) == [
             Triple(T.blank("0"), T.ex("p"), T.blank("_x")),
-            Triple(T.blank("a.b.c"), T.ex("p"), T.blank("a:b")),
+            Triple(T.blank("a.b.c"), T.ex("p"), T.blank("a_b")),
             Triple(T.blank("x"), T.ex("p"), T.blank("y..z")),
         ])
     }
@@ -128,6 +143,9 @@ struct RDFNTriplesReaderTests {
         ("_: <http://example/p> <http://example/o> .\n", 1, 3),
         ("_:-a <http://example/p> <http://example/o> .\n", 1, 3),
         ("_a <http://example/p> <http://example/o> .\n", 1, 1),
+        ("_:a:b <http://example/p> <http://example/o> .\n", 1, 4),  // ':' in a label (nt-syntax-bad-bnode-01)
+        ("<http://example/s> <http://example/p> _::a .\n", 1, 41),
+        ("<http://example/s> <http://example/p> <http://example/a\\u0020b> .\n", 1, 56),  // escaped space in an IRI
         ("<http://example/s> <http://example/p> 'single' .\n", 1, 39),
         ("<http://example/s> <http://example/p> 1 .\n", 1, 39),
         ("@prefix ex: <http://example/> .\n", 1, 1),
@@ -155,6 +173,11 @@ struct RDFNTriplesReaderTests {
         #expect(eof?.expected == "object (IRI, blank node or literal)")
         let eol = T.error { try T.nt("<http://example/s> <http://example/p>\n<http://example/o> .") }
         #expect(eol?.found == "end of line")
+    }
+
+    @Test func colonInABlankNodeLabelNamesIt() {
+        let e = T.error { try T.nt("<http://example/s> <http://example/p> _:abc:def .\n") }
+        #expect(e == ParseError(file: "test.nt", line: 1, column: 44, found: "':def'", expected: "blank node label characters (':' is not one)"))
     }
 
     @Test func invalidUTF8IsAnError() {

@@ -68,6 +68,39 @@ enum RDFTest {
         return try drain(&reader, batchSize: batchSize)
     }
 
+    static func drainQuads<R: QuadReader>(_ reader: inout R, batchSize: Int = 1000) throws -> [Quad] {
+        var all: [Quad] = []
+        var batch: [Quad] = []
+        while try reader.readBatch(into: &batch, maxCount: batchSize) {
+            #expect(batch.count <= batchSize)
+            all += batch
+            batch.removeAll(keepingCapacity: true)
+        }
+        all += batch
+        return all
+    }
+
+    /// Parses N-Quads through a source that returns `step` bytes per read (all at once when nil).
+    static func nq(_ text: String, step: Int? = nil, batchSize: Int = 1000) throws -> [Quad] {
+        let bytes = Array(text.utf8)
+        var reader = NQuadsReader(source: RDFTrickleSource(bytes, step: step ?? max(1, bytes.count)), fileName: "test.nq")
+        return try drainQuads(&reader, batchSize: batchSize)
+    }
+
+    /// Parses TriG as `ttl` parses Turtle.
+    static func trig(_ text: String, base: String? = "http://example/base/doc.trig", step: Int? = nil,
+                     chunkSize: Int = 256 * 1024, batchSize: Int = 1000) throws -> [Quad] {
+        let bytes = Array(text.utf8)
+        var reader = TriGReader(source: RDFTrickleSource(bytes, step: step ?? max(1, bytes.count)),
+                                fileName: "test.trig", baseIRI: base, chunkSize: chunkSize)
+        return try drainQuads(&reader, batchSize: batchSize)
+    }
+
+    /// The error a parse throws, or nil.
+    static func error(_ body: () throws -> [Quad]) -> ParseError? {
+        error { try body().map(\.triple) }
+    }
+
     /// The error a parse throws, or nil.
     static func error(_ body: () throws -> [Triple]) -> ParseError? {
         do {

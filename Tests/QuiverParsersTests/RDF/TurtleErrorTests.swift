@@ -50,6 +50,8 @@ struct RDFTurtleErrorTests {
         ("<http://example/^> :p :o .", 2, 17, "IRI character"),
         ("<http://example/\\n> :p :o .", 2, 17, "\\u or \\U"),
         ("<http://example/\\u00G0> :p :o .", 2, 17, "hexadecimal"),
+        ("<http://example/\\u0020> :p :o .", 2, 17, "an escape of a character IRIs allow"),
+        (":s :p <http://example/a\\U0000007Cb> .", 2, 24, "an escape of a character IRIs allow"),
         ("<http://example/ :p :o .", 2, 17, "IRI character"),
         ("<http://example/s> :p <http://example/o", 2, 40, "'>'"),
         // Strings and literals.
@@ -113,6 +115,11 @@ struct RDFTurtleErrorTests {
         #expect(eof?.found == "end of input")
         let prefix = T.error { try T.ttl(Self.header + "nope:s :p :o .") }
         #expect(prefix?.found == "'nope:'")
+    }
+
+    @Test func escapedForbiddenIRICharacterNamesTheEscape() {
+        let e = T.error { try T.ttl(Self.header + ":s :p <http://example/\\u003C> .") }
+        #expect(e == ParseError(file: "test.ttl", line: 2, column: 23, found: #"'\u003C'"#, expected: ErrorText.escapeAllowedInIRI))
     }
 
     @Test func relativeIRIWithoutBaseIsAnError() {
