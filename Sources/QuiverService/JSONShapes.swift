@@ -59,6 +59,20 @@ public struct LoadReportJSON: Encodable, Sendable {
     public var new_terms: Int
     public var seconds: Double
     public var triples_per_second: Double
+    /// A dataset load (N-Quads, TriG): each graph's own counts.
+    public var graphs: [LoadReportJSON]?
+    /// A dataset load's totals, under its default graph's name, with each graph's report.
+    public init(dataset graph: String, _ reports: [LoadReportJSON]) {
+        self.graph = graph
+        read = reports.reduce(0) { $0 + $1.read }
+        new = reports.reduce(0) { $0 + $1.new }
+        duplicates = reports.reduce(0) { $0 + $1.duplicates }
+        new_terms = reports.reduce(0) { $0 + $1.new_terms }
+        seconds = reports.first?.seconds ?? 0
+        triples_per_second = seconds > 0 ? Double(read) / seconds : 0
+        graphs = reports
+    }
+
     public init(_ report: LoadReport) {
         graph = report.graph
         read = report.read

@@ -21,57 +21,7 @@ extension Store {
         defer { conn.close() }
         do {
             var report = try conn.transaction {
-                let target = try GraphTarget.prepare(name: name, conn)
-                var session = LoadSession(graphID: target.id, options: options, deadline: deadline)
-                let copyTable = target.isFresh ? target.triplesTable : "load_triples"
-                // Rows of a partition created by this transaction go in frozen: no reader has to
-                // set their hint bits later, and no vacuum has to freeze them.
-                let freeze = target.isFresh ? ", FREEZE" : ""
-                if !target.isFresh {
-                    // `LIKE` locks its table: terms before triples, the order in which a drop locks
-                    // them, or a drop and this load can each hold one and wait for the other.
-                    try conn.executeScript("""
-                        CREATE TEMP TABLE load_terms (LIKE terms) ON COMMIT DROP;
-                        CREATE TEMP TABLE load_triples (LIKE triples) ON COMMIT DROP;
-                        """)
-                }
-                // Triples stream straight into PostgreSQL; the (much smaller) new terms are buffered
-                // and copied after, since a connection runs one COPY at a time.
-                _ = try conn.copyIn(
-                    "COPY \(quoteIdentifier(copyTable)) (graph_id, s, p, o, provenance, split) FROM STDIN (FORMAT binary\(freeze))"
-                ) { writer in
-                    let background = BackgroundCopyWriter(writer: writer)
-                    do {
-                        for (index, input) in inputs.enumerated() {
-                            try session.read(input, index: index, count: inputs.count, writer: background, progress: progress)
-                        }
-                        try session.finishTriples(writer: background)
-                        try background.finish()
-                    } catch {
-                        background.abandon()
-                        throw error
-                    }
-                }
-                let termsTable = target.isFresh ? target.termsTable : "load_terms"
-                _ = try conn.copyIn(
-                    "COPY \(quoteIdentifier(termsTable)) (graph_id, id, kind, value, datatype, lang) FROM STDIN (FORMAT binary\(freeze))"
-                ) { writer in
-                    try session.finishTerms(writer: writer)
-                }
-                progress?(session.progress(phase: target.isFresh ? .indexing : .merging))
-                let counts = target.isFresh
-                    ? try target.finishFresh(
-                        conn, rows: session.rowsWritten, terms: session.newTermCount,
-                        dedupeTriples: session.triplesSpilled, dedupeTerms: session.termsSpilled)
-                    : try target.mergeStaged(
-                        conn, checkStagedTerms: session.termsSpilled,
-                        returningTriples: session.triplesRead <= smallLoadTriples)
-                // A cancel that came while the indexes were built still wins: nothing commits.
-                try options.checkContinue(deadline: deadline)
-                try target.recordChange(conn, kind: "load", added: counts.newTriples, removed: 0, triples: counts.triples)
-                return LoadReport(
-                    graph: name, read: session.triplesRead, new: counts.newTriples,
-                    duplicates: session.triplesRead - counts.newTriples, newTerms: counts.newTerms, seconds: 0)
+                try load(into: name, inputs: inputs, options: options, deadline: deadline, conn, progress: progress)
             }
             report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             return report
@@ -80,6 +30,146 @@ extension Store {
         } catch let e as ParseError {
             throw StoreError.parse(e)
         }
+    }
+
+    /// Loads RDF datasets (N-Quads, TriG; triple formats count as their default graph) into
+    /// several graphs in one transaction: all of them land, or none. The default graph goes to
+    /// `defaultGraph`; a named graph goes to the graph `graphName` gives its name (an IRI or a
+    /// blank node; it throws to refuse one). The quads are first split by graph into temporary
+    /// N-Triples files (memory stays bounded), then each graph is loaded as `load` loads one.
+    public func loadDataset(
+        defaultGraph: String, inputs: [LoadInput], options: LoadOptions = LoadOptions(),
+        graphName: (Term) throws -> String, progress: ((LoadProgress) -> Void)? = nil
+    ) throws -> [LoadReport] {
+        try validateGraphName(defaultGraph)
+        let started = DispatchTime.now()
+        let deadline = options.deadline(from: .now)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("quiver-dataset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var files: [String: (path: String, handle: FileHandle, buffer: [UInt8])] = [:]
+        func append(_ triple: Triple, to graph: String) throws {
+            if files[graph] == nil {
+                try validateGraphName(graph)
+                let path = folder.appendingPathComponent("g\(files.count).nt").path
+                FileManager.default.createFile(atPath: path, contents: nil)
+                files[graph] = (path, try FileHandle(forWritingTo: URL(fileURLWithPath: path)), [])
+            }
+            files[graph]!.buffer += Array(NTriples.format(triple).utf8)
+            files[graph]!.buffer.append(0x0A)
+            if files[graph]!.buffer.count >= 1 << 20 {
+                try files[graph]!.handle.write(contentsOf: files[graph]!.buffer)
+                files[graph]!.buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        var names: [Term: String] = [:]
+        do {
+            for input in inputs {
+                let (format, source, base, _) = try LoadSession.open(input, options: options, counter: ByteCounter())
+                var reader = makeQuadReader(format: format, source: source, fileName: input.displayName, baseIRI: base)
+                var batch: [Quad] = []
+                while try reader.readBatch(into: &batch, maxCount: options.batchSize) {
+                    for q in batch {
+                        let graph: String
+                        if let g = q.graph {
+                            if let known = names[g] { graph = known } else { graph = try graphName(g); names[g] = graph }
+                        } else {
+                            graph = defaultGraph
+                        }
+                        try append(q.triple, to: graph)
+                    }
+                    batch.removeAll(keepingCapacity: true)
+                    try options.checkContinue(deadline: deadline)
+                }
+            }
+            for (_, f) in files {
+                try f.handle.write(contentsOf: f.buffer)
+                try f.handle.close()
+            }
+        } catch let e as ParseError {
+            throw StoreError.parse(e)
+        }
+        var fileOptions = options
+        fileOptions.format = .ntriples
+        fileOptions.baseIRI = nil
+        let conn = try connect()
+        defer { conn.close() }
+        do {
+            var reports = try conn.transaction {
+                // Graphs in name order: two dataset loads lock them in one order.
+                try files.keys.sorted().map { graph in
+                    try load(into: graph, inputs: [.file(files[graph]!.path)], options: fileOptions, deadline: deadline, conn, progress: progress)
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            for i in reports.indices { reports[i].seconds = seconds }
+            return reports
+        } catch let e as PGError {
+            throw StoreError.database(e)
+        } catch let e as ParseError {
+            throw StoreError.parse(e)
+        }
+    }
+
+    /// One graph's load inside the caller's transaction on `conn` (`load`, and each graph of
+    /// `loadDataset`).
+    private func load(
+        into name: String, inputs: [LoadInput], options: LoadOptions, deadline: ContinuousClock.Instant?, _ conn: PGConnection,
+        progress: ((LoadProgress) -> Void)?
+    ) throws -> LoadReport {
+        let target = try GraphTarget.prepare(name: name, conn)
+        var session = LoadSession(graphID: target.id, options: options, deadline: deadline)
+        let copyTable = target.isFresh ? target.triplesTable : "load_triples"
+        // Rows of a partition created by this transaction go in frozen: no reader has to
+        // set their hint bits later, and no vacuum has to freeze them.
+        let freeze = target.isFresh ? ", FREEZE" : ""
+        if !target.isFresh {
+            // `LIKE` locks its table: terms before triples, the order in which a drop locks
+            // them, or a drop and this load can each hold one and wait for the other.
+            try conn.executeScript("""
+                CREATE TEMP TABLE load_terms (LIKE terms) ON COMMIT DROP;
+                CREATE TEMP TABLE load_triples (LIKE triples) ON COMMIT DROP;
+                """)
+        }
+        // Triples stream straight into PostgreSQL; the (much smaller) new terms are buffered
+        // and copied after, since a connection runs one COPY at a time.
+        _ = try conn.copyIn(
+            "COPY \(quoteIdentifier(copyTable)) (graph_id, s, p, o, provenance, split) FROM STDIN (FORMAT binary\(freeze))"
+        ) { writer in
+            let background = BackgroundCopyWriter(writer: writer)
+            do {
+                for (index, input) in inputs.enumerated() {
+                    try session.read(input, index: index, count: inputs.count, writer: background, progress: progress)
+                }
+                try session.finishTriples(writer: background)
+                try background.finish()
+            } catch {
+                background.abandon()
+                throw error
+            }
+        }
+        let termsTable = target.isFresh ? target.termsTable : "load_terms"
+        _ = try conn.copyIn(
+            "COPY \(quoteIdentifier(termsTable)) (graph_id, id, kind, value, datatype, lang) FROM STDIN (FORMAT binary\(freeze))"
+        ) { writer in
+            try session.finishTerms(writer: writer)
+        }
+        progress?(session.progress(phase: target.isFresh ? .indexing : .merging))
+        let counts = target.isFresh
+            ? try target.finishFresh(
+                conn, rows: session.rowsWritten, terms: session.newTermCount,
+                dedupeTriples: session.triplesSpilled, dedupeTerms: session.termsSpilled)
+            : try target.mergeStaged(
+                conn, checkStagedTerms: session.termsSpilled,
+                returningTriples: session.triplesRead <= smallLoadTriples)
+        // The staging tables go now, not at commit: the next graph of a dataset load makes its own.
+        if !target.isFresh { try conn.executeScript("DROP TABLE load_triples; DROP TABLE load_terms;") }
+        // A cancel that came while the indexes were built still wins: nothing commits.
+        try options.checkContinue(deadline: deadline)
+        try target.recordChange(conn, kind: "load", added: counts.newTriples, removed: 0, triples: counts.triples)
+        return LoadReport(
+            graph: name, read: session.triplesRead, new: counts.newTriples,
+            duplicates: session.triplesRead - counts.newTriples, newTerms: counts.newTerms, seconds: 0)
     }
 }
 

@@ -44,6 +44,29 @@ struct LoadSession {
                      totalBytes: totalBytes, triplesRead: triplesRead, phase: phase)
     }
 
+    /// An input's format (named, or told by its name), its bytes (gunzipped, counted into
+    /// `counter`) and the base for its relative IRIs.
+    static func open(_ input: LoadInput, options: LoadOptions, counter: ByteCounter) throws -> (InputFormat, AnyByteSource, String?, Int?) {
+        switch input {
+        case .file(let path):
+            guard let f = options.format ?? InputFormat.detect(fileName: path) else {
+                throw StoreError.input("cannot tell the format of '\(path)' from its name; pass \(option: "format") nt|nq|ttl|trig|rdfxml|tsv|csv|jsonl|2wiki")
+            }
+            let opened = try openCountedInput(path: path, counter: counter)
+            return (f, opened.source, options.baseIRI ?? (path == "-" ? nil : fileIRI(path)), opened.size)
+        case .opened(let file):
+            guard let f = options.format ?? InputFormat.detect(fileName: file.path) else {
+                throw StoreError.input("cannot tell the format of '\(file.path)' from its name; name one (nt, nq, ttl, trig, rdfxml, tsv, csv, jsonl, 2wiki)")
+            }
+            return (f, try countedInput(FileByteSource(file), name: file.path, counter: counter), options.baseIRI ?? fileIRI(file.path), file.size)
+        case .bytes(let name, let bytes):
+            guard let f = options.format ?? InputFormat.detect(fileName: name) else {
+                throw StoreError.input("the format of '\(name)' is unknown; name one (nt, nq, ttl, trig, rdfxml, tsv, csv, jsonl, 2wiki)")
+            }
+            return (f, AnyByteSource(CountingByteSource(base: MemoryByteSource(bytes), counter: counter)), options.baseIRI, bytes.count)
+        }
+    }
+
     /// Parses one input and streams its new triples to `writer`.
     mutating func read(
         _ input: LoadInput, index: Int, count: Int, writer: BackgroundCopyWriter, progress: ((LoadProgress) -> Void)?
@@ -52,33 +75,9 @@ struct LoadSession {
         fileIndex = index
         fileCount = count
         let counter = ByteCounter()
-        let format: InputFormat
-        let reader: (source: AnyByteSource, base: String?)
-        switch input {
-        case .file(let path):
-            guard let f = options.format ?? InputFormat.detect(fileName: path) else {
-                throw StoreError.input("cannot tell the format of '\(path)' from its name; pass \(option: "format") nt|ttl|rdfxml|tsv|csv|jsonl|2wiki")
-            }
-            format = f
-            let opened = try openCountedInput(path: path, counter: counter)
-            totalBytes = opened.size
-            let base = options.baseIRI ?? (path == "-" ? nil : fileIRI(path))
-            reader = (opened.source, base)
-        case .opened(let file):
-            guard let f = options.format ?? InputFormat.detect(fileName: file.path) else {
-                throw StoreError.input("cannot tell the format of '\(file.path)' from its name; name one (nt, ttl, rdfxml, tsv, csv, jsonl, 2wiki)")
-            }
-            format = f
-            totalBytes = file.size
-            reader = (try countedInput(FileByteSource(file), name: file.path, counter: counter), options.baseIRI ?? fileIRI(file.path))
-        case .bytes(let name, let bytes):
-            guard let f = options.format ?? InputFormat.detect(fileName: name) else {
-                throw StoreError.input("the format of '\(name)' is unknown; name one (nt, ttl, rdfxml, tsv, csv, jsonl, 2wiki)")
-            }
-            format = f
-            totalBytes = bytes.count
-            reader = (AnyByteSource(CountingByteSource(base: MemoryByteSource(bytes), counter: counter)), options.baseIRI)
-        }
+        let (format, source, base, size) = try Self.open(input, options: options, counter: counter)
+        totalBytes = size
+        let reader = (source: source, base: base)
         if format == .tsv {
             // Fast path: plain names straight from the input bytes, no String per field.
             var tsv = TSVReader(source: reader.source, fileName: input.displayName)
