@@ -68,8 +68,9 @@ public struct ServiceDescription: Sendable, Equatable {
 
     /// The description as a Turtle document: one `sd:Service` with its endpoint, languages,
     /// formats and features, and its default dataset (`sd:defaultDataset`) with a default graph
-    /// and one `sd:NamedGraph` per named graph. IRIs are written in full; a character that
-    /// Turtle's `<…>` cannot hold is escaped as `\uXXXX`, so the output always parses.
+    /// and one `sd:NamedGraph` per named graph. IRIs are written in full; a character that an
+    /// IRI cannot hold is percent-encoded (a `\u` escape of one is no valid Turtle either), so
+    /// the output always parses.
     public func turtle() -> String {
         var out = """
             @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -93,14 +94,16 @@ public struct ServiceDescription: Sendable, Equatable {
         return out
     }
 
-    /// `<iri>`, with what IRIREF excludes (controls, space, `<>"{}|^`\`) written as UCHARs.
+    /// `<iri>`, with what an IRI cannot hold (controls, space, `<>"{}|^`\`) percent-encoded.
     static func iri(_ text: String) -> String {
         var out = "<"
         for scalar in text.unicodeScalars {
             switch scalar {
             case _ where scalar.value <= 0x20, "<", ">", "\"", "{", "}", "|", "^", "`", "\\":
-                let digits = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+                for byte in String(scalar).utf8 {
+                    let hex = String(byte, radix: 16, uppercase: true)
+                    out += "%" + (hex.count == 1 ? "0" : "") + hex
+                }
             default: out.unicodeScalars.append(scalar)
             }
         }
