@@ -243,3 +243,21 @@ def test_graph_store_protocol(endpoint):
     # Neither graph= nor default, and both, are refused.
     assert fetch(url + "/store")[0] == 400
     assert fetch(url + "/store?default&graph=http%3A%2F%2Fx")[0] == 400
+
+
+def test_roqet_and_rdfxml(endpoint):
+    """roqet (Debian rasqal-utils) as a SPARQL protocol client: its SELECT rows are rdflib's.
+    (rasqal 0.9.33 reads every service answer as SPARQL XML bindings, so its ASK and CONSTRUCT
+    cannot be checked through it.) Graph answers also come as RDF/XML on request."""
+    url, reference = endpoint
+    q = prologue("SELECT ?y WHERE { q:person100 q:term6 ?y }")
+    r = subprocess.run(["roqet", "-p", url + "/sparql", "-e", q, "-r", "csv"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    got = sorted(tuple(line.split(",")) for line in r.stdout.replace("\r", "").split("\n")[1:] if line)
+    want, _ = rdflib_rows(reference, q)
+    assert got == want
+    c = prologue("CONSTRUCT { ?x q:knows ?y } WHERE { ?x q:term6 ?y . ?y q:term10 ?x }")
+    status, headers, body = fetch(url + "/sparql", data=urllib.parse.urlencode({"query": c}).encode(),
+                                  headers={"Accept": "application/rdf+xml"})
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+    assert rdflib.compare.isomorphic(rdflib.Graph().parse(data=body, format="xml"), reference.query(c).graph)

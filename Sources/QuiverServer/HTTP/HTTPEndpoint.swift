@@ -140,11 +140,18 @@ final class HTTPEndpoint: HTTPResponder {
                 // accepts only results formats (rdflib's SPARQLStore asks for JSON whatever the
                 // query) gets N-Triples, which it reads by its Content-Type, as servers commonly do.
                 let accept = r.header("Accept"), format = request.formatParameter
-                switch Result(catching: { () throws(HTTPRequestError) in try ContentNegotiation.graphFormat(accept: accept, format: format) }) {
-                case .success(let chosen): contentType = chosen.contentType
-                case .failure(let e) where format == nil && e.status == .notAcceptable: contentType = RDFFormat.nTriples.contentType
+                let offered = RDFFormat.graphAnswerFormats + [.rdfXML]
+                let chosen: RDFFormat
+                switch Result(catching: { () throws(HTTPRequestError) in try ContentNegotiation.graphFormat(accept: accept, format: format, offered: offered) }) {
+                case .success(let c):
+                    chosen = c.format
+                    contentType = c.contentType
+                case .failure(let e) where format == nil && e.status == .notAcceptable:
+                    chosen = .nTriples
+                    contentType = chosen.contentType
                 case .failure(let e): throw e
                 }
+                if chosen == .rdfXML { words += ["FORMAT", "rdfxml"] }
             }
         }
         if let timeout { words += ["TIMEOUT-MS", timeout] }

@@ -22,8 +22,9 @@ public struct SPARQLRequest: Verb {
                       PositionalSpec("query", "The query; - reads it from standard input.", .optional, daemon: .one)],
         options: [
             OptionSpec("file", .text, value: "path", help: "Read the query from this file.", surfaces: .cli),
-            OptionSpec("format", .choice(["table", "json", "xml", "csv", "tsv"]), value: "f",
-                       help: "table, json, xml, csv or tsv (the W3C SPARQL results formats).", default: "table (CLI), RESP (daemon)"),
+            OptionSpec("format", .choice(["table", "json", "xml", "csv", "tsv", "rdfxml"]), value: "f",
+                       help: "table, json, xml, csv or tsv (the W3C SPARQL results formats); rdfxml for CONSTRUCT and DESCRIBE (else N-Triples).",
+                       default: "table (CLI), RESP (daemon)"),
             OptionSpec("max-rows", .integer, value: "n", help: "The most rows an intermediate result may hold: a guard against a query that would exhaust memory.",
                        default: "10000000", aliases: ["limit-rows"]),
             OptionSpec("timeout-ms", .integer, value: "ms", help: "Stop the query after this many milliseconds, with an error.", aliases: ["timeout"]),
@@ -34,7 +35,7 @@ public struct SPARQLRequest: Verb {
                    "sparql demo --file q.rq --format json", "sparql demo - < q.rq", "sparql demo --file q.rq --explain"],
         outputs: [])
 
-    public enum Format: String, Sendable { case table, json, xml, csv, tsv }
+    public enum Format: String, Sendable { case table, json, xml, csv, tsv, rdfxml }
 
     public var graph: String
     public var query: String?
@@ -143,7 +144,11 @@ public enum SPARQLOutput: Encodable, Sendable {
         let results: QueryResults
         switch answer {
         case .triples(let triples):
-            self = .triples(triples.map { NTriples.format($0) })
+            if format == .rdfxml {
+                do { self = .document(try RDFXMLWriter.document(triples)) } catch { throw RequestError.invalid(error.message) }
+            } else {
+                self = .triples(triples.map { NTriples.format($0) })
+            }
             return
         case .boolean(let b): results = .boolean(b)
         case .solutions(let variables, let rows): results = .solutions(SolutionSequence(variables: variables, rows: rows))
@@ -154,6 +159,7 @@ public enum SPARQLOutput: Encodable, Sendable {
         case .xml?: written = .xml
         case .csv?: written = .csv
         case .tsv?: written = .tsv
+        case .rdfxml?: throw RequestError.usage("rdfxml is for the graphs of CONSTRUCT and DESCRIBE; a SELECT or ASK answer takes json, xml, csv or tsv")
         case .table?, nil:
             switch results {
             case .boolean(let b): self = .boolean(b)
