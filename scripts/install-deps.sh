@@ -4,11 +4,11 @@
 #   scripts/install-deps.sh            build + run: PostgreSQL server, libpq-dev, zlib, pkg-config
 #   scripts/install-deps.sh --test     also what the tests use: gzip, redis-cli/redis-benchmark and
 #                                      redis-server (redis-tools, redis-server), python3 with pytest and
-#                                      redis-py (PyPI `redis`, for its RESP3 support), curl, roqet, SPARQLWrapper and rdflib (the
+#                                      redis-py (PyPI `redis`, for its RESP3 support), curl, roqet, chromium, SPARQLWrapper and rdflib (the
 #                                      SPARQL tests' reference) for Tests/e2e
 set -euo pipefail
 packages=(postgresql libpq-dev zlib1g-dev pkg-config)
-if [[ "${1:-}" == "--test" ]]; then packages+=(gzip curl rasqal-utils redis-tools redis-server python3 python3-pip); fi
+if [[ "${1:-}" == "--test" ]]; then packages+=(gzip curl rasqal-utils chromium redis-tools redis-server python3 python3-pip); fi
 
 # redis-py 5 or later (Debian's python3-redis is older and lacks RESP3) and pytest, from PyPI.
 install_python_test_packages() {

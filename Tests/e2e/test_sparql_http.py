@@ -261,3 +261,24 @@ def test_roqet_and_rdfxml(endpoint):
                                   headers={"Accept": "application/rdf+xml"})
     assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
     assert rdflib.compare.isomorphic(rdflib.Graph().parse(data=body, format="xml"), reference.query(c).graph)
+
+
+def test_query_page_in_a_headless_browser(endpoint):
+    """The query page in a real browser (Debian's chromium, headless): a linked query runs, its
+    answer fills a table paged 100 rows at a time. The screenshot goes to the test log."""
+    url, reference = endpoint
+    q = prologue("SELECT ?x ?y WHERE { ?x q:term6 ?y } ORDER BY ?x ?y")
+    want = len(list(reference.query(q)))
+    assert want > 100
+    page = url + "/?" + urllib.parse.urlencode({"query": q})
+    browser = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000"]
+    dom = subprocess.run(browser + ["--dump-dom", page], capture_output=True, text=True, timeout=120).stdout
+    assert f"{want} rows in" in dom
+    assert "page 1 of %d" % ((want + 99) // 100) in dom
+    assert dom.count("<tr>") == 101  # the header and the first page
+    assert "&lt;urn:quiver:name:person" in dom
+    shot = os.path.join(os.environ.get("QUIVER_TEST_ARTIFACTS", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "test-artifacts")), "query-page.png")
+    os.makedirs(os.path.dirname(shot), exist_ok=True)
+    subprocess.run(browser + ["--window-size=1100,900", f"--screenshot={shot}", page], capture_output=True, timeout=120)
+    assert os.path.getsize(shot) > 5000
+    print(f"query page screenshot: {os.path.abspath(shot)}")

@@ -1,7 +1,8 @@
 /// The page `GET /` serves: one HTML document with its style and script inline (no external
 /// assets, so it works on a machine with no network): a query box, Run, the answer as a table
 /// paged 100 rows at a time, downloads as CSV or JSON, and the plan of `--explain`. It talks to
-/// `/sparql` with the SPARQL 1.1 Protocol like any other client.
+/// `/sparql` with the SPARQL 1.1 Protocol like any other client. `/?query=…` opens with that
+/// query and runs it.
 enum QueryPage {
     /// `prefixes`: PREFIX lines to start the query box with.
     static func html(defaultGraph: String, prefixes: [(prefix: String, iri: String)]) -> String {
@@ -25,6 +26,7 @@ enum QueryPage {
     <title>Quiver SPARQL</title>
     <style>
       body { font: 14px system-ui, sans-serif; margin: 1.5em; color: #222; }
+      [hidden] { display: none !important; }
       h1 { font-size: 1.3em; margin: 0 0 .6em; }
       textarea { width: 100%; height: 14em; font: 13px ui-monospace, monospace; box-sizing: border-box; }
       .bar { margin: .6em 0; display: flex; gap: .5em; align-items: center; flex-wrap: wrap; }
@@ -130,7 +132,7 @@ enum QueryPage {
           answer = { kind: "text", text: r.text };
         }
         pageIndex = 0;
-        const n = answer.kind === "rows" ? answer.rows.length + " rows" : "";
+        const n = answer.kind === "rows" ? answer.rows.length + (answer.rows.length === 1 ? " row" : " rows") : "";
         status(n + " in " + Math.round(performance.now() - started) + " ms");
         show();
       } catch (e) {
@@ -172,6 +174,9 @@ enum QueryPage {
     $("prev").onclick = () => { if (pageIndex > 0) { pageIndex--; show(); } };
     $("next").onclick = () => { if (answer && (pageIndex + 1) * pageSize < answer.rows.length) { pageIndex++; show(); } };
     $("query").addEventListener("keydown", e => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) run(); });
+    // A link to the page with ?query=… opens with that query and runs it (links to share).
+    const linked = new URLSearchParams(location.search).get("query");
+    if (linked) { $("query").value = linked; run(); }
     </script>
     </body>
     </html>
