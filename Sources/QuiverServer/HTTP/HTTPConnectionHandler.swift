@@ -94,9 +94,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             let written: EventLoopFuture<Void>
             switch reply.body {
             case .bytes(let bytes):
-                channel.write(HTTPServerResponsePart.head(Self.head(reply, version, bytes.count)), promise: nil)
-                if !isHead { channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil) }
-                written = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+                // One hop to the event loop for the whole answer.
+                let promise = channel.eventLoop.makePromise(of: Void.self)
+                let head = Self.head(reply, version, bytes.count)
+                channel.eventLoop.execute {
+                    channel.write(HTTPServerResponsePart.head(head), promise: nil)
+                    if !isHead { channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil) }
+                    channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: promise)
+                }
+                written = promise.futureResult
             case .parts(let next):
                 // No length: HTTP/1.1 gets chunked encoding from NIO's encoder.
                 channel.writeAndFlush(HTTPServerResponsePart.head(Self.head(reply, version, nil)), promise: nil)

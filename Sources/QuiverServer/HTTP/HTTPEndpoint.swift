@@ -162,7 +162,7 @@ final class HTTPEndpoint: HTTPResponder {
         let context = DaemonGraphContext(backend: backend, jobs: state.jobs, session: session,
                                          budget: try backend.budget(timeout: sparql.timeout, session: session))
         let started = DispatchTime.now().uptimeNanoseconds
-        let answer = try state.working { try sparql.run(in: context) }
+        let answer = try state.working { try sparql.run(parsed: parsed, in: context) }
         let ms = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
         if ms >= state.configuration.slowQueryMilliseconds {
             state.countSlowQuery()

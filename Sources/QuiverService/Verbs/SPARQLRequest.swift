@@ -82,12 +82,18 @@ public struct SPARQLRequest: Verb {
     }
 
     public func run(in context: any GraphContext) throws -> JobAnswer<SPARQLOutput> {
-        var parsed: Query
+        let parsed: Query
         do {
             parsed = try SPARQLParser.parseQuery(try text(in: context))
         } catch let e as SPARQLSyntaxError {
             throw RequestError.invalid("SPARQL syntax: \(e.description)")
         }
+        return try run(parsed: parsed, in: context)
+    }
+
+    /// Answers a parsed query (the HTTP endpoint parses first, to choose the answer's format).
+    public func run(parsed: Query, in context: any GraphContext) throws -> JobAnswer<SPARQLOutput> {
+        var parsed = parsed
         if let (defaults, named) = protocolDataset, !(defaults.isEmpty && named.isEmpty) {
             parsed.dataset = defaults.map { DatasetClause(iri: $0, isNamed: false) } + named.map { DatasetClause(iri: $0, isNamed: true) }
         }

@@ -97,7 +97,14 @@ public struct SPARQLUpdateRequest: Verb {
         }
         if !writes.isEmpty || !drops.isEmpty {
             do {
-                _ = try context.commitAtomically(writes, drops: drops)
+                if drops.isEmpty && writes.count == 1 {
+                    // One write is atomic on its own: it goes with the daemon's group commit,
+                    // sharing a transaction (and its flush) with the writes of other clients.
+                    let report = try context.commit(writes[0])
+                    if report.changed > 0 { context.wrote(writes[0].graph, changeSeq: report.changeSeq) }
+                } else {
+                    _ = try context.commitAtomically(writes, drops: drops)
+                }
             } catch let e as PresentableError {
                 throw RequestError(e.category, "SPARQL update: \(e.message); nothing was written")
             }
