@@ -89,15 +89,22 @@ final class HTTPEndpoint: HTTPResponder {
                 return try limited { try update(text, using: using, usingNamed: usingNamed, r) }
             case .serviceDescription:
                 return try serviceDescription(r)
-            case .graphStore(let op):
-                return try limited { try graphStore(ProtocolRequest(op, formatParameter: request.formatParameter, otherParameters: request.otherParameters), r) }
+            case .graphStore:
+                return try limited { try graphStore(try classifyGraphStore(r, target: r.target), r) }
             }
         case "/store":
-            let request = try GraphStore.classify(method: r.method, target: r.target, headers: r.headers, body: r.body,
-                                                  maxBodyBytes: maxBodyBytes)
-            return try limited { try graphStore(request, r) }
+            // A POST to the store itself makes a new graph, its IRI chosen here (Graph Store §5.5).
+            if r.method == "POST", try target.parameters().isEmpty {
+                let iri = "http://\(r.header("Host") ?? state.configuration.host)/graphs/\(UUID().uuidString.lowercased())"
+                return try limited { try graphStore(try classifyGraphStore(r, graph: iri), r, created: iri) }
+            }
+            return try limited { try graphStore(try classifyGraphStore(r, target: r.target), r) }
         default:
-            return .text(404, "no such resource: \(target.path) (the SPARQL endpoint is /sparql, the graph store /store, the query page /)")
+            // Any other path names a graph directly: its IRI is this URL (Graph Store §4.1).
+            guard GraphStore.allowedMethods.contains(r.method), let host = r.header("Host") else {
+                return .text(404, "no such resource: \(target.path) (the SPARQL endpoint is /sparql, the graph store /store, the query page /)")
+            }
+            return try limited { try graphStore(try classifyGraphStore(r, graph: "http://\(host)\(target.path)"), r) }
         }
     }
 
