@@ -82,44 +82,59 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
 
     /// Runs the request on a worker and writes the reply from there: the writes go through the
     /// channel (thread-safe), a streamed body one part at a time, each waiting until the last was
-    /// written, so a client that reads slowly slows the query instead of filling memory.
+    /// written, so a client that reads slowly slows the query instead of filling memory. A reply
+    /// that comes later is written from the thread that has it (a small body), or from a worker.
     private func answer(_ context: ChannelHandlerContext, _ request: HTTPRequestParts, head h: HTTPRequestHead) {
-        let channel = context.channel, responder = self.responder
+        let channel = context.channel, responder = self.responder, pools = self.pools
         let keepAlive = h.isKeepAlive, version = h.version, isHead = h.method == .HEAD
-        let loop = context.eventLoop
         pools.queries.submit { state in
             guard state == .active else { channel.close(promise: nil); return }
-            var reply = responder.respond(request)
-            if !keepAlive { reply.headers.append(("Connection", "close")) }
-            let written: EventLoopFuture<Void>
-            switch reply.body {
-            case .bytes(let bytes):
-                // One hop to the event loop for the whole answer.
-                let promise = channel.eventLoop.makePromise(of: Void.self)
-                let head = Self.head(reply, version, bytes.count)
-                channel.eventLoop.execute {
-                    channel.write(HTTPServerResponsePart.head(head), promise: nil)
-                    if !isHead { channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil) }
-                    channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: promise)
-                }
-                written = promise.futureResult
-            case .parts(let next):
-                // No length: HTTP/1.1 gets chunked encoding from NIO's encoder.
-                channel.writeAndFlush(HTTPServerResponsePart.head(Self.head(reply, version, nil)), promise: nil)
-                do {
-                    while !isHead, let part = try next() {
-                        if part.isEmpty { continue }
-                        try channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: part)))).wait()
+            let reply = responder.respond(request)
+            if let later = reply.later {
+                later { final in
+                    if case .parts = final.body {
+                        pools.queries.submit { _ in Self.send(final, channel, version: version, keepAlive: keepAlive, isHead: isHead) }
+                    } else {
+                        Self.send(final, channel, version: version, keepAlive: keepAlive, isHead: isHead)
                     }
-                    written = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
-                } catch {
-                    // Mid-body, the status is sent: all that is left is to cut the answer short.
-                    channel.close(promise: nil)
-                    return
                 }
+                return
             }
-            written.hop(to: loop).whenComplete { _ in if !keepAlive { channel.close(promise: nil) } }
+            Self.send(reply, channel, version: version, keepAlive: keepAlive, isHead: isHead)
         }
+    }
+
+    private static func send(_ reply: HTTPReply, _ channel: any Channel, version: HTTPVersion, keepAlive: Bool, isHead: Bool) {
+        var reply = reply
+        if !keepAlive { reply.headers.append(("Connection", "close")) }
+        let written: EventLoopFuture<Void>
+        switch reply.body {
+        case .bytes(let bytes):
+            // One hop to the event loop for the whole answer.
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            let head = Self.head(reply, version, bytes.count)
+            channel.eventLoop.execute {
+                channel.write(HTTPServerResponsePart.head(head), promise: nil)
+                if !isHead { channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil) }
+                channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: promise)
+            }
+            written = promise.futureResult
+        case .parts(let next):
+            // No length: HTTP/1.1 gets chunked encoding from NIO's encoder.
+            channel.writeAndFlush(HTTPServerResponsePart.head(Self.head(reply, version, nil)), promise: nil)
+            do {
+                while !isHead, let part = try next() {
+                    if part.isEmpty { continue }
+                    try channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: part)))).wait()
+                }
+                written = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+            } catch {
+                // Mid-body, the status is sent: all that is left is to cut the answer short.
+                channel.close(promise: nil)
+                return
+            }
+        }
+        written.whenComplete { _ in if !keepAlive { channel.close(promise: nil) } }
     }
 
     private static func head(_ reply: HTTPReply, _ version: HTTPVersion, _ length: Int?) -> HTTPResponseHead {

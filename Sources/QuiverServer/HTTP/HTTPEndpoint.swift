@@ -63,7 +63,17 @@ final class HTTPEndpoint: HTTPResponder {
             }
             if let refused = refusal(r) { return refused }
             var answer = try route(r)
-            answer.headers += extra.map { ($0.name, $0.value) }
+            let headers = extra.map { ($0.name, $0.value) }
+            if let later = answer.later {
+                return .deferred { done in
+                    later { final in
+                        var final = final
+                        final.headers += headers
+                        done(final)
+                    }
+                }
+            }
+            answer.headers += headers
             return answer
         } catch {
             var answer = reply(error)
@@ -214,8 +224,31 @@ final class HTTPEndpoint: HTTPResponder {
         let session = Session(id: 0, authenticated: true, remoteAddress: r.remote)
         let context = DaemonGraphContext(backend: backend, jobs: state.jobs, session: session,
                                          budget: try backend.budget(timeout: nil, session: session))
-        let answer = try state.working { try sparql.run(parsed: parsed, in: context) }
-        return .text(200, sparql.text(answer))
+        let prepared = try state.working { try sparql.prepare(parsed: parsed, in: context) }
+        if let write = prepared.single {
+            // One write: answered when the group commit that takes it has committed, holding no
+            // thread meanwhile, so that many clients' updates share transactions.
+            let answer = prepared.answer
+            return .deferred { done in
+                backend.writes.submit([write]) { results in
+                    switch results[0] {
+                    case .success(let report):
+                        if report.changed > 0 { context.wrote(write.graph, changeSeq: report.changeSeq) }
+                        done(.text(200, sparql.text(answer)))
+                    case .failure(let error):
+                        done(self.reply(error is PresentableError ? SPARQLUpdateRequest.notWritten(error as! PresentableError) : error))
+                    }
+                }
+            }
+        }
+        if !prepared.writes.isEmpty || !prepared.drops.isEmpty {
+            do {
+                _ = try state.working { try context.commitAtomically(prepared.writes, drops: prepared.drops) }
+            } catch let e as PresentableError {
+                throw SPARQLUpdateRequest.notWritten(e)
+            }
+        }
+        return .text(200, sparql.text(prepared.answer))
     }
 
     /// A big answer goes out in parts (chunked), a small one with its length.
@@ -240,7 +273,7 @@ final class HTTPEndpoint: HTTPResponder {
     }
 
     /// An error as a status and a plain-text message that names the problem.
-    private func reply(_ error: any Error) -> HTTPReply {
+    func reply(_ error: any Error) -> HTTPReply {
         if let e = error as? HTTPRequestError {
             return .text(e.status.code, e.message.rendered(for: .daemon), headers: e.responseHeaders.map { ($0.name, $0.value) })
         }

@@ -31,10 +31,21 @@ struct HTTPReply: Sendable {
         case parts(@Sendable () throws -> [UInt8]?)
     }
 
+    /// Set for an answer that comes later (an update waiting for its group commit): the shell
+    /// calls it with where to send the answer, from whichever thread has it.
+    var later: (@Sendable (@escaping @Sendable (HTTPReply) -> Void) -> Void)?
+
     init(status: Int, headers: [(name: String, value: String)] = [], body: Body = .bytes([])) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// An answer `start` gives later, without holding a thread meanwhile.
+    static func deferred(_ start: @escaping @Sendable (@escaping @Sendable (HTTPReply) -> Void) -> Void) -> HTTPReply {
+        var reply = HTTPReply(status: 0)
+        reply.later = start
+        return reply
     }
 
     /// A plain-text answer (errors: the message names the problem).

@@ -74,6 +74,40 @@ public struct SPARQLUpdateRequest: Verb {
     /// Evaluates a parsed update and commits its effect (the HTTP endpoint comes here with the
     /// request it parsed).
     public func run(parsed: UpdateRequest, in context: any GraphContext) throws -> UpdateJSON {
+        let prepared = try prepare(parsed: parsed, in: context)
+        if !prepared.writes.isEmpty || !prepared.drops.isEmpty {
+            do {
+                if let write = prepared.single {
+                    // One write is atomic on its own: it goes with the daemon's group commit,
+                    // sharing a transaction (and its flush) with the writes of other clients.
+                    let report = try context.commit(write)
+                    if report.changed > 0 { context.wrote(write.graph, changeSeq: report.changeSeq) }
+                } else {
+                    _ = try context.commitAtomically(prepared.writes, drops: prepared.drops)
+                }
+            } catch let e as PresentableError {
+                throw Self.notWritten(e)
+            }
+        }
+        return prepared.answer
+    }
+
+    /// An update evaluated, with what it will write: the surface commits `writes` and `drops` in
+    /// one transaction, or `single` alone with other clients' writes, then answers `answer`.
+    public struct Prepared: Sendable {
+        public var writes: [SmallWrite]
+        public var drops: [String]
+        public var answer: UpdateJSON
+        /// The one write, when the update is exactly one (atomic alone).
+        public var single: SmallWrite? { drops.isEmpty && writes.count == 1 ? writes[0] : nil }
+    }
+
+    /// A commit's failure, worded as the update's.
+    public static func notWritten(_ e: any PresentableError) -> RequestError {
+        RequestError(e.category, "SPARQL update: \(e.message); nothing was written")
+    }
+
+    public func prepare(parsed: UpdateRequest, in context: any GraphContext) throws -> Prepared {
         let budget = try context.budget(timeout: timeout)
         let limits = SPARQLLimits(maxIntermediateRows: maxRows, stop: budget.stop,
                                   limitName: context.surface == .cli ? "--max-rows" : "MAX-ROWS")
@@ -95,26 +129,13 @@ public struct SPARQLUpdateRequest: Verb {
             if !g.deleted.isEmpty { writes.append(SmallWrite(graph: g.name, kind: .delete, triples: g.deleted)) }
             if !g.added.isEmpty || !g.existedBefore { writes.append(SmallWrite(graph: g.name, kind: .add(provenance: .asserted, split: nil), triples: g.added)) }
         }
-        if !writes.isEmpty || !drops.isEmpty {
-            do {
-                if drops.isEmpty && writes.count == 1 {
-                    // One write is atomic on its own: it goes with the daemon's group commit,
-                    // sharing a transaction (and its flush) with the writes of other clients.
-                    let report = try context.commit(writes[0])
-                    if report.changed > 0 { context.wrote(writes[0].graph, changeSeq: report.changeSeq) }
-                } else {
-                    _ = try context.commitAtomically(writes, drops: drops)
-                }
-            } catch let e as PresentableError {
-                throw RequestError(e.category, "SPARQL update: \(e.message); nothing was written")
-            }
-        }
-        return UpdateJSON(graph: graph, operations: effect.operations, inserted: effect.inserted, deleted: effect.deletedCount,
-                          graphs: effect.graphs.map { g in
-                              UpdateJSON.GraphChanges(graph: g.name, inserted: g.added.count, deleted: g.deleted.count,
-                                                      created: !g.existedBefore && g.existsAfter, dropped: g.existedBefore && !g.existsAfter)
-                          },
-                          seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        let answer = UpdateJSON(graph: graph, operations: effect.operations, inserted: effect.inserted, deleted: effect.deletedCount,
+                                graphs: effect.graphs.map { g in
+                                    UpdateJSON.GraphChanges(graph: g.name, inserted: g.added.count, deleted: g.deleted.count,
+                                                            created: !g.existedBefore && g.existsAfter, dropped: g.existedBefore && !g.existsAfter)
+                                },
+                                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        return Prepared(writes: writes, drops: drops, answer: answer)
     }
 
     public func text(_ answer: UpdateJSON) -> String {
