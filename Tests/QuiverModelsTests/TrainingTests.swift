@@ -1,3 +1,4 @@
+import Synchronization
 import QuiverCore
 import QuiverKernels
 import Testing
@@ -103,6 +104,22 @@ func structuredData(entities n: Int, random: inout SeededRandom) -> TrainingData
         hyper.threads = 2
         let threaded = Trainer.train(data: data, hyper: hyper)
         #expect(threaded.history.map(\.loss) == first.history.map(\.loss))
+    }
+
+    /// Progress: one epoch-end report per epoch, in order, carrying the validation MRR on the
+    /// epochs that validate (what `quiver train` prints one line for, terminal or not).
+    @Test func everyEpochEndsWithOneReport() {
+        var random = SeededRandom(seed: 5)
+        let data = structuredData(entities: 12, random: &random)
+        var hyper = Hyperparameters.defaults(for: .complex)
+        (hyper.dim, hyper.epochs, hyper.batch, hyper.validateEvery, hyper.threads, hyper.patience) = (8, 5, 16, 2, 1, 100)
+        let reports = Mutex<[TrainingProgress]>([])
+        let outcome = Trainer.train(data: data, hyper: hyper, progress: { p in reports.withLock { $0.append(p) } })
+        let ends = reports.withLock { $0.filter(\.epochEnded) }
+        #expect(ends.map(\.epoch) == [1, 2, 3, 4, 5])
+        #expect(ends.map { $0.validationMRR != nil } == [false, true, false, true, true])
+        #expect(ends.map(\.validationMRR) == outcome.history.map(\.validMRR))
+        #expect(reports.withLock { $0.filter { !$0.epochEnded }.allSatisfy { $0.validationMRR == nil } })
     }
 
     @Test func archiveRoundTripsAndFollowsARenumbering() throws {

@@ -141,6 +141,8 @@ import QuiverTestSupport
             let id = try #require(started["job"]?.text)
             let status = try await finishedJob(c, id, polls: 1200)
             #expect(status["state"] == .bulk("done"), "\(status)")
+            // JOB STATUS carries the training's last progress line: its last epoch.
+            #expect(status["last"]?.text?.hasPrefix("epoch 20/20: loss ") == true, "\(status)")
             let snapshot = try SnapshotLoader(store: store).build(graph: g)
             let loaded = try ModelService.load(store: store, snapshot: snapshot, name: "ring")
             #expect(loaded.hyper.dim == 8 && loaded.hyper.seed == 3)

@@ -15,6 +15,8 @@ public struct TrainingProgress: Sendable {
     public var seconds: Double
     /// Set on the report that follows a validation.
     public var validationMRR: Double?
+    /// Set on the one report at the end of each epoch (after its validation, if any).
+    public var epochEnded = false
 }
 
 /// One epoch's record, kept with the model.
@@ -142,9 +144,10 @@ public enum Trainer {
                 } else {
                     sinceBest += 1
                 }
-                progress(TrainingProgress(epoch: epoch, epochs: hyper.epochs, batch: batches, batches: batches, loss: record.loss,
-                                          triplesPerSecond: record.triplesPerSecond, seconds: since(started), validationMRR: eval.both.mrr))
             }
+            progress(TrainingProgress(epoch: epoch, epochs: hyper.epochs, batch: batches, batches: batches, loss: record.loss,
+                                      triplesPerSecond: record.triplesPerSecond, seconds: since(started), validationMRR: record.validMRR,
+                                      epochEnded: true))
             history.append(record)
             if sinceBest >= hyper.patience { stoppedEarly = true; break }
         }

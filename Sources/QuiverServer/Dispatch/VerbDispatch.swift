@@ -125,6 +125,6 @@ struct DaemonGraphContext: GraphContext {
 struct JobReporter: JobProgress {
     let job: JobRegistry.Job
     func report(_ label: String, fraction: Double?, items: Int, unit: String) { job.report(fraction: fraction, items: items) }
-    func note(_ line: String) {}
+    func note(_ line: String) { job.note(line) }
     var cancellation: CancellationToken? { job.cancellation }
 }

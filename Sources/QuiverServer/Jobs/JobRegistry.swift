@@ -28,6 +28,8 @@ final class JobRegistry: Sendable {
             var items = 0
             var result: RESPValue?
             var error: String?
+            /// The work's last progress line (a training's last epoch).
+            var note: String?
         }
         private let progress = Mutex(Progress())
 
@@ -39,6 +41,9 @@ final class JobRegistry: Sendable {
         }
 
         var state: State { progress.withLock { $0.state } }
+
+        /// The work's latest progress line, shown by JOB STATUS.
+        func note(_ line: String) { progress.withLock { $0.note = line } }
 
         /// Called by the work as it goes: the fraction done (when known) and items (triples) so far.
         func report(fraction: Double?, items: Int) {
@@ -97,6 +102,7 @@ final class JobRegistry: Sendable {
                 RESPPair(.bulk("eta_seconds"), eta),
                 RESPPair(.bulk("elapsed_seconds"), .double(elapsed.rounded(toPlaces: 3))),
             ]
+            if let note = p.note { pairs.append(RESPPair(.bulk("last"), .bulk(note))) }
             if let result = p.result { pairs.append(RESPPair(.bulk("result"), result)) }
             if let error = p.error { pairs.append(RESPPair(.bulk("error"), .bulk(error))) }
             return .map(pairs)

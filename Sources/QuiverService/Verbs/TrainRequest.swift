@@ -79,9 +79,12 @@ public struct TrainRequest: Verb {
                 let done = Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))
                 progress.report(String(format: "epoch %d/%d loss %.4f", p.epoch, p.epochs, p.loss), fraction: done / Double(p.epochs),
                                 items: Int(p.triplesPerSecond * p.seconds), unit: "queries")
-                if let mrr = p.validationMRR {
-                    let mark = best.improves(mrr) ? " (best)" : ""
-                    progress.note(String(format: "epoch %d: loss %.4f, %.0f queries/s, valid MRR %.4f%@", p.epoch, p.loss, p.triplesPerSecond, mrr, mark))
+                if p.epochEnded {
+                    // One line per epoch, also when standard error is no terminal (a log shows the job is alive).
+                    let eta = p.epoch < p.epochs ? ", ETA " + durationText(p.seconds / Double(p.epoch) * Double(p.epochs - p.epoch)) + " at most" : ""
+                    var line = String(format: "epoch %d/%d: loss %.4f, %.0f queries/s, %.1f s", p.epoch, p.epochs, p.loss, p.triplesPerSecond, p.seconds) + eta
+                    if let mrr = p.validationMRR { line += String(format: ", valid MRR %.4f", mrr) + (best.improves(mrr) ? " (best)" : "") }
+                    progress.note(line)
                 }
             }, shouldStop: { progress.isCancelled })
         }
@@ -100,6 +103,12 @@ public struct TrainRequest: Verb {
             return lines.joined(separator: "\n")
         }
     }
+}
+
+/// `1:02:03` or `2:03`.
+func durationText(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
 }
 
 /// The best validation MRR so far, as the progress callback sees epochs go by.

@@ -1,9 +1,12 @@
 import Foundation
 
-/// A one-line progress bar with rate and ETA on standard error, drawn only when it is a terminal
-/// and at most ten times a second.
+/// A one-line progress bar with rate and ETA on standard error, redrawn at most ten times a
+/// second on a terminal; elsewhere (a log, a pipe) the same line is written as a line of its own
+/// every `plainInterval` seconds, so that a long job's log shows it is alive.
 final class ProgressBar {
     private let enabled: Bool
+    /// Seconds between plain lines when standard error is no terminal.
+    static let plainInterval = 30.0
     private let started = Date()
     private var lastDraw = Date.distantPast
     private var drewSomething = false
@@ -14,9 +17,12 @@ final class ProgressBar {
 
     /// `fraction` in 0...1 when the total is known; `count` and `unit` give the rate ("triples/s").
     func update(label: String, fraction: Double?, count: Int, unit: String, force: Bool = false) {
-        guard enabled else { return }
         let now = Date()
-        guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        if !enabled {
+            guard now.timeIntervalSince(started) >= Self.plainInterval, now.timeIntervalSince(lastDraw) >= Self.plainInterval else { return }
+        } else {
+            guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        }
         lastDraw = now
         let elapsed = now.timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(count) / elapsed : 0
@@ -31,6 +37,10 @@ final class ProgressBar {
             }
         }
         line += " \(grouped(count)) \(unit), \(grouped(Int(rate))) \(unit)/s"
+        guard enabled else {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+            return
+        }
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         drewSomething = true
     }
