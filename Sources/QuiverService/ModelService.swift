@@ -42,6 +42,9 @@ public struct EvalJSON: Encodable, Sendable {
     public var tail: RankingMetrics
     public var head: RankingMetrics
     public var seconds: Double
+    /// With `--sample`: the facts ranked (a seeded sample) and the split's facts in all.
+    public var sampled: Int? = nil
+    public var splitFacts: Int? = nil
 
     public func encode(to encoder: Encoder) throws {
         try both.encode(to: encoder)
@@ -52,9 +55,11 @@ public struct EvalJSON: Encodable, Sendable {
         try c.encode(tail, forKey: .tail)
         try c.encode(head, forKey: .head)
         try c.encode(seconds, forKey: .seconds)
+        try c.encodeIfPresent(sampled, forKey: .sampled)
+        try c.encodeIfPresent(splitFacts, forKey: .split_facts)
     }
 
-    enum Keys: String, CodingKey { case graph, model, split, tail, head, seconds }
+    enum Keys: String, CodingKey { case graph, model, split, tail, head, seconds, sampled, split_facts }
 }
 
 /// What `quiver score` / `SCORE` report.
@@ -163,9 +168,18 @@ public enum ModelService {
 
     /// `stop` ends a long evaluation early (the daemon's deadline, or its client leaving): then
     /// nothing is reported, as a partial MRR would mislead.
-    public static func evaluate(_ m: LoadedModel, split: Split, threads: Int? = nil, stop: StopCondition = StopCondition()) throws -> EvalJSON {
-        let triples = m.data.triples(of: split)
-        if triples.isEmpty { throw Invalid("graph '\(m.data.graph)' has no facts labelled split=\(split)") }
+    /// `sample` ranks a seeded random sample of that many of the split's facts (both directions
+    /// each) instead of all of them: the estimate a big graph affords; the exact protocol is the default.
+    public static func evaluate(_ m: LoadedModel, split: Split, threads: Int? = nil, stop: StopCondition = StopCondition(),
+                                sample: Int? = nil, seed: UInt64 = 1) throws -> EvalJSON {
+        let all = m.data.triples(of: split)
+        if all.isEmpty { throw Invalid("graph '\(m.data.graph)' has no facts labelled split=\(split)") }
+        var triples = all
+        if let sample, sample < all.count {
+            guard sample >= 1 else { throw Invalid("\(option: "sample") must be at least 1", .usage) }
+            var random = SeededRandom(seed: seed)
+            triples = random.sortedSample(sample, of: all.count).map { all[$0] }
+        }
         try checkThreads(threads)
         let started = DispatchTime.now().uptimeNanoseconds
         let e = FilteredEvaluation.run(model: m.model, data: m.data, triples: triples, known: m.data.knownAnswers(),
@@ -174,8 +188,10 @@ public enum ModelService {
         if let why = stop.reason {
             throw Invalid("eval stopped before it finished: \(why == .timeout ? "its deadline passed (give a larger \(option: "timeout-ms"))" : "it was cancelled")", .cancelled)
         }
-        return EvalJSON(graph: m.data.graph, model: m.name, split: split.description, both: e.both, tail: e.tail, head: e.head,
-                        seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        var out = EvalJSON(graph: m.data.graph, model: m.name, split: split.description, both: e.both, tail: e.tail, head: e.head,
+                           seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        if triples.count < all.count { (out.sampled, out.splitFacts) = (triples.count, all.count) }
+        return out
     }
 
     /// Ranked answers of `(head, relation, ?)`; `relation` may be `^name` to ask for heads.

@@ -38,6 +38,16 @@ struct ModelCLITests {
         #expect(e["mrr"] as? Double == test["mrr"] as? Double)
         #expect(e["hits@1"] as? Double == test["hits@1"] as? Double && e["hits@10"] as? Double == test["hits@10"] as? Double)
         #expect((e["tail"] as? [String: Any])?["count"] as? Int == 201)
+        // --sample: a seeded subset, the same for the same seed; the whole split when it asks for more.
+        let sampled = try #require(try CLI.run(["eval", g, "--model", "small", "--sample", "40", "--json"]).json)
+        #expect(sampled["sampled"] as? Int == 40 && sampled["split_facts"] as? Int == 201 && sampled["count"] as? Int == 80)
+        let again = try #require(try CLI.run(["eval", g, "--model", "small", "--sample", "40", "--json"]).json)
+        #expect(again["mrr"] as? Double == sampled["mrr"] as? Double)
+        let other = try #require(try CLI.run(["eval", g, "--model", "small", "--sample", "40", "--seed", "9", "--json"]).json)
+        #expect(other["sampled"] as? Int == 40)
+        let whole = try #require(try CLI.run(["eval", g, "--model", "small", "--sample", "500", "--json"]).json)
+        #expect(whole["mrr"] as? Double == test["mrr"] as? Double && whole["sampled"] == nil)
+        #expect(try CLI.run(["eval", g, "--model", "small", "--sample", "0"]).status == 2)
 
         let score = try CLI.run(["score", g, "usa", "embassy", "--model", "small", "--top-k", "3", "--explain", "2", "--expand", "ppr", "--expand-k", "2", "--json"])
         #expect(score.status == 0, "\(score.stderr)")

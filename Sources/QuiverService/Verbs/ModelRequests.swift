@@ -18,12 +18,14 @@ public struct EvalRequest: Verb {
             OptionSpec("model", .text, value: "name", help: "The saved model's name (the name given to train); required."),
             OptionSpec("split", .text, value: "train|valid|test", help: "The facts to rank.", default: "test"),
             OptionSpec("threads", .integer, value: "n", help: "Worker threads (default: all cores).", surfaces: .cli),
+            OptionSpec("sample", .integer, value: "n", help: "Rank a seeded random sample of n of the split's facts instead of all of them (an estimate for big graphs; the exact protocol is the default)."),
+            OptionSpec("seed", .integer, value: "s", help: "The sample's seed.", default: "1"),
             // Daemon only, as before: the CLI's eval runs to the end, and an interrupted one
             // reports nothing (a partial MRR would mislead), so a deadline there only loses work.
             OptionSpec("timeout-ms", .integer, value: "ms", help: "Stop with an error after this many milliseconds.",
                        surfaces: .daemon, aliases: ["timeout"]),
         ],
-        examples: ["eval kinships --model complex", "eval kinships --model nbf --split valid --json"],
+        examples: ["eval kinships --model complex", "eval kinships --model nbf --split valid --json", "eval big --model complex --sample 1000"],
         group: "models")
 
     public var graph: String
@@ -31,9 +33,17 @@ public struct EvalRequest: Verb {
     public var split = Split.test
     public var threads: Int?
     public var timeout: Duration?
+    public var sample: Int?
+    public var seed: UInt64 = 1
 
     public init(_ args: ParsedArguments) throws(RequestError) {
         graph = args.positional("graph") ?? ""
+        sample = try args.integer("sample")
+        if let sample, sample < 1 { throw .usage("\(option: "sample") must be at least 1") }
+        if let s = try args.integer("seed") {
+            guard s >= 0 else { throw .usage("\(option: "seed") must not be negative") }
+            seed = UInt64(s)
+        }
         guard let model = args.text("model") else {
             throw .usage("\(args.surface == .cli ? "eval" : "EVAL") needs \(option: "model") name (the name given to \(command: "train"))")
         }
@@ -47,11 +57,14 @@ public struct EvalRequest: Verb {
     public func run(in context: any GraphContext) throws -> EvalJSON {
         let snapshot = try context.snapshot(graph)
         let stop = try context.budget(timeout: timeout).stop
-        return try modelWork { try ModelService.evaluate(try context.model(model, of: snapshot), split: split, threads: threads, stop: stop) }
+        return try modelWork {
+            try ModelService.evaluate(try context.model(model, of: snapshot), split: split, threads: threads, stop: stop, sample: sample, seed: seed)
+        }
     }
 
     public func text(_ out: EvalJSON) -> String {
-        var lines = ["\(out.model) on \(out.graph), split \(out.split), filtered (\(out.both.count) queries, \(String(format: "%.2f", out.seconds)) s):",
+        let sampled = out.sampled.map { ", a seeded sample of \($0) of its \(out.splitFacts ?? 0) facts" } ?? ""
+        var lines = ["\(out.model) on \(out.graph), split \(out.split)\(sampled), filtered (\(out.both.count) queries, \(String(format: "%.2f", out.seconds)) s):",
                      "direction  MRR     Hits@1  Hits@3  Hits@10  mean rank"]
         for (label, m) in [("tail", out.tail), ("head", out.head), ("both", out.both)] {
             lines.append(label.padding(toLength: 9, withPad: " ", startingAt: 0)
