@@ -25,11 +25,13 @@ public struct TrainJSON: Encodable, Sendable {
     public var test: RankingMetrics?
     public var hyperparameters: Hyperparameters
     public var history: [EpochRecord]
+    /// Stopped because `--time-budget` ran out.
+    public var stoppedAtTimeBudget = false
 
     enum CodingKeys: String, CodingKey {
         case graph, model, kind, seconds, epochs, cancelled, parameters, valid, test, hyperparameters, history
         case bestEpoch = "best_epoch", stoppedEarly = "stopped_early", triplesPerSecond = "triples_per_second"
-        case trainTriples = "train_triples"
+        case trainTriples = "train_triples", stoppedAtTimeBudget = "stopped_at_time_budget"
     }
 }
 
@@ -143,10 +145,11 @@ public enum ModelService {
             : FilteredEvaluation.run(model: outcome.model, data: data, triples: data.test, known: known, batch: batch, threads: hyper.threads).both
         let total = outcome.history.reduce(0.0) { $0 + $1.seconds }
         let seen = outcome.history.reduce(0.0) { $0 + $1.triplesPerSecond * $1.seconds }
-        let report = TrainJSON(graph: snapshot.graph, model: name, kind: hyper.model.rawValue, seconds: outcome.seconds,
+        var report = TrainJSON(graph: snapshot.graph, model: name, kind: hyper.model.rawValue, seconds: outcome.seconds,
                                epochs: outcome.history.count, bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly,
                                cancelled: false, triplesPerSecond: total > 0 ? seen / total : 0, parameters: outcome.model.parameters.count,
                                trainTriples: data.train.count, valid: valid, test: test, hyperparameters: hyper, history: outcome.history)
+        report.stoppedAtTimeBudget = outcome.stoppedAtBudget
         let archive = ModelArchive(model: outcome.model, hyper: hyper, data: data)
         let metrics = String(decoding: try jsonBytes(report.storedMetrics), as: UTF8.self)
         let hyperJSON = String(decoding: try jsonBytes(hyper), as: UTF8.self)

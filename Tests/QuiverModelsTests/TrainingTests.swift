@@ -122,6 +122,35 @@ func structuredData(entities n: Int, random: inout SeededRandom) -> TrainingData
         #expect(reports.withLock { $0.filter { !$0.epochEnded }.allSatisfy { $0.validationMRR == nil } })
     }
 
+    /// `--time-budget`: past it the epoch ends, what was learnt is validated and kept.
+    @Test func aTimeBudgetStopsTrainingWithAValidatedModel() {
+        var random = SeededRandom(seed: 5)
+        let data = structuredData(entities: 12, random: &random)
+        var hyper = Hyperparameters.defaults(for: .complex)
+        (hyper.dim, hyper.epochs, hyper.batch, hyper.validateEvery, hyper.threads) = (8, 1000, 4, 50, 1)
+        hyper.timeBudgetSeconds = 0.000001
+        let outcome = Trainer.train(data: data, hyper: hyper)
+        #expect(outcome.stoppedAtBudget && !outcome.stoppedEarly)
+        #expect(outcome.history.count == 1 && outcome.history[0].validMRR != nil)
+        #expect(outcome.bestValidMRR != nil)
+    }
+
+    /// The defaults fitted to a graph's size: 1-N scoring on small graphs, sampled negatives on
+    /// big ones; options the user gave stay as given.
+    @Test func defaultsFollowTheGraphsSize() {
+        var small = Hyperparameters.defaults(for: .complex)
+        #expect(small.fit(entities: 104, given: []) == nil && small.negatives == 0)
+        var big = Hyperparameters.defaults(for: .complex)
+        let said = big.fit(entities: 40_943, given: [])
+        #expect(big.negatives == 256 && big.batch == 1024 && big.dim == 200)
+        #expect(said?.contains("40943 entities") == true)
+        var kept = Hyperparameters.defaults(for: .complex)
+        _ = kept.fit(entities: 40_943, given: ["negatives", "dim"])
+        #expect(kept.negatives == 0 && kept.dim == 500 && kept.batch == 1024)
+        var gnn = Hyperparameters.defaults(for: .nbf)
+        #expect(gnn.fit(entities: 40_943, given: []) == nil)
+    }
+
     @Test func archiveRoundTripsAndFollowsARenumbering() throws {
         var random = SeededRandom(seed: 9)
         let data = structuredData(entities: 12, random: &random)

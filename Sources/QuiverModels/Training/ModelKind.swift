@@ -33,10 +33,32 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
     public var validateEvery: Int
     public var seed: UInt64
     public var threads: Int
+    /// Wall-clock seconds the training may take (`--time-budget`): past them it validates the
+    /// parameters it has and stops, keeping the best; nil: no budget.
+    public var timeBudgetSeconds: Double? = nil
 
     enum CodingKeys: String, CodingKey {
         case model, dim, layers, epochs, batch, negatives, optimizer, regularization, patience, seed, threads
         case learningRate = "lr", labelSmoothing = "label_smoothing", validateEvery = "validate_every"
+        case timeBudgetSeconds = "time_budget_seconds"
+    }
+
+    /// Entities past which an embedding model's defaults switch from scoring every entity per
+    /// query (1-N) to sampled negatives: 1-N costs entities × dim per query, which on WN18RR
+    /// (40,943 entities) is an epoch of about half an hour on two cores.
+    public static let oneToNEntityLimit = 5000
+
+    /// The defaults fitted to a graph of `entities`: for an embedding model on a big graph,
+    /// sampled negatives (256 per positive), batches of 1,024 and width 200, unless the user set
+    /// them (`given`, by option name). A description of what changed, or nil when nothing did.
+    public mutating func fit(entities: Int, given: Set<String>) -> String? {
+        guard model.isEmbedding, entities > Self.oneToNEntityLimit else { return nil }
+        var changed: [String] = []
+        if !given.contains("negatives") && negatives == 0 { negatives = 256; changed.append("256 sampled negatives per positive instead of scoring all \(entities) entities") }
+        if !given.contains("batch") && batch < 1024 { batch = 1024; changed.append("batches of 1024") }
+        if !given.contains("dim") && dim > 200 { dim = 200; changed.append("width 200") }
+        if !given.contains("lr") && negatives > 0 && model != .rotate { learningRate = 0.05; changed.append("learning rate 0.05") }
+        return changed.isEmpty ? nil : "a graph of \(entities) entities: " + changed.joined(separator: ", ")
     }
 
     public static func defaults(for model: ModelKind) -> Hyperparameters {

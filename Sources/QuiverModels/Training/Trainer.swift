@@ -42,6 +42,8 @@ public struct TrainingOutcome: Sendable {
     public var bestValidMRR: Double?
     public var seconds: Double
     public var stoppedEarly: Bool
+    /// Stopped because the time budget ran out.
+    public var stoppedAtBudget = false
     public var cancelled: Bool
     /// Set when a batch's loss stopped being a finite number (the learning rate is too high, or a
     /// regularization weight): training stopped there and the parameters are not worth keeping.
@@ -101,6 +103,7 @@ public enum Trainer {
         var stoppedEarly = false, cancelled = false
         var diverged: TrainingOutcome.Divergence?
         let evalBatch = hyper.evaluationBatch(entities: data.entityCount)
+        var outOfTime = false
         epochs: for epoch in 1 ... hyper.epochs {
             var order = Array(examples.indices)
             var shuffle = SeededRandom.stream(seed: hyper.seed, step: UInt64(1000 + epoch))
@@ -110,6 +113,8 @@ public enum Trainer {
             var lossSum = 0.0, seen = 0
             for b in 0 ..< batches {
                 if shouldStop() { cancelled = true; break epochs }
+                // Past the budget the epoch ends here: what was learnt is validated and kept.
+                if let budget = hyper.timeBudgetSeconds, since(started) >= budget { outOfTime = true; break }
                 let batch = order[b * hyper.batch ..< min(order.count, (b + 1) * hyper.batch)].map { examples[$0] }
                 let (loss, grads) = model.lossAndGradients(batch, random: &negatives, threads: hyper.threads)
                 // Past a NaN or an infinity every later step is NaN too: stop rather than train on.
@@ -133,7 +138,7 @@ public enum Trainer {
             let secs = since(epochStart)
             var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(seen, 1)), seconds: secs,
                                      triplesPerSecond: Double(seen) / max(secs, 1e-9), validMRR: nil)
-            let validate = !data.valid.isEmpty && (epoch % hyper.validateEvery == 0 || epoch == hyper.epochs)
+            let validate = !data.valid.isEmpty && (epoch % hyper.validateEvery == 0 || epoch == hyper.epochs || outOfTime)
             if validate {
                 let eval = FilteredEvaluation.run(model: model, data: data, triples: data.valid, known: known, batch: evalBatch,
                                                   threads: hyper.threads, shouldStop: shouldStop)
@@ -149,10 +154,13 @@ public enum Trainer {
                                       triplesPerSecond: record.triplesPerSecond, seconds: since(started), validationMRR: record.validMRR,
                                       epochEnded: true))
             history.append(record)
+            if outOfTime { break }
             if sinceBest >= hyper.patience { stoppedEarly = true; break }
         }
         if let best { model.parameters = best.parameters }
-        return TrainingOutcome(model: model, history: history, bestEpoch: best?.epoch ?? history.count, bestValidMRR: best?.mrr,
-                               seconds: since(started), stoppedEarly: stoppedEarly, cancelled: cancelled, diverged: diverged)
+        var outcome = TrainingOutcome(model: model, history: history, bestEpoch: best?.epoch ?? history.count, bestValidMRR: best?.mrr,
+                                      seconds: since(started), stoppedEarly: stoppedEarly, cancelled: cancelled, diverged: diverged)
+        outcome.stoppedAtBudget = outOfTime
+        return outcome
     }
 }

@@ -15,6 +15,10 @@ public struct TrainRequest: Verb {
             valid / test. Validation MRR (filtered, both directions) is measured every --validate-every
             epochs on split=valid; the best parameters are kept and training stops after --patience
             validations without improvement. With --seed and --threads 1 a run repeats bit for bit.
+
+            Embedding models on a graph of more than 5,000 entities default to 256 sampled negatives per
+            positive, batches of 1,024, width 200 and learning rate 0.05 (scoring every entity per query
+            would make an epoch take hours); training says so, and options given keep their values.
             """,
         positionals: [PositionalSpec("graph", "The graph.")],
         options: [
@@ -33,6 +37,7 @@ public struct TrainRequest: Verb {
             OptionSpec("validate-every", .integer, value: "n", help: "Validate every N epochs."),
             OptionSpec("seed", .text, value: "s", help: "Random seed."),
             OptionSpec("threads", .integer, value: "t", help: "Worker threads (default: all cores)."),
+            OptionSpec("time-budget", .text, value: "d", help: "Wall-clock time the training may take (90s, 15m, 1h): past it the parameters it has are validated and the best kept. Without --epochs, epochs run until then (or until --patience stops them)."),
         ],
         examples: [
             "load kinships train.txt --split train", "load kinships valid.txt --split valid", "load kinships test.txt --split test",
@@ -43,6 +48,8 @@ public struct TrainRequest: Verb {
     public var graph: String
     public var name: String
     public var hyper: Hyperparameters
+    /// The options the user gave: the defaults fitted to the graph's size leave them alone.
+    public var given: Set<String> = []
 
     public init(_ args: ParsedArguments) throws(RequestError) {
         graph = args.positional("graph") ?? ""
@@ -64,6 +71,14 @@ public struct TrainRequest: Verb {
             h.seed = s
         }
         if let v = try args.integer("threads") { h.threads = v }
+        if let text = args.text("time-budget") {
+            guard let seconds = Self.seconds(text), seconds > 0 else {
+                throw .usage("\(option: "time-budget") must be a duration such as 90s, 15m or 1h, not '\(text)'")
+            }
+            h.timeBudgetSeconds = seconds
+            if args.text("epochs") == nil { h.epochs = Hyperparameters.maximumEpochs }
+        }
+        for option in ["dim", "batch", "negatives", "lr", "epochs"] where args.text(option) != nil { given.insert(option) }
         let problems = h.problemMessages()
         if let first = problems.first { throw .usage(problems.dropFirst().reduce(first) { $0 + "; " + $1 }) }
         hyper = h
@@ -72,8 +87,11 @@ public struct TrainRequest: Verb {
 
     public func run(in context: any GraphContext) throws -> JobAnswer<TrainJSON> {
         let (graph, name, hyper) = (self.graph, self.name, self.hyper)
+        let given = self.given
         return try context.job(kind: "train", graph: graph, foreground: false) { progress in
             let snapshot = try context.snapshot(graph)
+            var hyper = hyper
+            if let fitted = hyper.fit(entities: snapshot.nodeCount, given: given) { progress.note("defaults fitted to " + fitted) }
             let best = BestSoFar()
             return try ModelService.train(store: context.store, snapshot: snapshot, name: name, hyper: hyper, progress: { p in
                 let done = Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))
@@ -81,7 +99,9 @@ public struct TrainRequest: Verb {
                                 items: Int(p.triplesPerSecond * p.seconds), unit: "queries")
                 if p.epochEnded {
                     // One line per epoch, also when standard error is no terminal (a log shows the job is alive).
-                    let eta = p.epoch < p.epochs ? ", ETA " + durationText(p.seconds / Double(p.epoch) * Double(p.epochs - p.epoch)) + " at most" : ""
+                    var left = p.seconds / Double(p.epoch) * Double(p.epochs - p.epoch)
+                    if let budget = hyper.timeBudgetSeconds { left = min(left, max(0, budget - p.seconds)) }
+                    let eta = p.epoch < p.epochs ? ", ETA " + durationText(left) + " at most" : ""
                     var line = String(format: "epoch %d/%d: loss %.4f, %.0f queries/s, %.1f s", p.epoch, p.epochs, p.loss, p.triplesPerSecond, p.seconds) + eta
                     if let mrr = p.validationMRR { line += String(format: ", valid MRR %.4f", mrr) + (best.improves(mrr) ? " (best)" : "") }
                     progress.note(line)
@@ -94,7 +114,7 @@ public struct TrainRequest: Verb {
         answer.text { report in
             var lines = ["trained \(report.kind) '\(report.model)' on '\(report.graph)': \(report.epochs) epochs in "
                 + String(format: "%.1f s (%.0f queries/s), kept epoch %d%@", report.seconds, report.triplesPerSecond, report.bestEpoch,
-                         report.stoppedEarly ? ", stopped early" : "")]
+                         report.stoppedAtTimeBudget ? ", stopped at the time budget" : report.stoppedEarly ? ", stopped early" : "")]
             for (label, m) in [("valid", report.valid), ("test", report.test)] {
                 guard let m else { continue }
                 lines.append(String(format: "%@ (filtered, both directions): MRR %.4f  Hits@1 %.4f  Hits@3 %.4f  Hits@10 %.4f  (%d queries)",
@@ -102,6 +122,18 @@ public struct TrainRequest: Verb {
             }
             return lines.joined(separator: "\n")
         }
+    }
+}
+
+extension TrainRequest {
+    /// `90`, `90s`, `15m`, `1h`, `1.5h` in seconds.
+    static func seconds(_ text: String) -> Double? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("min", 60), ("h", 3600)]
+        for (suffix, factor) in units.sorted(by: { $0.0.count > $1.0.count }) where t.hasSuffix(suffix) {
+            return Double(t.dropLast(suffix.count)).map { $0 * factor }
+        }
+        return Double(t)
     }
 }
 
