@@ -6,8 +6,10 @@ import QuiverKernels
 /// entities `N × D` (DistMult) or `N × 2k` (ComplEx, RotatE: real | imaginary halves); relations
 /// `2R × D`, `2R × 2k`, or `2R × k` phases (RotatE).
 ///
-/// Training either scores every entity (1-N, softmax cross-entropy; `negatives == 0`) or `negatives`
-/// uniformly drawn entities per positive (binary cross-entropy with logits). Regularisation: N3 on
+/// Training either scores every entity (1-N, softmax cross-entropy; `negatives == 0`), or, with
+/// `negatives` > 0, a softmax over the batch's answers and that many uniformly drawn entities
+/// (DistMult, ComplEx) or binary cross-entropy over `negatives` corruptions per positive (RotatE).
+/// Regularisation: N3 on
 /// the factors of each example (Lacroix et al. 2018) for DistMult and ComplEx, L2 for RotatE.
 public struct EmbeddingModel: LinkPredictor {
     public let kind: ModelKind
@@ -93,16 +95,49 @@ public struct EmbeddingModel: LinkPredictor {
                 gq = Dense.matmul(gS, E, threads: threads)
                 gE = Dense.matmul(transposing: gS, q, threads: threads)
             }
-        } else {
+        } else if kind == .rotate {
             (loss, gq) = negativeSampling(batch, q: q, gE: &gE, random: &random)
+        } else {
+            (loss, gq) = sampledSoftmax(batch, q: q, gE: &gE, random: &random, threads: threads)
         }
         backpropagateQueries(gq, heads: heads, relations: rels, gE: &gE, gR: &gR)
         loss += regularize(batch, gE: &gE, gR: &gR)
         return (loss, Parameters([("entity", gE), ("relation", gR)]))
     }
 
+    /// Softmax cross-entropy over a candidate set the batch shares: its answers and `negatives`
+    /// entities drawn uniformly (each query's other candidates are its negatives). The 1-N loss
+    /// restricted to those candidates, so it needs a batch × candidates score matrix, not batch ×
+    /// entities, and runs as three matrix products (scores, and the two gradients).
+    private func sampledSoftmax(_ batch: [TrainingExample], q: Matrix, gE: inout Matrix, random: inout SeededRandom,
+                                threads: Int) -> (Float, Matrix) {
+        var candidates: [Int32] = []
+        var column: [Int32: Int] = [:]
+        func add(_ e: Int32) {
+            if column[e] == nil { column[e] = candidates.count; candidates.append(e) }
+        }
+        for ex in batch { for a in ex.answers { add(a) } }
+        for _ in 0 ..< hyper.negatives { add(Int32(random.below(entityCount))) }
+        let D = q.cols, E = entities
+        var c = Matrix(rows: candidates.count, cols: D)
+        for (i, e) in candidates.enumerated() {
+            let from = Int(e) * D, to = i * D
+            for d in 0 ..< D { c.values[to + d] = E.values[from + d] }
+        }
+        let scores = Dense.matmul(q, transposing: c, threads: threads)
+        let (loss, gS) = softmaxCrossEntropy(scores, answers: batch.map { $0.answers.map { Int32(column[$0]!) } },
+                                             smoothing: Float(hyper.labelSmoothing))
+        let gq = Dense.matmul(gS, c, threads: threads)
+        let gc = Dense.matmul(transposing: gS, q, threads: threads)
+        for (i, e) in candidates.enumerated() {
+            let to = Int(e) * D, from = i * D
+            for d in 0 ..< D { gE.values[to + d] += gc.values[from + d] }
+        }
+        return (loss, gq)
+    }
+
     /// Binary cross-entropy with logits over each positive and `negatives` uniform corruptions of
-    /// its answer; mean over positives.
+    /// its answer; mean over positives (RotatE, whose distance score is no dot product).
     private func negativeSampling(_ batch: [TrainingExample], q: Matrix, gE: inout Matrix, random: inout SeededRandom) -> (Float, Matrix) {
         var gq = Matrix(rows: q.rows, cols: q.cols)
         var total: Double = 0
