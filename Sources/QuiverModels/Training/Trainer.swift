@@ -113,8 +113,9 @@ public enum Trainer {
             var lossSum = 0.0, seen = 0
             for b in 0 ..< batches {
                 if shouldStop() { cancelled = true; break epochs }
-                // Past the budget the epoch ends here: what was learnt is validated and kept.
-                if let budget = hyper.timeBudgetSeconds, since(started) >= budget { outOfTime = true; break }
+                // Past the budget the epoch ends here (after one batch at least, so that no epoch
+                // is empty): what was learnt is validated and kept.
+                if let budget = hyper.timeBudgetSeconds, b > 0, since(started) >= budget { outOfTime = true; break }
                 let batch = order[b * hyper.batch ..< min(order.count, (b + 1) * hyper.batch)].map { examples[$0] }
                 let (loss, grads) = model.lossAndGradients(batch, random: &negatives, threads: hyper.threads)
                 // Past a NaN or an infinity every later step is NaN too: stop rather than train on.
@@ -135,6 +136,7 @@ public enum Trainer {
                 diverged = .init(epoch: epoch, loss: lossSum / Double(max(seen, 1)))
                 break epochs
             }
+            if let budget = hyper.timeBudgetSeconds, since(started) >= budget { outOfTime = true }
             let secs = since(epochStart)
             var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(seen, 1)), seconds: secs,
                                      triplesPerSecond: Double(seen) / max(secs, 1e-9), validMRR: nil)
