@@ -19,16 +19,9 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
-entities=$((triples / 5))
 command -v wrk >/dev/null || { echo "endpoint.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
 command -v oxigraph >/dev/null || python3 -m pip install -q oxigraph
-[[ -n "${QUIVER:-}" || -x .build/release/quiver ]] || swift build -c release --product quiver
-Q=${QUIVER:-.build/release/quiver}
-data=bench-data; mkdir -p "$data"
-tsv=$data/g${triples}.tsv
-[[ -f $tsv ]] || python3 Benchmarks/gen_graph.py --entities "$entities" --triples "$triples" --relations 500 --seed 42 --out "$tsv"
-nt=$data/g${triples}.nt
-[[ -f $nt ]] || awk -F'\t' '{ printf "<urn:quiver:name:%s> <urn:quiver:name:%s> <urn:quiver:name:%s> .\n", $1, $2, $3 }' "$tsv" > "$nt"
+source Benchmarks/graph_files.sh
 dir=$data/quiver-data-endpoint; ox=$data/oxigraph-endpoint
 $Q db stop --data-dir "$dir" >/dev/null 2>&1 || true
 rm -rf "$dir" "$ox"; mkdir -p "$dir"; chmod 755 "$data" "$dir"

@@ -19,16 +19,9 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
-entities=$((triples / 5))
 for tool in redis-cli python3; do command -v "$tool" >/dev/null || { echo "sparql.sh needs $tool" >&2; exit 1; }; done
 python3 -c "import redis, pyoxigraph" 2>/dev/null || python3 -m pip install -q redis pyoxigraph
-[[ -n "${QUIVER:-}" || -x .build/release/quiver ]] || swift build -c release --product quiver
-Q=${QUIVER:-.build/release/quiver}
-data=bench-data; mkdir -p "$data"
-tsv=$data/g${triples}.tsv
-[[ -f $tsv ]] || python3 Benchmarks/gen_graph.py --entities "$entities" --triples "$triples" --relations 500 --seed 42 --out "$tsv"
-nt=$data/g${triples}.nt
-[[ -f $nt ]] || awk -F'\t' '{ printf "<urn:quiver:name:%s> <urn:quiver:name:%s> <urn:quiver:name:%s> .\n", $1, $2, $3 }' "$tsv" > "$nt"
+source Benchmarks/graph_files.sh
 dir=$data/quiver-data-sparql; ox=$data/oxigraph-sparql
 $Q db stop --data-dir "$dir" >/dev/null 2>&1 || true
 rm -rf "$dir" "$ox"; mkdir -p "$dir"; chmod 755 "$data" "$dir"

@@ -63,23 +63,10 @@ public struct SPARQLRequest: Verb {
         maxRows = try args.integer("max-rows") ?? 10_000_000
         guard maxRows > 0 else { throw .usage("\(option: "max-rows") must be positive") }
         timeout = try args.milliseconds("timeout-ms")
-        guard (query == nil) != (file == nil) else {
-            throw .usage(query == nil ? "give the query, or \(option: "file") to read it from a file" : "give the query or \(option: "file"), not both")
-        }
+        try SPARQLText.checkOneSource(inline: query, file: file, noun: "query")
     }
 
-    /// The query's text: as given, from the file, or from standard input for `-` (the CLI's).
-    func text(in context: any GraphContext) throws -> String {
-        if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw RequestError.notFound("cannot read the query file \(file)") }
-            guard let text = String(data: data, encoding: .utf8) else { throw RequestError.invalid("\(file) is not UTF-8") }
-            return text
-        }
-        if query == "-" && context.surface == .cli {
-            return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        }
-        return query ?? ""
-    }
+    func text(in context: any GraphContext) throws -> String { try SPARQLText.read(inline: query, file: file, noun: "query", in: context) }
 
     public func run(in context: any GraphContext) throws -> JobAnswer<SPARQLOutput> {
         let parsed: Query
@@ -135,6 +122,28 @@ public struct SPARQLRequest: Verb {
     }
 
     public func text(_ answer: JobAnswer<SPARQLOutput>) -> String { answer.text(\.text) }
+}
+
+/// The text of a query or an update: given inline, from `--file`, or from standard input for
+/// `-` (the CLI's).
+enum SPARQLText {
+    static func checkOneSource(inline: String?, file: String?, noun: String) throws(RequestError) {
+        guard (inline == nil) != (file == nil) else {
+            throw .usage(inline == nil ? "give the \(noun), or \(option: "file") to read it from a file" : "give the \(noun) or \(option: "file"), not both")
+        }
+    }
+
+    static func read(inline: String?, file: String?, noun: String, in context: any GraphContext) throws -> String {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw RequestError.notFound("cannot read the \(noun) file \(file)") }
+            guard let text = String(data: data, encoding: .utf8) else { throw RequestError.invalid("\(file) is not UTF-8") }
+            return text
+        }
+        if inline == "-" && context.surface == .cli {
+            return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
+        return inline ?? ""
+    }
 }
 
 /// A SPARQL answer as a surface writes it: a W3C results document (or N-Triples) when a format

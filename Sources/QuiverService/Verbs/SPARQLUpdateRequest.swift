@@ -42,22 +42,10 @@ public struct SPARQLUpdateRequest: Verb {
         maxRows = try args.integer("max-rows") ?? 10_000_000
         guard maxRows > 0 else { throw .usage("\(option: "max-rows") must be positive") }
         timeout = try args.milliseconds("timeout-ms")
-        guard (update == nil) != (file == nil) else {
-            throw .usage(update == nil ? "give the update, or \(option: "file") to read it from a file" : "give the update or \(option: "file"), not both")
-        }
+        try SPARQLText.checkOneSource(inline: update, file: file, noun: "update")
     }
 
-    func text(in context: any GraphContext) throws -> String {
-        if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw RequestError.notFound("cannot read the update file \(file)") }
-            guard let text = String(data: data, encoding: .utf8) else { throw RequestError.invalid("\(file) is not UTF-8") }
-            return text
-        }
-        if update == "-" && context.surface == .cli {
-            return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        }
-        return update ?? ""
-    }
+    func text(in context: any GraphContext) throws -> String { try SPARQLText.read(inline: update, file: file, noun: "update", in: context) }
 
     public func run(in context: any GraphContext) throws -> UpdateJSON {
         try run(parsed: try Self.parse(try text(in: context)), in: context)
