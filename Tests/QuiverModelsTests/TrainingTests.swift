@@ -142,7 +142,7 @@ func structuredData(entities n: Int, random: inout SeededRandom) -> TrainingData
         #expect(small.fit(entities: 104, given: []) == nil && small.negatives == 0)
         var big = Hyperparameters.defaults(for: .complex)
         let said = big.fit(entities: 40_943, given: [])
-        #expect(big.negatives == 256 && big.batch == 1024 && big.dim == 200)
+        #expect(big.negatives == 256 && big.batch == 1024 && big.dim == 200 && big.regularization == 0.1)
         #expect(said?.contains("40943 entities") == true)
         var kept = Hyperparameters.defaults(for: .complex)
         _ = kept.fit(entities: 40_943, given: ["negatives", "dim"])

@@ -49,7 +49,8 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
     public static let oneToNEntityLimit = 5000
 
     /// The defaults fitted to a graph of `entities`: for an embedding model on a big graph,
-    /// sampled negatives (256 per positive), batches of 1,024 and width 200, unless the user set
+    /// sampled negatives (256 per positive), batches of 1,024, width 200, learning rate 0.05 and
+    /// (DistMult, ComplEx) N3 weight 0.1, unless the user set
     /// them (`given`, by option name). A description of what changed, or nil when nothing did.
     public mutating func fit(entities: Int, given: Set<String>) -> String? {
         guard model.isEmbedding, entities > Self.oneToNEntityLimit else { return nil }
@@ -58,6 +59,12 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
         if !given.contains("batch") && batch < 1024 { batch = 1024; changed.append("batches of 1024") }
         if !given.contains("dim") && dim > 200 { dim = 200; changed.append("width 200") }
         if !given.contains("lr") && negatives > 0 && model != .rotate { learningRate = 0.05; changed.append("learning rate 0.05") }
+        // Tuned on WN18RR's valid split: N3 at 0.01 stalled at MRR 0.443 after ten epochs; 0.05
+        // and 0.1 reached 0.457 in the same six minutes, 0.1 still rising.
+        if !given.contains("regularization") && negatives > 0 && model != .rotate && regularization < 0.1 {
+            regularization = 0.1
+            changed.append("N3 weight 0.1")
+        }
         return changed.isEmpty ? nil : "a graph of \(entities) entities: " + changed.joined(separator: ", ")
     }
 

@@ -17,7 +17,7 @@ public struct TrainRequest: Verb {
             validations without improvement. With --seed and --threads 1 a run repeats bit for bit.
 
             Embedding models on a graph of more than 5,000 entities default to 256 sampled negatives per
-            positive, batches of 1,024, width 200 and learning rate 0.05 (scoring every entity per query
+            positive, batches of 1,024, width 200, learning rate 0.05 and N3 weight 0.1 (scoring every entity per query
             would make an epoch take hours); training says so, and options given keep their values.
             """,
         positionals: [PositionalSpec("graph", "The graph.")],
@@ -78,7 +78,7 @@ public struct TrainRequest: Verb {
             h.timeBudgetSeconds = seconds
             if args.text("epochs") == nil { h.epochs = Hyperparameters.maximumEpochs }
         }
-        for option in ["dim", "batch", "negatives", "lr", "epochs"] where args.text(option) != nil { given.insert(option) }
+        for option in ["dim", "batch", "negatives", "lr", "epochs", "regularization"] where args.text(option) != nil { given.insert(option) }
         let problems = h.problemMessages()
         if let first = problems.first { throw .usage(problems.dropFirst().reduce(first) { $0 + "; " + $1 }) }
         hyper = h
