@@ -95,14 +95,20 @@ public struct TrainRequest: Verb {
             let best = BestSoFar()
             return try ModelService.train(store: context.store, snapshot: snapshot, name: name, hyper: hyper, progress: { p in
                 let done = Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))
-                progress.report(String(format: "epoch %d/%d loss %.4f", p.epoch, p.epochs, p.loss), fraction: done / Double(p.epochs),
+                // With a time budget and no --epochs, the budget is what bounds the run: the
+                // epoch count has no total, and the fraction done is the time spent.
+                let unbounded = hyper.timeBudgetSeconds != nil && p.epochs == Hyperparameters.maximumEpochs
+                let epochText = unbounded ? "epoch \(p.epoch)" : "epoch \(p.epoch)/\(p.epochs)"
+                var fraction = done / Double(p.epochs)
+                if let budget = hyper.timeBudgetSeconds { fraction = max(fraction, min(1, p.seconds / budget)) }
+                progress.report(epochText + String(format: " loss %.4f", p.loss), fraction: fraction,
                                 items: Int(p.triplesPerSecond * p.seconds), unit: "queries")
                 if p.epochEnded {
                     // One line per epoch, also when standard error is no terminal (a log shows the job is alive).
                     var left = p.seconds / Double(p.epoch) * Double(p.epochs - p.epoch)
                     if let budget = hyper.timeBudgetSeconds { left = min(left, max(0, budget - p.seconds)) }
                     let eta = p.epoch < p.epochs ? ", ETA " + durationText(left) + " at most" : ""
-                    var line = String(format: "epoch %d/%d: loss %.4f, %.0f queries/s, %.1f s", p.epoch, p.epochs, p.loss, p.triplesPerSecond, p.seconds) + eta
+                    var line = epochText + String(format: ": loss %.4f, %.0f queries/s, %.1f s", p.loss, p.triplesPerSecond, p.seconds) + eta
                     if let mrr = p.validationMRR { line += String(format: ", valid MRR %.4f", mrr) + (best.improves(mrr) ? " (best)" : "") }
                     progress.note(line)
                 }
