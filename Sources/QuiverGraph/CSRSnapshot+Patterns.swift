@@ -1,3 +1,4 @@
+import QuiverCore
 /// A version's edges as SPARQL's triple patterns read them: every live edge whose subject,
 /// relation and object equal the bound ones, from whichever index serves the bound positions
 /// (the forward rows for a bound subject, the reverse rows for a bound object, a per-relation
@@ -140,4 +141,14 @@ final class RelationIndex: Sendable {
     }
 
     func entries(of r: Int32) -> Range<Int> { starts[Int(r)]..<starts[Int(r) + 1] }
+}
+
+extension CSRSnapshot {
+    /// Hands `body` every live triple of this version, as stored (plain names, not IRIs).
+    public func forEachTriple(_ body: (Triple) -> Void) {
+        _ = matchEdges(subject: nil, relation: nil, object: nil) { s, r, o in
+            body(Triple(nodeTerm(s), relationTerm(r), nodeTerm(o)))
+            return true
+        }
+    }
 }

@@ -74,12 +74,7 @@ public struct SPARQLDataset: Sendable {
     static func merge(_ graphs: [CSRSnapshot]) -> CSRSnapshot? {
         guard graphs.count > 1 else { return graphs.first }
         var builder = SnapshotBuilder(graph: "merged")
-        for g in graphs {
-            g.matchEdges(subject: nil, relation: nil, object: nil) { s, r, o in
-                builder.add(Triple(g.nodeTerm(s), g.relationTerm(r), g.nodeTerm(o)), provenance: .asserted)
-                return true
-            }
-        }
+        for g in graphs { g.forEachTriple { builder.add($0, provenance: .asserted) } }
         return builder.build()
     }
 }

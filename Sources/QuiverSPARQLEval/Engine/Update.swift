@@ -112,11 +112,7 @@ private final class WorkingGraph {
     /// Every triple of the working version.
     var triples: [Triple] {
         var out: [Triple] = []
-        let g = current
-        g.matchEdges(subject: nil, relation: nil, object: nil) { s, r, o in
-            out.append(Triple(g.nodeTerm(s), g.relationTerm(r), g.nodeTerm(o)))
-            return true
-        }
+        current.forEachTriple { out.append($0) }
         return out
     }
 }

@@ -72,12 +72,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
 
     private func refuse(_ context: ChannelHandlerContext, _ reply: HTTPReply, version: HTTPVersion) {
         refused = true
-        var reply = reply
-        reply.headers.append(("Connection", "close"))
-        guard case .bytes(let bytes) = reply.body else { return }
-        context.write(wrapOutboundOut(.head(Self.head(reply, version, bytes.count))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        // A refusal is a small text, written without waiting (this is the event loop); the
+        // connection closes once it is out.
+        guard case .bytes = reply.body else { return }
+        Self.send(reply, context.channel, version: version, keepAlive: false, isHead: false)
     }
 
     /// Runs the request on a worker and writes the reply from there: the writes go through the

@@ -131,7 +131,6 @@ final class HTTPEndpoint: HTTPResponder {
 
     private func query(_ text: String, defaults: [String], named: [String], _ request: ProtocolRequest<SPARQLOperation>,
                        _ r: HTTPRequestParts) throws -> HTTPReply {
-        guard let backend = state.backend else { return .text(503, "the server has no store") }
         let parsed: Query
         do {
             parsed = try SPARQLParser.parseQuery(text)
@@ -175,9 +174,7 @@ final class HTTPEndpoint: HTTPResponder {
         var sparql = try SPARQLRequest(try ParsedArguments.parse(daemonWords: words.map { Array($0.utf8) }, verb: SPARQLRequest.spec))
         sparql.protocolDataset = (defaults, named)
         sparql.missingGraphIsEmpty = true
-        let session = Session(id: 0, authenticated: true, remoteAddress: r.remote)
-        let context = DaemonGraphContext(backend: backend, jobs: state.jobs, session: session,
-                                         budget: try backend.budget(timeout: sparql.timeout, session: session))
+        let context = try requestContext(r, timeout: sparql.timeout)
         let started = DispatchTime.now().uptimeNanoseconds
         let answer = try state.working { try sparql.run(parsed: parsed, in: context) }
         let ms = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
@@ -221,9 +218,7 @@ final class HTTPEndpoint: HTTPResponder {
         }
         let sparql = try SPARQLUpdateRequest(try ParsedArguments.parse(daemonWords: [state.configuration.httpDefaultGraph, text].map { Array($0.utf8) },
                                                                        verb: SPARQLUpdateRequest.spec))
-        let session = Session(id: 0, authenticated: true, remoteAddress: r.remote)
-        let context = DaemonGraphContext(backend: backend, jobs: state.jobs, session: session,
-                                         budget: try backend.budget(timeout: nil, session: session))
+        let context = try requestContext(r)
         let prepared = try state.working { try sparql.prepare(parsed: parsed, in: context) }
         if let write = prepared.single {
             // One write: answered when the group commit that takes it has committed, holding no
@@ -235,20 +230,23 @@ final class HTTPEndpoint: HTTPResponder {
                     case .success(let report):
                         if report.changed > 0 { context.wrote(write.graph, changeSeq: report.changeSeq) }
                         done(.text(200, sparql.text(answer)))
-                    case .failure(let error):
-                        done(self.reply(error is PresentableError ? SPARQLUpdateRequest.notWritten(error as! PresentableError) : error))
+                    case .failure(let error as any PresentableError): done(self.reply(SPARQLUpdateRequest.notWritten(error)))
+                    case .failure(let error): done(self.reply(error))
                     }
                 }
             }
         }
-        if !prepared.writes.isEmpty || !prepared.drops.isEmpty {
-            do {
-                _ = try state.working { try context.commitAtomically(prepared.writes, drops: prepared.drops) }
-            } catch let e as PresentableError {
-                throw SPARQLUpdateRequest.notWritten(e)
-            }
-        }
+        try state.working { try sparql.commit(prepared, in: context) }
         return .text(200, sparql.text(prepared.answer))
+    }
+
+    /// What a request of the HTTP port runs against: the daemon's graphs, with the budget of a
+    /// command of the RESP port (its deadline `timeout`, else the server's default).
+    func requestContext(_ r: HTTPRequestParts, timeout: Duration? = nil) throws -> DaemonGraphContext {
+        guard let backend = state.backend else { throw RequestError(.unavailable, "the server has no store") }
+        let session = Session(id: 0, authenticated: true, remoteAddress: r.remote)
+        return DaemonGraphContext(backend: backend, jobs: state.jobs, session: session,
+                                  budget: try backend.budget(timeout: timeout, session: session))
     }
 
     /// A big answer goes out in parts (chunked), a small one with its length.

@@ -51,10 +51,7 @@ extension HTTPEndpoint {
 
     func graphStore(_ store: StoreRequest, _ r: HTTPRequestParts, created: String? = nil) throws -> HTTPReply {
         let request = store.request
-        guard let backend = state.backend else { return .text(503, "the server has no store") }
-        let session = Session(id: 0, authenticated: true, remoteAddress: r.remote)
-        let context = DaemonGraphContext(backend: backend, jobs: state.jobs, session: session,
-                                         budget: try backend.budget(timeout: nil, session: session))
+        let context = try requestContext(r)
         func name(_ target: QuiverSPARQLProtocol.GraphTarget) throws -> String {
             switch target {
             case .defaultGraph: return state.configuration.httpDefaultGraph
@@ -71,11 +68,9 @@ extension HTTPEndpoint {
                 return .text(404, "no graph \(target)")
             }
             var lines: [UInt8] = []
-            version.matchEdges(subject: nil, relation: nil, object: nil) { s, p, o in
-                let t = Triple(TripleWriter.rdf(version.nodeTerm(s)), TripleWriter.rdf(version.relationTerm(p)), TripleWriter.rdf(version.nodeTerm(o)))
-                lines += Array(NTriples.format(t).utf8)
+            version.forEachTriple { t in
+                lines += Array(NTriples.format(Triple(TripleWriter.rdf(t.subject), TripleWriter.rdf(t.predicate), TripleWriter.rdf(t.object))).utf8)
                 lines.append(0x0A)
-                return true
             }
             return HTTPReply(status: 200, headers: [("Content-Type", chosen.contentType), (ContentNegotiation.varyHeader.name, ContentNegotiation.varyHeader.value)],
                              body: Self.body(lines))

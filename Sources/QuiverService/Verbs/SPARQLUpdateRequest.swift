@@ -63,21 +63,25 @@ public struct SPARQLUpdateRequest: Verb {
     /// request it parsed).
     public func run(parsed: UpdateRequest, in context: any GraphContext) throws -> UpdateJSON {
         let prepared = try prepare(parsed: parsed, in: context)
-        if !prepared.writes.isEmpty || !prepared.drops.isEmpty {
-            do {
-                if let write = prepared.single {
-                    // One write is atomic on its own: it goes with the daemon's group commit,
-                    // sharing a transaction (and its flush) with the writes of other clients.
-                    let report = try context.commit(write)
-                    if report.changed > 0 { context.wrote(write.graph, changeSeq: report.changeSeq) }
-                } else {
-                    _ = try context.commitAtomically(prepared.writes, drops: prepared.drops)
-                }
-            } catch let e as PresentableError {
-                throw Self.notWritten(e)
-            }
-        }
+        try commit(prepared, in: context)
         return prepared.answer
+    }
+
+    /// Commits what `prepare` planned: one write with the daemon's group commit (it is atomic
+    /// on its own, and shares a transaction and its flush with other clients' writes), more in
+    /// one transaction of their own.
+    public func commit(_ prepared: Prepared, in context: any GraphContext) throws {
+        guard !prepared.writes.isEmpty || !prepared.drops.isEmpty else { return }
+        do {
+            if let write = prepared.single {
+                let report = try context.commit(write)
+                if report.changed > 0 { context.wrote(write.graph, changeSeq: report.changeSeq) }
+            } else {
+                _ = try context.commitAtomically(prepared.writes, drops: prepared.drops)
+            }
+        } catch let e as PresentableError {
+            throw Self.notWritten(e)
+        }
     }
 
     /// An update evaluated, with what it will write: the surface commits `writes` and `drops` in
