@@ -22,11 +22,15 @@ extension CSRSnapshot {
     /// An add of a triple already there and a delete of one that is not change nothing, as in the
     /// store. A triple deleted and added again stays deleted in the base and is added to the delta
     /// with its new labels.
-    public func applying(_ changes: [GraphChange], terms: [Int64: Term]) throws(DeltaError) -> CSRSnapshot {
+    ///
+    /// `recentCapacity` sets how many added edges the delta's small layer holds before it is
+    /// merged into the large one (from then on, for this version's successors too).
+    public func applying(_ changes: [GraphChange], terms: [Int64: Term], recentCapacity: Int? = nil) throws(DeltaError) -> CSRSnapshot {
         guard let first = changes.first else { return self }
         if first.seq != changeSeq + 1 { throw .gap(have: changeSeq, next: first.seq) }
         for (a, b) in zip(changes, changes.dropFirst()) where b.seq != a.seq + 1 { throw .gap(have: a.seq, next: b.seq) }
         var p = delta.parts
+        if let recentCapacity { p.recentCapacity = max(0, recentCapacity) }
         let baseN = baseNodeCount, baseR = baseRelationCount
         var nodes = NewTerms(ids: p.newNodeIDs, names: p.newNodeTerms, first: baseN)
         var relations = NewTerms(ids: p.newRelationIDs, names: p.newRelationTerms, first: baseR)
@@ -118,7 +122,23 @@ extension CSRSnapshot {
             p.deletedCount += tombstones.count
         }
         if !dropped.isEmpty || !joining.isEmpty {
-            p.edges = delta.edges.merging(dropping: dropped, adding: joining)
+            // Most writes rewrite only the recent layer; one that drops a settled edge, or fills
+            // the recent layer, merges both into a new settled layer.
+            let settledCount = p.settled.count
+            let droppedSettled = dropped.filter { $0 < settledCount }
+            if droppedSettled.isEmpty && p.recent.count + joining.count <= p.recentCapacity {
+                p.recent = p.recent.merging(dropping: dropped.map { $0 - settledCount }, adding: joining)
+            } else {
+                let droppedRecent = Set(dropped.filter { $0 >= settledCount }.map { $0 - settledCount })
+                let r = p.recent
+                var all = joining
+                for k in 0..<r.count where !droppedRecent.contains(k) {
+                    all.append((EdgeKey(u: r.source[k], r: r.relation[k], v: r.target[k]), r.provenance[k], r.split[k]))
+                }
+                p.settled = p.settled.merging(dropping: droppedSettled, adding: all)
+                p.recent = .empty
+                p.settledFlags = nil
+            }
         }
         return with(delta: GraphDelta(p, nodeCount: nodeCount), changeSeq: changes.last!.seq)
     }
@@ -222,7 +242,7 @@ extension CSRSnapshot {
             let v = Int(o)
             inRow.removeAll(keepingCapacity: true)
             for k in inRows.row(o) {
-                let f = Int(d.inEdge[k])
+                let f = Int(inRows.edges[k])
                 inRow.append((relMap[Int(d.relation[f])], nodeMap[Int(d.source[f])], addedPosition[f]))
             }
             if !inRow.isEmpty {

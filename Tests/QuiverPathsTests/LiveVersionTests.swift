@@ -1,5 +1,5 @@
 import QuiverCore
-import QuiverGraph
+@testable import QuiverGraph
 import Testing
 @testable import QuiverPaths
 
@@ -29,7 +29,9 @@ import Testing
         var current = Set(baseTriples.map { [$0.0, $0.1, $0.2] })
         var version = base
         var seq = base.changeSeq
-        for _ in 0..<Int.random(in: 1...3, using: &rng) {
+        // A small layer of 0 to 8 edges makes writes land in both layers and merge them often.
+        let capacity = [0, 1, 3, 8, GraphDelta.defaultRecentCapacity].randomElement(using: &rng)!
+        for _ in 0..<Int.random(in: 1...6, using: &rng) {
             var batch: [GraphChange] = []
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
                 seq += 1
@@ -51,7 +53,7 @@ import Testing
                 }
                 batch.append(change(seq, kind, triples))
             }
-            version = try version.applying(batch, terms: terms)
+            version = try version.applying(batch, terms: terms, recentCapacity: capacity)
         }
         // Every relation of the random expressions stays, as in `PathPropertyTests.randomGraph`.
         let anchors: [T] = [("x", "q", "y"), ("y", "p", "x"), ("x", "r", "x")]
@@ -166,5 +168,36 @@ import Testing
         #expect(throws: DeltaError.self) { try v3.applying([Self.change(v3.changeSeq + 2, .add, [("a", "p", "b")])], terms: [:]) }
         // An add naming a term neither known nor given is refused.
         #expect(throws: DeltaError.self) { try v3.applying([Self.change(v3.changeSeq + 1, .add, [("zz", "p", "b")])], terms: [:]) }
+    }
+
+    /// Writes rewrite only the delta's small layer; the large one is shared until the small one
+    /// outgrows its capacity, or a write drops one of the large layer's edges.
+    @Test func aWriteRewritesOnlyTheSmallLayer() throws {
+        let base = makeSnapshot([("a", "p", "b")])
+        var version = base
+        var terms: [Int64: Term] = [:]
+        var settledMerges = 0
+        for i in 0..<20 {
+            let t = ("n\(i)", "p", "n\(i + 1)")
+            for name in [t.0, t.2] { terms[Term.name(name).id.rawValue] = .name(name) }
+            let next = try version.applying([Self.change(version.changeSeq + 1, .add, [t])], terms: terms, recentCapacity: 4)
+            if next.delta.settled !== version.delta.settled { settledMerges += 1 }
+            #expect(next.delta.recent.count <= 4 && next.delta.addedCount == i + 1)
+            version = next
+        }
+        // 20 edges through a layer of 4: merged when the 5th, 10th, 15th and 20th arrive.
+        #expect(settledMerges == 4)
+        let engine = try PathEngine(snapshot: version)
+        for i in 0..<19 { #expect(try engine.paths(from: "n\(i)", to: "n\(i + 2)").paths.first?.length == 2, "n\(i)") }
+        // Deleting a settled edge merges the layers; deleting a recent one does not.
+        let settledBefore = version.delta.settled
+        let v1 = try version.applying([Self.change(version.changeSeq + 1, .delete, [("n0", "p", "n1")])], terms: [:])
+        #expect(v1.delta.settled !== settledBefore && v1.delta.recent.count == 0 && v1.delta.addedCount == 19)
+        let v2 = try v1.applying([Self.change(v1.changeSeq + 1, .add, [("n0", "p", "n1")])], terms: terms, recentCapacity: 4)
+        let v3 = try v2.applying([Self.change(v2.changeSeq + 1, .delete, [("n0", "p", "n1")])], terms: [:])
+        #expect(v3.delta.settled === v2.delta.settled && v3.delta.addedCount == 19)
+        #expect(try PathEngine(snapshot: v3).paths(from: "n1", to: "n3").paths.first?.length == 2)
+        // n0 lost its only edge: unknown, as in a build.
+        #expect(throws: PathError.self) { try PathEngine(snapshot: v3).paths(from: "n0", to: "n2") }
     }
 }

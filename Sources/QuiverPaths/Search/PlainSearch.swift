@@ -317,7 +317,7 @@ struct StepLists {
                 let v = a.delta.columns[j]
                 if skipSelf && v == u { continue }
                 if a.checkProvenance && a.mask & (1 << UInt32(a.delta.provenance[j])) == 0 { continue }
-                if body(v, Int32(truncatingIfNeeded: (a.baseEntries + j) << 1) | a.tag) { return (scanned + j - added.lowerBound + 1, true) }
+                if body(v, Int32(truncatingIfNeeded: (a.baseEntries + j) << 1) | a.tag) { return (scanned + added.scanned(through: j), true) }
             }
             scanned += added.count
         }

@@ -113,7 +113,7 @@ extension ProductGraph {
                 if q2 < 0 { continue }
                 let v = outDelta.columns[j]
                 if allowed(provenance: outDelta.provenance[j], node: v) && body(v, q2, r, false, baseEdgeCount &+ outDelta.edges[j]) {
-                    return scanned + j - added.lowerBound + 1
+                    return scanned + added.scanned(through: j)
                 }
             }
             scanned += added.count
@@ -148,7 +148,7 @@ extension ProductGraph {
                 let v = inDelta.columns[j]
                 if !(skipSelfLoopIn && v == u) && allowed(provenance: inDelta.provenance[j], node: v)
                     && body(v, q2, r, true, baseEdgeCount &+ inDelta.edges[j]) {
-                    return scanned + j - added.lowerBound + 1
+                    return scanned + added.scanned(through: j)
                 }
             }
             scanned += added.count
@@ -186,7 +186,7 @@ extension ProductGraph {
                 let k = Int(q) * classCount + Int(c)
                 for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1])
                 where body(u, reverseStates[j], r, false, baseEdgeCount &+ inDelta.edges[a]) {
-                    return scanned + a - added.lowerBound + 1
+                    return scanned + added.scanned(through: a)
                 }
             }
             scanned += added.count
@@ -218,7 +218,7 @@ extension ProductGraph {
                 let k = Int(q) * classCount + Int(c)
                 for j in Int(reverseOffsets[k])..<Int(reverseOffsets[k + 1])
                 where body(u, reverseStates[j], r, true, baseEdgeCount &+ outDelta.edges[a]) {
-                    return scanned + a - added.lowerBound + 1
+                    return scanned + added.scanned(through: a)
                 }
             }
             scanned += added.count
