@@ -340,7 +340,9 @@ public final class SnapshotCache: Sendable {
             return e.version
         }
         guard let start else { return false }
-        let thread = Thread { [self] in
+        // Background QoS (nice 10 on Linux): a compaction takes a core for a second or so on a
+        // 5M-edge graph, and readers keep their version meanwhile, so it yields to everything.
+        DispatchQueue.global(qos: .background).async { [self] in
             let began = ContinuousClock.now
             let merged = start.compacted()
             prepareNewBase(name, merged)
@@ -373,8 +375,6 @@ public final class SnapshotCache: Sendable {
             }
             if due { saveFile(name, merged) }
         }
-        thread.name = "quiver-compaction"
-        thread.start()
         return true
     }
 

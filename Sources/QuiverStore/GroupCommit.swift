@@ -38,14 +38,16 @@ public final class GroupCommit: Sendable {
         var committing = false
     }
     private let queue = Mutex(Queue())
-    private let committer = DispatchQueue(label: "quiver.group-commit", qos: .userInitiated)
+    /// Utility QoS (nice 2 on Linux), below the query workers' userInitiated (-2): on busy cores
+    /// a read's answer does not wait for the write pipeline.
+    private let committer = DispatchQueue(label: "quiver.group-commit", qos: .utility)
 
     private struct Committed: Sendable {
         var queue: [(outcome: CommitOutcome, batch: [Submission])] = []
         var applying = false
     }
     private let done = Mutex(Committed())
-    private let applier = DispatchQueue(label: "quiver.group-commit.apply", qos: .userInitiated)
+    private let applier = DispatchQueue(label: "quiver.group-commit.apply", qos: .utility)
 
     private struct Counts: Sendable {
         var transactions = 0

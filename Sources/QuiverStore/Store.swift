@@ -43,6 +43,8 @@ public final class Store: Sendable {
     /// A connection idle for longer is checked (a round trip) before it is used again.
     static let idleCheckAfter = Duration.seconds(1)
     private let identity = Mutex<String?>(nil)
+    /// The nice value given to the server processes of new connections (embedded cluster only).
+    private let backendNice = Mutex<Int32?>(nil)
 
     private init(location: StoreLocation, conninfo: String) {
         self.location = location
@@ -88,7 +90,30 @@ public final class Store: Sendable {
 
     /// A fresh connection; the caller closes it.
     public func connect() throws -> PGConnection {
-        do { return try PGConnection(conninfo: conninfo) } catch let e as PGError { throw StoreError.database(e) }
+        let conn: PGConnection
+        do { conn = try PGConnection(conninfo: conninfo) } catch let e as PGError { throw StoreError.database(e) }
+        if let nice = backendNice.withLock({ $0 }) { Self.lowerPriority(ofServerFor: conn, nice: nice) }
+        return conn
+    }
+
+    /// From now on, the embedded cluster's server process for each new connection of this store
+    /// runs at `nice` (10: a tenth of a default process's share of a busy CPU). The daemon does
+    /// this: its connections carry writes, and on a machine whose cores are all busy, PostgreSQL
+    /// inserting a stream of writes would otherwise delay the answers to reads, which never need
+    /// the database. Writes still get every cycle that nothing else wants. Does nothing with
+    /// `--database` (the server may be another machine's) or where the system refuses.
+    public func lowerServerPriority(nice: Int32) {
+        guard location.databaseURL?.isEmpty ?? true else { return }
+        backendNice.withLock { $0 = nice }
+        let pooled = idle.withLock { $0.map(\.connection) }
+        for conn in pooled { Self.lowerPriority(ofServerFor: conn, nice: nice) }
+    }
+
+    private static func lowerPriority(ofServerFor conn: PGConnection, nice: Int32) {
+        #if os(Linux)
+        guard let r = try? conn.execute("SELECT pg_backend_pid()"), let pid = r.int(0, 0), pid > 0 else { return }
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), nice)
+        #endif
     }
 
     /// Runs `body` on a connection of the pool (or a fresh one), translating PostgreSQL errors

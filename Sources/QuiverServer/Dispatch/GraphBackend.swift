@@ -18,6 +18,9 @@ final class GraphBackend: Sendable {
 
     init(store: Store, configuration: ServerConfiguration) {
         self.store = store
+        // Reads are answered from memory; PostgreSQL only writes. Where both compete for the
+        // cores, reads go first (see `Store.lowerServerPriority`).
+        store.lowerServerPriority(nice: 10)
         let directory = configuration.snapshotDirectory ?? SnapshotFiles.defaultDirectory(for: store.location)
         let cache = SnapshotCache(
             store: store, files: directory == "none" ? nil : SnapshotFiles(directory: directory),
