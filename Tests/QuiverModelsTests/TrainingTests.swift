@@ -149,6 +149,18 @@ func structuredData(entities n: Int, random: inout SeededRandom) -> TrainingData
         #expect(kept.negatives == 0 && kept.dim == 500 && kept.batch == 1024)
         var gnn = Hyperparameters.defaults(for: .nbf)
         #expect(gnn.fit(entities: 40_943, given: []) == nil)
+        // A million entities at width 200 would not fit 8 GiB: the width shrinks until the run
+        // fits three quarters of the budget, and says so; a width given is kept (and refused).
+        let budget = MemoryBudget(bytes: 8 * MemoryBudget.gibibyte)
+        var huge = Hyperparameters.defaults(for: .complex)
+        let note = huge.fit(entities: 1_000_000, relations: 1000, given: [], budget: budget)
+        #expect(huge.dim == 128 && note?.contains("width 128") == true)
+        #expect(huge.trainingMemory(entities: 1_000_000, relations: 1000).total <= 6 * MemoryBudget.gibibyte)
+        #expect(huge.memoryRefusal(entities: 1_000_000, relations: 1000, budget: budget) == nil)
+        var wide = Hyperparameters.defaults(for: .complex)
+        wide.dim = 200
+        _ = wide.fit(entities: 1_000_000, relations: 1000, given: ["dim"], budget: budget)
+        #expect(wide.dim == 200 && wide.memoryRefusal(entities: 1_000_000, relations: 1000, budget: budget) != nil)
     }
 
     @Test func archiveRoundTripsAndFollowsARenumbering() throws {

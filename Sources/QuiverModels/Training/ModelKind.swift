@@ -48,16 +48,31 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
     /// (40,943 entities) is an epoch of about half an hour on two cores.
     public static let oneToNEntityLimit = 5000
 
-    /// The defaults fitted to a graph of `entities`: for an embedding model on a big graph,
-    /// sampled negatives (256 per positive), batches of 1,024, width 200, learning rate 0.05 and
-    /// (DistMult, ComplEx) N3 weight 0.1, unless the user set
-    /// them (`given`, by option name). A description of what changed, or nil when nothing did.
-    public mutating func fit(entities: Int, given: Set<String>) -> String? {
+    /// The defaults fitted to a graph of `entities` and `relations` (reciprocals included): for
+    /// an embedding model on a big graph, sampled negatives (256 per positive), batches of 1,024,
+    /// width 200 (less where that would not fit three quarters of `budget`, the rest left for the
+    /// graph and the evaluation), learning rate 0.05 and (DistMult, ComplEx) N3 weight 0.1,
+    /// unless the user set them (`given`, by option name). A description of what changed, or nil
+    /// when nothing did.
+    public mutating func fit(entities: Int, relations: Int = 0, given: Set<String>, budget: MemoryBudget = .current) -> String? {
         guard model.isEmbedding, entities > Self.oneToNEntityLimit else { return nil }
         var changed: [String] = []
         if !given.contains("negatives") && negatives == 0 { negatives = 256; changed.append("256 sampled negatives per positive instead of scoring all \(entities) entities") }
         if !given.contains("batch") && batch < 1024 { batch = 1024; changed.append("batches of 1024") }
-        if !given.contains("dim") && dim > 200 { dim = 200; changed.append("width 200") }
+        if !given.contains("dim") {
+            let before = dim
+            dim = min(dim, 200)
+            // The widest of these whose parameters and optimizer state fit (a 1M-entity graph
+            // at width 200 would need 8.2 GiB).
+            for width in [200, 160, 128, 100, 80, 64, 50, 32, 16] where width <= dim {
+                dim = width
+                if trainingMemory(entities: entities, relations: relations).total <= budget.bytes * 0.75 { break }
+            }
+            if dim != before {
+                changed.append(dim == 200 ? "width 200"
+                    : "width \(dim) (the widest that fits 3/4 of the \(MemoryBudget.describe(budget.bytes)) memory budget, QUIVER_TRAIN_MEMORY_GIB)")
+            }
+        }
         if !given.contains("lr") && negatives > 0 && model != .rotate { learningRate = 0.05; changed.append("learning rate 0.05") }
         // Tuned on WN18RR's valid split: N3 at 0.01 stalled at MRR 0.443 after ten epochs; 0.05
         // and 0.1 reached 0.457 in the same six minutes, 0.1 still rising.

@@ -91,7 +91,7 @@ public struct TrainRequest: Verb {
         return try context.job(kind: "train", graph: graph, foreground: false) { progress in
             let snapshot = try context.snapshot(graph)
             var hyper = hyper
-            if let fitted = hyper.fit(entities: snapshot.nodeCount, given: given) { progress.note("defaults fitted to " + fitted) }
+            if let fitted = hyper.fit(entities: snapshot.nodeCount, relations: 2 * snapshot.relationCount, given: given) { progress.note("defaults fitted to " + fitted) }
             let best = BestSoFar()
             return try ModelService.train(store: context.store, snapshot: snapshot, name: name, hyper: hyper, progress: { p in
                 let done = Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))
