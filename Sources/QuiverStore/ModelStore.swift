@@ -60,14 +60,38 @@ extension Store {
 
     /// The model `name` of `graph` with its weights, or `StoreError.modelNotFound`.
     public func model(graph: String, name: String) throws -> StoredModel {
+        try model(graph: graph, name: name, sliceBytes: Self.modelSliceBytes)
+    }
+
+    /// Weights are read this many bytes at a time: a value comes back hex-encoded, twice its
+    /// size, and PostgreSQL refuses to make a text of 1 GiB or more (a 1M-entity model's weights
+    /// are about 1 GiB).
+    static let modelSliceBytes = 256 << 20
+
+    func model(graph: String, name: String, sliceBytes: Int) throws -> StoredModel {
         try withConnection { conn in
             guard let g = try Store.graph(named: graph, conn) else { throw StoreError.graphNotFound(graph) }
-            let r = try conn.execute("""
-                SELECT name, kind, hyperparameters::text, metrics::text, weights, octet_length(weights), trained_on_seq, trained_at::text
-                FROM models WHERE graph_id = $1 AND name = $2
-                """, [.int32(g.id), .text(name)])
-            guard r.rowCount == 1 else { throw StoreError.modelNotFound(graph: graph, name: name) }
-            return Store.storedModel(r, 0, graph: graph, weights: r.bytes(0, 4) ?? [])
+            // One transaction, so that the slices are of one saved version.
+            return try conn.transaction {
+                let r = try conn.execute("""
+                    SELECT name, kind, hyperparameters::text, metrics::text, NULL, octet_length(weights), trained_on_seq, trained_at::text
+                    FROM models WHERE graph_id = $1 AND name = $2
+                    """, [.int32(g.id), .text(name)])
+                guard r.rowCount == 1 else { throw StoreError.modelNotFound(graph: graph, name: name) }
+                let total = r.int(0, 5) ?? 0
+                var weights: [UInt8] = []
+                weights.reserveCapacity(total)
+                while weights.count < total {
+                    let slice = try conn.execute(
+                        "SELECT substring(weights FROM $3::int FOR $4::int) FROM models WHERE graph_id = $1 AND name = $2",
+                        [.int32(g.id), .text(name), .int64(Int64(weights.count + 1)), .int64(Int64(max(1, sliceBytes)))])
+                    guard slice.rowCount == 1, let part = slice.bytes(0, 0), !part.isEmpty else {
+                        throw StoreError.modelNotFound(graph: graph, name: name)
+                    }
+                    weights += part
+                }
+                return Store.storedModel(r, 0, graph: graph, weights: weights)
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import QuiverCore
-import QuiverStore
+@testable import QuiverStore
 import Testing
 import QuiverTestSupport
 
@@ -80,6 +80,8 @@ struct ModelStoreTests {
                                         metrics: #"{"test":{"mrr":0.5}}"#, weights: weights, trainedOnSeq: 1))
         let m = try store.model(graph: g, name: "m1")
         #expect(m.weights == weights && m.kind == "complex" && m.weightBytes == weights.count)
+        // Read in slices (1 GiB models come back 256 MiB at a time): 70 of 1,000 bytes here.
+        #expect(try store.model(graph: g, name: "m1", sliceBytes: 1000).weights == weights)
         #expect(m.hyperparameters.contains("\"dim\": 4") || m.hyperparameters.contains("\"dim\":4"))
         try store.saveModel(StoredModel(graph: g, name: "m1", kind: "nbf", hyperparameters: "{}", metrics: "{}", weights: [1, 2], trainedOnSeq: 2))
         #expect(try store.model(graph: g, name: "m1").weights == [1, 2])
