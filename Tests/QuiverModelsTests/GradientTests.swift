@@ -146,3 +146,49 @@ func checkGradients(parameters: Parameters, analytic: Parameters, samplesPerTens
         }
     }
 }
+
+/// Training applies gradients of the rows a batch touched; on a big graph that is a few thousand
+/// of a million rows.
+@Suite struct RowGradientTests {
+    @Test func aSampledBatchNamesOnlyTheRowsItTouched() {
+        var random = SeededRandom(seed: 5)
+        var hyper = Hyperparameters.defaults(for: .complex)
+        hyper.dim = 4
+        hyper.negatives = 3
+        let model = EmbeddingModel(entityCount: 500, relationCount: 8, hyper: hyper, random: &random)
+        let batch = [TrainingExample(head: 1, relation: 2, answers: [7]), TrainingExample(head: 1, relation: 5, answers: [9])]
+        var r = SeededRandom(seed: 3)
+        let (_, g) = model.lossAndRowGradients(batch, random: &r, threads: 1)
+        let entityRows = Set(g.tensors[0].rows ?? [])
+        // Heads, answers and at most three drawn negatives; the two relations.
+        #expect(entityRows.isSuperset(of: [1, 7, 9]) && entityRows.count <= 6)
+        #expect(Set(g.tensors[1].rows ?? []) == [2, 5])
+        // 1-N scores every entity: every row.
+        hyper.negatives = 0
+        let oneToN = EmbeddingModel(entityCount: 500, relationCount: 8, hyper: hyper, random: &random)
+        #expect(oneToN.lossAndRowGradients(batch, random: &r, threads: 1).gradients.tensors[0].rows == nil)
+    }
+
+    /// Adagrad over the touched rows moves the parameters exactly as over the whole tensors.
+    @Test func sparseAdagradMatchesTheDenseUpdate() {
+        var random = SeededRandom(seed: 8)
+        var hyper = Hyperparameters.defaults(for: .distmult)
+        hyper.dim = 5
+        hyper.negatives = 4
+        let model = EmbeddingModel(entityCount: 60, relationCount: 6, hyper: hyper, random: &random)
+        var sparse = model.parameters, dense = model.parameters
+        var a = Optimizer(.adagrad, learningRate: 0.1, for: sparse), b = Optimizer(.adagrad, learningRate: 0.1, for: dense)
+        for step in 0 ..< 5 {
+            let batch = (0 ..< 4).map { _ in
+                TrainingExample(head: Int32(random.below(60)), relation: Int32(random.below(6)), answers: [Int32(random.below(60))])
+            }
+            var r = SeededRandom(seed: UInt64(step))
+            var m = model
+            m.parameters = sparse
+            let (_, g) = m.lossAndRowGradients(batch, random: &r, threads: 1)
+            a.apply(g, to: &sparse)
+            b.apply(g.dense(like: dense), to: &dense)
+            #expect(sparse == dense, "step \(step)")
+        }
+    }
+}

@@ -72,11 +72,18 @@ public struct EmbeddingModel: LinkPredictor {
     }
 
     public func lossAndGradients(_ batch: [TrainingExample], random: inout SeededRandom, threads: Int) -> (loss: Float, gradients: Parameters) {
+        let (loss, g) = lossAndRowGradients(batch, random: &random, threads: threads)
+        return (loss, g.dense(like: parameters))
+    }
+
+    /// The gradients of the rows the batch touched: with sampled negatives, its heads, relations,
+    /// answers and candidates; scoring every entity (1-N), every entity row.
+    public func lossAndRowGradients(_ batch: [TrainingExample], random: inout SeededRandom, threads: Int) -> (loss: Float, gradients: RowGradients) {
         let heads = batch.map(\.head), rels = batch.map(\.relation)
         let E = entities, R = relations
         let q = KGEScores.queries(model: scoreModel, entities: E, relations: R, heads: heads, relationIDs: rels)
-        var gE = Matrix(rows: E.rows, cols: E.cols)
-        var gR = Matrix(rows: R.rows, cols: R.cols)
+        var gE = hyper.negatives == 0 ? RowGradient(denseRows: E.rows, cols: E.cols) : RowGradient(sparseCols: E.cols)
+        var gR = RowGradient(sparseCols: R.cols)
         var gq: Matrix
         var loss: Float
         if hyper.negatives == 0 {
@@ -93,7 +100,7 @@ public struct EmbeddingModel: LinkPredictor {
                 }
             } else {
                 gq = Dense.matmul(gS, E, threads: threads)
-                gE = Dense.matmul(transposing: gS, q, threads: threads)
+                gE = RowGradient(dense: Dense.matmul(transposing: gS, q, threads: threads))
             }
         } else if kind == .rotate {
             (loss, gq) = negativeSampling(batch, q: q, gE: &gE, random: &random)
@@ -102,14 +109,14 @@ public struct EmbeddingModel: LinkPredictor {
         }
         backpropagateQueries(gq, heads: heads, relations: rels, gE: &gE, gR: &gR)
         loss += regularize(batch, gE: &gE, gR: &gR)
-        return (loss, Parameters([("entity", gE), ("relation", gR)]))
+        return (loss, RowGradients([gE, gR]))
     }
 
     /// Softmax cross-entropy over a candidate set the batch shares: its answers and `negatives`
     /// entities drawn uniformly (each query's other candidates are its negatives). The 1-N loss
     /// restricted to those candidates, so it needs a batch × candidates score matrix, not batch ×
     /// entities, and runs as three matrix products (scores, and the two gradients).
-    private func sampledSoftmax(_ batch: [TrainingExample], q: Matrix, gE: inout Matrix, random: inout SeededRandom,
+    private func sampledSoftmax(_ batch: [TrainingExample], q: Matrix, gE: inout RowGradient, random: inout SeededRandom,
                                 threads: Int) -> (Float, Matrix) {
         var candidates: [Int32] = []
         var column: [Int32: Int] = [:]
@@ -130,7 +137,7 @@ public struct EmbeddingModel: LinkPredictor {
         let gq = Dense.matmul(gS, c, threads: threads)
         let gc = Dense.matmul(transposing: gS, q, threads: threads)
         for (i, e) in candidates.enumerated() {
-            let to = Int(e) * D, from = i * D
+            let to = gE.offset(e), from = i * D
             for d in 0 ..< D { gE.values[to + d] += gc.values[from + d] }
         }
         return (loss, gq)
@@ -138,7 +145,7 @@ public struct EmbeddingModel: LinkPredictor {
 
     /// Binary cross-entropy with logits over each positive and `negatives` uniform corruptions of
     /// its answer; mean over positives (RotatE, whose distance score is no dot product).
-    private func negativeSampling(_ batch: [TrainingExample], q: Matrix, gE: inout Matrix, random: inout SeededRandom) -> (Float, Matrix) {
+    private func negativeSampling(_ batch: [TrainingExample], q: Matrix, gE: inout RowGradient, random: inout SeededRandom) -> (Float, Matrix) {
         var gq = Matrix(rows: q.rows, cols: q.cols)
         var total: Double = 0
         let inv = 1 / Float(batch.count)
@@ -154,10 +161,10 @@ public struct EmbeddingModel: LinkPredictor {
                     if kind == .rotate {
                         rotatEDistanceGradient(q, b, t: t, scale: g, gq: &gq, gE: &gE)
                     } else {
-                        let qb = b * D, tb = Int(t) * D
+                        let qb = b * D, tb = Int(t) * D, gt = gE.offset(t)
                         for d in 0 ..< D {
                             gq.values[qb + d] += g * entities.values[tb + d]
-                            gE.values[tb + d] += g * q.values[qb + d]
+                            gE.values[gt + d] += g * q.values[qb + d]
                         }
                     }
                 }
@@ -184,30 +191,31 @@ public struct EmbeddingModel: LinkPredictor {
 
     /// Adds `scale ×` the gradient of the RotatE score `−Σ_k |q_k − t_k|` w.r.t. query row `b` and
     /// entity `t`.
-    private func rotatEDistanceGradient(_ q: Matrix, _ b: Int, t: Int32, scale: Float, gq: inout Matrix, gE: inout Matrix) {
-        let D = q.cols, k = D / 2, qb = b * D, tb = Int(t) * D
+    private func rotatEDistanceGradient(_ q: Matrix, _ b: Int, t: Int32, scale: Float, gq: inout Matrix, gE: inout RowGradient) {
+        let D = q.cols, k = D / 2, qb = b * D, tb = Int(t) * D, gt = gE.offset(t)
         let E = entities
         for d in 0 ..< k {
             let re = q.values[qb + d] - E.values[tb + d], im = q.values[qb + k + d] - E.values[tb + k + d]
             let m = max((re * re + im * im).squareRoot(), 1e-9)
             let gre = -re / m * scale, gim = -im / m * scale
             gq.values[qb + d] += gre; gq.values[qb + k + d] += gim
-            gE.values[tb + d] -= gre; gE.values[tb + k + d] -= gim
+            gE.values[gt + d] -= gre; gE.values[gt + k + d] -= gim
         }
     }
 
     /// From d loss / d query vector to the head entity and relation rows.
-    private func backpropagateQueries(_ gq: Matrix, heads: [Int32], relations rel: [Int32], gE: inout Matrix, gR: inout Matrix) {
+    private func backpropagateQueries(_ gq: Matrix, heads: [Int32], relations rel: [Int32], gE: inout RowGradient, gR: inout RowGradient) {
         let E = entities, R = relations
         let D = E.cols, k = D / 2
         for b in 0 ..< heads.count {
             let hb = Int(heads[b]) * D, rb = Int(rel[b]) * R.cols, qb = b * D
+            let gh = gE.offset(heads[b]), gr = gR.offset(rel[b])
             switch kind {
             case .distmult:
                 for d in 0 ..< D {
                     let g = gq.values[qb + d]
-                    gE.values[hb + d] += g * R.values[rb + d]
-                    gR.values[rb + d] += g * E.values[hb + d]
+                    gE.values[gh + d] += g * R.values[rb + d]
+                    gR.values[gr + d] += g * E.values[hb + d]
                 }
             case .complex:
                 for d in 0 ..< k {
@@ -215,10 +223,10 @@ public struct EmbeddingModel: LinkPredictor {
                     let hre = E.values[hb + d], him = E.values[hb + k + d]
                     let rre = R.values[rb + d], rim = R.values[rb + k + d]
                     // q = h·r: q_re = h_re r_re − h_im r_im, q_im = h_re r_im + h_im r_re.
-                    gE.values[hb + d] += gre * rre + gim * rim
-                    gE.values[hb + k + d] += -gre * rim + gim * rre
-                    gR.values[rb + d] += gre * hre + gim * him
-                    gR.values[rb + k + d] += -gre * him + gim * hre
+                    gE.values[gh + d] += gre * rre + gim * rim
+                    gE.values[gh + k + d] += -gre * rim + gim * rre
+                    gR.values[gr + d] += gre * hre + gim * him
+                    gR.values[gr + k + d] += -gre * him + gim * hre
                 }
             case .rotate:
                 for d in 0 ..< k {
@@ -226,10 +234,10 @@ public struct EmbeddingModel: LinkPredictor {
                     let hre = E.values[hb + d], him = E.values[hb + k + d]
                     let c = cosf(R.values[rb + d]), sn = sinf(R.values[rb + d])
                     // q = h·e^{iθ}: q_re = h_re c − h_im s, q_im = h_re s + h_im c.
-                    gE.values[hb + d] += gre * c + gim * sn
-                    gE.values[hb + k + d] += -gre * sn + gim * c
+                    gE.values[gh + d] += gre * c + gim * sn
+                    gE.values[gh + k + d] += -gre * sn + gim * c
                     let qre = hre * c - him * sn, qim = hre * sn + him * c
-                    gR.values[rb + d] += -gre * qim + gim * qre
+                    gR.values[gr + d] += -gre * qim + gim * qre
                 }
             case .nbf:
                 break
@@ -240,13 +248,13 @@ public struct EmbeddingModel: LinkPredictor {
     /// Adds the regulariser's gradient; returns its value. N3 (DistMult, ComplEx): weight/batch ×
     /// Σ over each example's head, relation and answers of Σ |x|³ (complex moduli for ComplEx).
     /// L2 (RotatE): weight/batch × the same factors' squared norms (entities only).
-    private func regularize(_ batch: [TrainingExample], gE: inout Matrix, gR: inout Matrix) -> Float {
+    private func regularize(_ batch: [TrainingExample], gE: inout RowGradient, gR: inout RowGradient) -> Float {
         let w = Float(hyper.regularization)
         guard w > 0 else { return 0 }
         let scale = w / Float(batch.count)
         var total: Float = 0
-        func entityTerm(_ row: Int32, _ m: Matrix, _ g: inout Matrix, complex: Bool, cube: Bool) {
-            let D = m.cols, base = Int(row) * D
+        func entityTerm(_ row: Int32, _ m: Matrix, _ g: inout RowGradient, complex: Bool, cube: Bool) {
+            let D = m.cols, base = Int(row) * D, at = g.offset(row)
             if complex {
                 let k = D / 2
                 for d in 0 ..< k {
@@ -255,19 +263,19 @@ public struct EmbeddingModel: LinkPredictor {
                     if cube {
                         let mod = mod2.squareRoot()
                         total += scale * mod2 * mod
-                        g.values[base + d] += scale * 3 * mod * re
-                        g.values[base + k + d] += scale * 3 * mod * im
+                        g.values[at + d] += scale * 3 * mod * re
+                        g.values[at + k + d] += scale * 3 * mod * im
                     } else {
                         total += scale * mod2
-                        g.values[base + d] += scale * 2 * re
-                        g.values[base + k + d] += scale * 2 * im
+                        g.values[at + d] += scale * 2 * re
+                        g.values[at + k + d] += scale * 2 * im
                     }
                 }
             } else {
                 for d in 0 ..< D {
                     let x = m.values[base + d]
                     total += scale * abs(x) * x * x
-                    g.values[base + d] += scale * 3 * abs(x) * x
+                    g.values[at + d] += scale * 3 * abs(x) * x
                 }
             }
         }

@@ -16,6 +16,17 @@ public protocol LinkPredictor: Sendable {
     /// The mean loss of a batch and its gradient w.r.t. every parameter. `random` draws negative
     /// samples where the model uses them.
     func lossAndGradients(_ batch: [TrainingExample], random: inout SeededRandom, threads: Int) -> (loss: Float, gradients: Parameters)
+
+    /// `lossAndGradients` naming only the rows the batch touched, where the model knows them
+    /// (what training applies).
+    func lossAndRowGradients(_ batch: [TrainingExample], random: inout SeededRandom, threads: Int) -> (loss: Float, gradients: RowGradients)
+}
+
+extension LinkPredictor {
+    public func lossAndRowGradients(_ batch: [TrainingExample], random: inout SeededRandom, threads: Int) -> (loss: Float, gradients: RowGradients) {
+        let (loss, g) = lossAndGradients(batch, random: &random, threads: threads)
+        return (loss, RowGradients(dense: g))
+    }
 }
 
 /// A training query with every answer it is trained towards: one for KGE models (one example per

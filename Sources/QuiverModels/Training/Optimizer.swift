@@ -34,6 +34,73 @@ public struct Parameters: Sendable, Equatable {
 /// First-order optimisers over `Parameters`: Adam (Kingma & Ba, bias-corrected) and Adagrad (as
 /// PyTorch's, initial accumulator 0, epsilon 1e-10). Updates run in a fixed order on one thread,
 /// so a seeded run repeats bit for bit.
+/// Gradients of a model's tensors that may name only some rows: a batch of a big graph touches
+/// a few thousand of its million entity rows, and a gradient the size of every parameter (made,
+/// zeroed and walked per batch) cost more than the batch's own work.
+public struct RowGradients: Sendable {
+    /// Per tensor, in `Parameters`' order.
+    public var tensors: [RowGradient]
+
+    public init(_ tensors: [RowGradient]) { self.tensors = tensors }
+
+    /// Every row of every tensor.
+    public init(dense: Parameters) { tensors = dense.tensors.map { RowGradient(dense: $0) } }
+
+    /// The same gradients as full tensors shaped like `parameters` (untouched rows zero).
+    public func dense(like parameters: Parameters) -> Parameters {
+        var out = parameters.zeros()
+        for (i, g) in tensors.enumerated() {
+            guard let rows = g.rows else { out.tensors[i].values = g.values; continue }
+            let c = g.cols
+            for (k, r) in rows.enumerated() {
+                for d in 0 ..< c { out.tensors[i].values[Int(r) * c + d] += g.values[k * c + d] }
+            }
+        }
+        return out
+    }
+}
+
+/// The gradient of one tensor, of every row (`rows == nil`, values row after row) or of the rows
+/// listed (`rows[k]`'s values at `k × cols`), each row once.
+public struct RowGradient: Sendable {
+    public let cols: Int
+    public private(set) var rows: [Int32]?
+    public var values: [Float]
+    private var slot: [Int32: Int] = [:]
+
+    /// Zero rows for all `count` rows.
+    public init(denseRows count: Int, cols: Int) {
+        self.cols = cols
+        rows = nil
+        values = [Float](repeating: 0, count: count * cols)
+    }
+
+    public init(dense m: Matrix) {
+        cols = m.cols
+        rows = nil
+        values = m.values
+    }
+
+    /// No row yet: rows are added, zero, by `offset`.
+    public init(sparseCols cols: Int) {
+        self.cols = cols
+        rows = []
+        values = []
+    }
+
+    /// Where row `r`'s values start in `values` (a sparse gradient adds the row, zero, the first
+    /// time).
+    @inline(__always) public mutating func offset(_ r: Int32) -> Int {
+        guard rows != nil else { return Int(r) * cols }
+        if let k = slot[r] { return k * cols }
+        let k = rows!.count
+        slot[r] = k
+        rows!.append(r)
+        values.append(contentsOf: repeatElement(0, count: cols))
+        return k * cols
+    }
+}
+
 public struct Optimizer: Sendable {
     public enum Kind: String, Sendable, CaseIterable, Codable { case adam, adagrad }
 
@@ -49,6 +116,34 @@ public struct Optimizer: Sendable {
         self.learningRate = learningRate
         first = parameters.tensors.map { [Float](repeating: 0, count: $0.values.count) }
         second = kind == .adam ? first : []
+    }
+
+    /// `apply` for gradients of some rows. Adagrad updates only those rows, which is exact: a row
+    /// whose gradient is zero does not change. Adam's moments move every row, so its update is
+    /// the dense one.
+    public mutating func apply(_ gradients: RowGradients, to parameters: inout Parameters) {
+        guard kind == .adagrad else { return apply(gradients.dense(like: parameters), to: &parameters) }
+        step += 1
+        let lr = learningRate
+        for i in parameters.tensors.indices {
+            let g = gradients.tensors[i], c = g.cols
+            g.values.withUnsafeBufferPointer { gv in
+            first[i].withUnsafeMutableBufferPointer { s in
+            parameters.tensors[i].values.withUnsafeMutableBufferPointer { p in
+                func update(_ from: Int, _ to: Int, _ n: Int) {
+                    for d in 0 ..< n where gv[from + d] != 0 {
+                        let gj = gv[from + d]
+                        s[to + d] += gj * gj
+                        p[to + d] -= lr * gj / (s[to + d].squareRoot() + 1e-10)
+                    }
+                }
+                if let rows = g.rows {
+                    for (k, r) in rows.enumerated() { update(k * c, Int(r) * c, c) }
+                } else {
+                    update(0, 0, p.count)
+                }
+            }}}
+        }
     }
 
     public mutating func apply(_ gradients: Parameters, to parameters: inout Parameters) {

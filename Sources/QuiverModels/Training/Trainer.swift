@@ -117,12 +117,11 @@ public enum Trainer {
                 // is empty): what was learnt is validated and kept.
                 if let budget = hyper.timeBudgetSeconds, b > 0, since(started) >= budget { outOfTime = true; break }
                 let batch = order[b * hyper.batch ..< min(order.count, (b + 1) * hyper.batch)].map { examples[$0] }
-                let (loss, grads) = model.lossAndGradients(batch, random: &negatives, threads: hyper.threads)
+                let (loss, grads) = model.lossAndRowGradients(batch, random: &negatives, threads: hyper.threads)
                 // Past a NaN or an infinity every later step is NaN too: stop rather than train on.
                 if !loss.isFinite { diverged = .init(epoch: epoch, loss: Double(loss)); break epochs }
-                var params = model.parameters
-                optimizer.apply(grads, to: &params)
-                model.parameters = params
+                // In place: a copy of the parameters per batch cost a big graph more than the batch.
+                optimizer.apply(grads, to: &model.parameters)
                 let positives = batch.reduce(0) { $0 + $1.answers.count }
                 lossSum += Double(loss) * Double(positives)
                 seen += positives
