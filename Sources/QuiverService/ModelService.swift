@@ -140,7 +140,8 @@ public enum ModelService {
         let known = data.knownAnswers()
         let batch = hyper.evaluationBatch(entities: data.entityCount)
         let valid = data.valid.isEmpty ? nil
-            : FilteredEvaluation.run(model: outcome.model, data: data, triples: data.valid, known: known, batch: batch, threads: hyper.threads).both
+            : outcome.bestValid
+            ?? FilteredEvaluation.run(model: outcome.model, data: data, triples: data.valid, known: known, batch: batch, threads: hyper.threads).both
         let test = data.test.isEmpty ? nil
             : FilteredEvaluation.run(model: outcome.model, data: data, triples: data.test, known: known, batch: batch, threads: hyper.threads).both
         let total = outcome.history.reduce(0.0) { $0 + $1.seconds }

@@ -17,6 +17,8 @@ public struct TrainingProgress: Sendable {
     public var validationMRR: Double?
     /// Set on the one report at the end of each epoch (after its validation, if any).
     public var epochEnded = false
+    /// Positive training queries seen so far, all epochs.
+    public var queries = 0
 }
 
 /// One epoch's record, kept with the model.
@@ -40,6 +42,9 @@ public struct TrainingOutcome: Sendable {
     /// The epoch whose parameters were kept (best validation MRR), and that MRR.
     public var bestEpoch: Int
     public var bestValidMRR: Double?
+    /// All the filtered metrics on valid of the epoch kept (the caller need not rank valid again:
+    /// on a graph of a million entities that takes minutes).
+    public var bestValid: RankingMetrics?
     public var seconds: Double
     public var stoppedEarly: Bool
     /// Stopped because the time budget ran out.
@@ -98,12 +103,13 @@ public enum Trainer {
         let known = data.knownAnswers()
         let batches = (examples.count + hyper.batch - 1) / hyper.batch
         var history: [EpochRecord] = []
-        var best: (epoch: Int, mrr: Double, parameters: Parameters)?
+        var best: (epoch: Int, mrr: Double, parameters: Parameters, metrics: RankingMetrics)?
         var sinceBest = 0
         var stoppedEarly = false, cancelled = false
         var diverged: TrainingOutcome.Divergence?
         let evalBatch = hyper.evaluationBatch(entities: data.entityCount)
         var outOfTime = false
+        var queries = 0
         epochs: for epoch in 1 ... hyper.epochs {
             var order = Array(examples.indices)
             var shuffle = SeededRandom.stream(seed: hyper.seed, step: UInt64(1000 + epoch))
@@ -125,9 +131,11 @@ public enum Trainer {
                 let positives = batch.reduce(0) { $0 + $1.answers.count }
                 lossSum += Double(loss) * Double(positives)
                 seen += positives
+                queries += positives
                 let secs = since(epochStart)
                 progress(TrainingProgress(epoch: epoch, epochs: hyper.epochs, batch: b + 1, batches: batches, loss: lossSum / Double(max(seen, 1)),
-                                          triplesPerSecond: Double(seen) / max(secs, 1e-9), seconds: since(started), validationMRR: nil))
+                                          triplesPerSecond: Double(seen) / max(secs, 1e-9), seconds: since(started), validationMRR: nil,
+                                          queries: queries))
             }
             // A step can overflow the parameters with the batch's loss still finite; the next
             // epoch (or the saved model) would be NaN.
@@ -145,7 +153,7 @@ public enum Trainer {
                                                   threads: hyper.threads, shouldStop: shouldStop)
                 record.validMRR = eval.both.mrr
                 if best == nil || eval.both.mrr > best!.mrr {
-                    best = (epoch, eval.both.mrr, model.parameters)
+                    best = (epoch, eval.both.mrr, model.parameters, eval.both)
                     sinceBest = 0
                 } else {
                     sinceBest += 1
@@ -153,7 +161,7 @@ public enum Trainer {
             }
             progress(TrainingProgress(epoch: epoch, epochs: hyper.epochs, batch: batches, batches: batches, loss: record.loss,
                                       triplesPerSecond: record.triplesPerSecond, seconds: since(started), validationMRR: record.validMRR,
-                                      epochEnded: true))
+                                      epochEnded: true, queries: queries))
             history.append(record)
             if outOfTime { break }
             if sinceBest >= hyper.patience { stoppedEarly = true; break }
@@ -162,6 +170,7 @@ public enum Trainer {
         var outcome = TrainingOutcome(model: model, history: history, bestEpoch: best?.epoch ?? history.count, bestValidMRR: best?.mrr,
                                       seconds: since(started), stoppedEarly: stoppedEarly, cancelled: cancelled, diverged: diverged)
         outcome.stoppedAtBudget = outOfTime
+        outcome.bestValid = best?.metrics
         return outcome
     }
 }

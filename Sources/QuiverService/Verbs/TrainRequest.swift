@@ -102,7 +102,7 @@ public struct TrainRequest: Verb {
                 var fraction = done / Double(p.epochs)
                 if let budget = hyper.timeBudgetSeconds { fraction = max(fraction, min(1, p.seconds / budget)) }
                 progress.report(epochText + String(format: " loss %.4f", p.loss), fraction: fraction,
-                                items: Int(p.triplesPerSecond * p.seconds), unit: "queries")
+                                items: p.queries, unit: "queries")
                 if p.epochEnded {
                     // One line per epoch, also when standard error is no terminal (a log shows the job is alive).
                     var left = p.seconds / Double(p.epoch) * Double(p.epochs - p.epoch)
