@@ -155,6 +155,11 @@ func structuredData(entities n: Int, random: inout SeededRandom) -> TrainingData
         var huge = Hyperparameters.defaults(for: .complex)
         let note = huge.fit(entities: 1_000_000, relations: 1000, given: [], budget: budget)
         #expect(huge.dim == 128 && note?.contains("width 128") == true)
+        // Validation during training ranks a sample of valid past 100,000 entities.
+        #expect(note?.contains("sample of 1000 valid facts") == true)
+        #expect(Hyperparameters.validationSample(entities: 1_000_000, validFacts: 5000) == 1000)
+        #expect(Hyperparameters.validationSample(entities: 40_943, validFacts: 3034) == nil)
+        #expect(Hyperparameters.validationSample(entities: 1_000_000, validFacts: 800) == nil)
         #expect(huge.trainingMemory(entities: 1_000_000, relations: 1000).total <= 6 * MemoryBudget.gibibyte)
         #expect(huge.memoryRefusal(entities: 1_000_000, relations: 1000, budget: budget) == nil)
         var wide = Hyperparameters.defaults(for: .complex)

@@ -42,8 +42,8 @@ public struct TrainingOutcome: Sendable {
     /// The epoch whose parameters were kept (best validation MRR), and that MRR.
     public var bestEpoch: Int
     public var bestValidMRR: Double?
-    /// All the filtered metrics on valid of the epoch kept (the caller need not rank valid again:
-    /// on a graph of a million entities that takes minutes).
+    /// All the filtered metrics on valid of the epoch kept, when validation ranked all of valid
+    /// (the caller need not rank it again); nil when it ranked a sample.
     public var bestValid: RankingMetrics?
     public var seconds: Double
     public var stoppedEarly: Bool
@@ -108,6 +108,13 @@ public enum Trainer {
         var stoppedEarly = false, cancelled = false
         var diverged: TrainingOutcome.Divergence?
         let evalBatch = hyper.evaluationBatch(entities: data.entityCount)
+        // On a big graph, a seeded sample of valid (see `Hyperparameters.validationSample`).
+        var validation = data.valid
+        if let n = Hyperparameters.validationSample(entities: data.entityCount, validFacts: data.valid.count) {
+            var pick = SeededRandom.stream(seed: hyper.seed, step: 7)
+            validation = pick.sortedSample(n, of: data.valid.count).map { data.valid[$0] }
+        }
+        let validatesAll = validation.count == data.valid.count
         var outOfTime = false
         var queries = 0
         epochs: for epoch in 1 ... hyper.epochs {
@@ -149,7 +156,7 @@ public enum Trainer {
                                      triplesPerSecond: Double(seen) / max(secs, 1e-9), validMRR: nil)
             let validate = !data.valid.isEmpty && (epoch % hyper.validateEvery == 0 || epoch == hyper.epochs || outOfTime)
             if validate {
-                let eval = FilteredEvaluation.run(model: model, data: data, triples: data.valid, known: known, batch: evalBatch,
+                let eval = FilteredEvaluation.run(model: model, data: data, triples: validation, known: known, batch: evalBatch,
                                                   threads: hyper.threads, shouldStop: shouldStop)
                 record.validMRR = eval.both.mrr
                 if best == nil || eval.both.mrr > best!.mrr {
@@ -170,7 +177,7 @@ public enum Trainer {
         var outcome = TrainingOutcome(model: model, history: history, bestEpoch: best?.epoch ?? history.count, bestValidMRR: best?.mrr,
                                       seconds: since(started), stoppedEarly: stoppedEarly, cancelled: cancelled, diverged: diverged)
         outcome.stoppedAtBudget = outOfTime
-        outcome.bestValid = best?.metrics
+        outcome.bestValid = validatesAll ? best?.metrics : nil
         return outcome
     }
 }
