@@ -8,3 +8,4 @@ Benchmarks/paths.sh
 Benchmarks/kernels.sh
 Benchmarks/augment.sh
 Benchmarks/train.sh
+Benchmarks/train_wn18rr.sh

@@ -150,12 +150,17 @@ func checkGradients(parameters: Parameters, analytic: Parameters, samplesPerTens
 /// Training applies gradients of the rows a batch touched; on a big graph that is a few thousand
 /// of a million rows.
 @Suite struct RowGradientTests {
+    /// A small model of `kind` with `negatives` sampled negatives (0: 1-N).
+    static func model(_ kind: ModelKind, entities: Int, relations: Int, dim: Int, negatives: Int, seed: UInt64) -> EmbeddingModel {
+        var random = SeededRandom(seed: seed)
+        var hyper = Hyperparameters.defaults(for: kind)
+        hyper.dim = dim
+        hyper.negatives = negatives
+        return EmbeddingModel(entityCount: entities, relationCount: relations, hyper: hyper, random: &random)
+    }
+
     @Test func aSampledBatchNamesOnlyTheRowsItTouched() {
-        var random = SeededRandom(seed: 5)
-        var hyper = Hyperparameters.defaults(for: .complex)
-        hyper.dim = 4
-        hyper.negatives = 3
-        let model = EmbeddingModel(entityCount: 500, relationCount: 8, hyper: hyper, random: &random)
+        let model = Self.model(.complex, entities: 500, relations: 8, dim: 4, negatives: 3, seed: 5)
         let batch = [TrainingExample(head: 1, relation: 2, answers: [7]), TrainingExample(head: 1, relation: 5, answers: [9])]
         var r = SeededRandom(seed: 3)
         let (_, g) = model.lossAndRowGradients(batch, random: &r, threads: 1)
@@ -164,18 +169,14 @@ func checkGradients(parameters: Parameters, analytic: Parameters, samplesPerTens
         #expect(entityRows.isSuperset(of: [1, 7, 9]) && entityRows.count <= 6)
         #expect(Set(g.tensors[1].rows ?? []) == [2, 5])
         // 1-N scores every entity: every row.
-        hyper.negatives = 0
-        let oneToN = EmbeddingModel(entityCount: 500, relationCount: 8, hyper: hyper, random: &random)
+        let oneToN = Self.model(.complex, entities: 500, relations: 8, dim: 4, negatives: 0, seed: 6)
         #expect(oneToN.lossAndRowGradients(batch, random: &r, threads: 1).gradients.tensors[0].rows == nil)
     }
 
     /// Adagrad over the touched rows moves the parameters exactly as over the whole tensors.
     @Test func sparseAdagradMatchesTheDenseUpdate() {
         var random = SeededRandom(seed: 8)
-        var hyper = Hyperparameters.defaults(for: .distmult)
-        hyper.dim = 5
-        hyper.negatives = 4
-        let model = EmbeddingModel(entityCount: 60, relationCount: 6, hyper: hyper, random: &random)
+        let model = Self.model(.distmult, entities: 60, relations: 6, dim: 5, negatives: 4, seed: 7)
         var sparse = model.parameters, dense = model.parameters
         var a = Optimizer(.adagrad, learningRate: 0.1, for: sparse), b = Optimizer(.adagrad, learningRate: 0.1, for: dense)
         for step in 0 ..< 5 {
