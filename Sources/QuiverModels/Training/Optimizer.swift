@@ -93,9 +93,9 @@ public struct RowGradient: Sendable {
     @inline(__always) public mutating func offset(_ r: Int32) -> Int {
         guard rows != nil else { return Int(r) * cols }
         if let k = slot[r] { return k * cols }
-        let k = rows!.count
+        let k = slot.count
         slot[r] = k
-        rows!.append(r)
+        rows?.append(r)
         values.append(contentsOf: repeatElement(0, count: cols))
         return k * cols
     }
@@ -147,36 +147,24 @@ public struct Optimizer: Sendable {
     }
 
     public mutating func apply(_ gradients: Parameters, to parameters: inout Parameters) {
+        // Adagrad's one update is the row-wise one, over every row.
+        guard kind == .adam else { return apply(RowGradients(dense: gradients), to: &parameters) }
         step += 1
         let lr = learningRate
-        switch kind {
-        case .adam:
-            let c1 = 1 - Float(pow(Double(beta1), Double(step))), c2 = 1 - Float(pow(Double(beta2), Double(step)))
-            let b1 = beta1, b2 = beta2
-            for i in parameters.tensors.indices {
-                gradients.tensors[i].values.withUnsafeBufferPointer { g in
-                first[i].withUnsafeMutableBufferPointer { m in
-                second[i].withUnsafeMutableBufferPointer { v in
-                parameters.tensors[i].values.withUnsafeMutableBufferPointer { p in
-                    for j in 0 ..< p.count {
-                        let gj = g[j]
-                        m[j] = b1 * m[j] + (1 - b1) * gj
-                        v[j] = b2 * v[j] + (1 - b2) * gj * gj
-                        p[j] -= lr * (m[j] / c1) / ((v[j] / c2).squareRoot() + 1e-8)
-                    }
-                }}}}
-            }
-        case .adagrad:
-            for i in parameters.tensors.indices {
-                gradients.tensors[i].values.withUnsafeBufferPointer { g in
-                first[i].withUnsafeMutableBufferPointer { s in
-                parameters.tensors[i].values.withUnsafeMutableBufferPointer { p in
-                    for j in 0 ..< p.count where g[j] != 0 {
-                        s[j] += g[j] * g[j]
-                        p[j] -= lr * g[j] / (s[j].squareRoot() + 1e-10)
-                    }
-                }}}
-            }
+        let c1 = 1 - Float(pow(Double(beta1), Double(step))), c2 = 1 - Float(pow(Double(beta2), Double(step)))
+        let b1 = beta1, b2 = beta2
+        for i in parameters.tensors.indices {
+            gradients.tensors[i].values.withUnsafeBufferPointer { g in
+            first[i].withUnsafeMutableBufferPointer { m in
+            second[i].withUnsafeMutableBufferPointer { v in
+            parameters.tensors[i].values.withUnsafeMutableBufferPointer { p in
+                for j in 0 ..< p.count {
+                    let gj = g[j]
+                    m[j] = b1 * m[j] + (1 - b1) * gj
+                    v[j] = b2 * v[j] + (1 - b2) * gj * gj
+                    p[j] -= lr * (m[j] / c1) / ((v[j] / c2).squareRoot() + 1e-8)
+                }
+            }}}}
         }
     }
 }
