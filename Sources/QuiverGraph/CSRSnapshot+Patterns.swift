@@ -20,20 +20,32 @@ extension CSRSnapshot {
         return true
     }
 
-    /// About how many edges `matchEdges` visits, for a planner: from degrees and per-relation
-    /// counts, without a scan where one is not needed. Never below the true count; above it only
-    /// by the deleted base edges of a bound subject's or object's row.
+    /// About how many edges `matchEdges` visits, for a planner: from degrees, per-relation
+    /// counts and binary searches over the sorted rows (a scan of the shorter row only for a bound
+    /// subject and object with any relation). Never below the
+    /// true count; above it only by deleted base edges.
     public func estimatedMatches(subject: Int32?, relation: Int32?, object: Int32?) -> Int {
+        // A planner asks this for every pattern at every step of a join: the base's share is
+        // found by binary searches over the sorted rows, not by a scan of a hub's edges.
         if let s = subject {
-            if relation == nil && object == nil { return baseRow(out: true, s).count + deltaRows(out: true).row(s).count }
-            var n = 0
-            matchOut(s, relation, object) { _, _, _ in n += 1; return true }
+            var base = baseRange(out: true, s, relation, object: object).count
+            if relation == nil, let o = object {
+                // The edges from s to o, any relation: a scan of the shorter of the two rows.
+                let outRow = baseRow(out: true, s), inRow = baseRow(out: false, o)
+                base = outRow.count <= inRow.count ? outRow.count(where: { outTargets[$0] == o }) : inRow.count(where: { inSources[$0] == s })
+            }
+            if relation == nil && object == nil { return base + deltaRows(out: true).row(s).count }
+            let rows = deltaRows(out: true)
+            var n = base
+            for j in rows.row(s) where (relation == nil || relation == rows.relations[j]) && (object == nil || object == rows.columns[j]) { n += 1 }
             return n
         }
         if let o = object {
-            if relation == nil { return baseRow(out: false, o).count + deltaRows(out: false).row(o).count }
-            var n = 0
-            matchIn(o, relation) { _, _, _ in n += 1; return true }
+            let base = baseRange(out: false, o, relation, object: nil).count
+            if relation == nil { return base + deltaRows(out: false).row(o).count }
+            let rows = deltaRows(out: false)
+            var n = base
+            for j in rows.row(o) where relation == rows.relations[j] { n += 1 }
             return n
         }
         if let r = relation {
@@ -44,17 +56,30 @@ extension CSRSnapshot {
         return edgeCount
     }
 
+    /// The base entries of node `u`'s row (forward or reverse) with relation `relation` (any when
+    /// nil) and, forward only, object `object`: rows are sorted by relation, forward rows then by
+    /// object, so each bound position narrows the range by a binary search. Deleted entries are in it.
+    private func baseRange(out: Bool, _ u: Int32, _ relation: Int32?, object: Int32?) -> Range<Int> {
+        let row = baseRow(out: out, u)
+        guard let relation else { return row }
+        let relations = out ? outRelations : inRelations
+        let run = lowerBound(relations, row, relation)..<(relation == .max ? row.upperBound : lowerBound(relations, row, relation + 1))
+        guard out, let object else { return run }
+        let at = lowerBound(outTargets, run, object)
+        return at < run.upperBound && outTargets[at] == object ? at..<at + 1 : at..<at
+    }
+
     private func baseRow(out: Bool, _ u: Int32) -> Range<Int> {
         guard Int(u) < baseNodeCount, u >= 0 else { return 0..<0 }
         return out ? outEdges(of: u) : inEdgeRange(of: u)
     }
 
-    /// The first entry in `range` of `relations` (sorted there) not below `r`.
-    private func lowerBound(_ relations: Column<Int32>, _ range: Range<Int>, _ r: Int32) -> Int {
+    /// The first entry in `range` of `values` (sorted there) not below `v`.
+    private func lowerBound(_ values: Column<Int32>, _ range: Range<Int>, _ v: Int32) -> Int {
         var lo = range.lowerBound, hi = range.upperBound
         while lo < hi {
             let mid = (lo + hi) / 2
-            if relations[mid] < r { lo = mid + 1 } else { hi = mid }
+            if values[mid] < v { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -62,14 +87,12 @@ extension CSRSnapshot {
     @discardableResult
     private func matchOut(_ s: Int32, _ relation: Int32?, _ object: Int32?, _ body: (Int32, Int32, Int32) -> Bool) -> Bool {
         let rows = deltaRows(out: true)
-        let row = baseRow(out: true, s)
-        // A row is sorted by (relation, object): a bound relation is a run of it.
-        var e = relation.map { lowerBound(outRelations, row, $0) } ?? row.lowerBound
-        while e < row.upperBound {
+        // A row is sorted by (relation, object): a bound relation is a run of it, a bound
+        // object (with the relation) one entry of that run.
+        let range = baseRange(out: true, s, relation, object: relation == nil ? nil : object)
+        for e in range {
             let r = outRelations[e], o = outTargets[e]
-            if let relation, r != relation { break }
             if !rows.isDeleted(e), object == nil || object == o, !body(s, r, o) { return false }
-            e += 1
         }
         for j in rows.row(s) {
             let r = rows.relations[j], o = rows.columns[j]
@@ -81,13 +104,8 @@ extension CSRSnapshot {
     @discardableResult
     private func matchIn(_ o: Int32, _ relation: Int32?, _ body: (Int32, Int32, Int32) -> Bool) -> Bool {
         let rows = deltaRows(out: false)
-        let row = baseRow(out: false, o)
-        var i = relation.map { lowerBound(inRelations, row, $0) } ?? row.lowerBound
-        while i < row.upperBound {
-            let r = inRelations[i]
-            if let relation, r != relation { break }
-            if !rows.isDeleted(i), !body(inSources[i], r, o) { return false }
-            i += 1
+        for i in baseRange(out: false, o, relation, object: nil) {
+            if !rows.isDeleted(i), !body(inSources[i], inRelations[i], o) { return false }
         }
         for j in rows.row(o) {
             let r = rows.relations[j]

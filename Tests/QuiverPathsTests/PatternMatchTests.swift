@@ -4,7 +4,7 @@ import Testing
 
 /// Triple patterns over live versions (`matchEdges`) give exactly the triples a brute-force filter
 /// of the version's triple set gives, for every combination of bound positions, each edge once;
-/// `estimatedMatches` counts them (a bound subject's or object's deleted base edges aside).
+/// `estimatedMatches` counts them (deleted base edges aside).
 @Suite struct PatternMatchTests {
     @Test func everyBindingOfAPatternMatchesABruteForceFilter() throws {
         var rng = SeededRandom(seed: 23)
@@ -30,7 +30,9 @@ import Testing
                             #expect(got.count == Set(got).count, "\(label): an edge came twice")
                             #expect(Set(got) == Set(want), "\(label)")
                             let estimate = snapshot.estimatedMatches(subject: sid, relation: rid, object: oid)
-                            if snapshot === base || r != nil {
+                            // Exact without deletions; a deleted base edge may still be counted
+                            // (the count comes from the sorted rows' bounds, not a scan).
+                            if snapshot === base || snapshot.delta.deletedCount == 0 {
                                 #expect(estimate == want.count, "\(label)")
                             } else {
                                 #expect(estimate >= want.count && estimate <= want.count + snapshot.delta.deletedCount, "\(label)")
