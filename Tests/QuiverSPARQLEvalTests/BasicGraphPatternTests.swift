@@ -39,8 +39,13 @@ import Testing
     }
 
     static func randomPattern(_ rng: inout SeededRandom, variables: Int) -> TriplePattern {
+        // Constants, variables, and now and then a position nothing reads (matched, not bound).
         func term(_ names: [String]) -> PatternTerm {
-            Int.random(in: 0..<3, using: &rng) == 0 ? .constant(id(names.randomElement(using: &rng)!)) : .variable(Int.random(in: 0..<variables, using: &rng))
+            switch Int.random(in: 0..<5, using: &rng) {
+            case 0: .constant(id(names.randomElement(using: &rng)!))
+            case 1: .any
+            default: .variable(Int.random(in: 0..<variables, using: &rng))
+            }
         }
         let s = term(nodes), p = Int.random(in: 0..<2, using: &rng) == 0 ? term(relations) : .constant(id(relations.randomElement(using: &rng)!))
         return TriplePattern(s, p, term(nodes))
@@ -60,6 +65,7 @@ import Testing
                     case .constant(let c): ok = c == value
                     case .variable(let slot):
                         if row[slot] == Binding.unbound { row[slot] = value } else { ok = row[slot] == value }
+                    case .any: break
                     }
                 }
                 if ok { go(k + 1) }

@@ -1,6 +1,6 @@
 import QuiverCore
 import QuiverGraph
-import QuiverSPARQLEval
+@testable import QuiverSPARQLEval
 import QuiverSPARQLSyntax
 import Testing
 
@@ -87,5 +87,50 @@ import Testing
         #expect(throws: SPARQLEvaluationError("the query ran past its deadline")) {
             try Self.run("SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?b ?p ?c . ?c ?p ?d }", g, limits: limits)
         }
+    }
+}
+
+/// Variables that only one triple pattern names are matched without being bound
+/// (`Mentions`): answers, counts and DISTINCT stay as they were.
+@Suite struct UnreadVariableTests {
+    static let g = SPARQLEvaluationTests.graph([
+        ("a", "p", "b"), ("a", "p", "c"), ("a", "q", "b"), ("b", "p", "c"), ("c", "q", "a"), ("c", "q", "b"),
+    ])
+
+    static func unread(_ text: String) throws -> Set<String> { Mentions(try SPARQLParser.parseQuery(text)).unread }
+
+    @Test func onlyVariablesWrittenOnceInAPatternAreUnread() throws {
+        #expect(try Self.unread("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p") == ["s", "o", "n"])
+        let blank = try Self.unread("SELECT ?s WHERE { ?s ?p ?o . ?o ?q [] }")
+        #expect(blank.count == 3 && blank.isSuperset(of: ["p", "q"]) && blank.contains { $0.hasPrefix("_:") }, "\(blank)")
+        // Read elsewhere: by a filter, EXISTS, the projection, ORDER BY, a template, BIND, VALUES.
+        #expect(try Self.unread("SELECT ?s WHERE { ?s ?p ?o FILTER(?o != ?s) }") == ["p"])
+        #expect(try Self.unread("SELECT ?s WHERE { ?s ?p ?o FILTER EXISTS { ?o ?q ?r } }") == ["p", "q", "r"])
+        #expect(try Self.unread("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?o") == ["p"])
+        #expect(try Self.unread("CONSTRUCT { ?s ?p ?s } WHERE { ?s ?p ?o }") == ["o"])
+        #expect(try Self.unread("SELECT ?s ?x WHERE { ?s ?p ?o BIND(?o AS ?x) }") == ["p"])
+        #expect(try Self.unread("SELECT ?s WHERE { ?s ?p ?o VALUES ?o { <urn:x> } }") == ["p"])
+        // Queries that see every variable have none.
+        #expect(try Self.unread("SELECT * WHERE { ?s ?p ?o }").isEmpty)
+        #expect(try Self.unread("SELECT ?s WHERE { { SELECT * WHERE { ?s ?p ?o } } }").isEmpty)
+        #expect(try Self.unread("DESCRIBE * WHERE { ?s ?p ?o }").isEmpty)
+        #expect(try Self.unread("SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p ?o }").isEmpty)
+    }
+
+    @Test func answersAreThoseOfTheFullMatch() throws {
+        let g = Self.g
+        func count(_ text: String) throws -> [[Term?]] {
+            guard case .solutions(_, let rows) = try SPARQLEvaluationTests.run(text, g) else { return [] }
+            return rows
+        }
+        let n = { (v: Int) -> Term? in .literal(String(v), datatype: "http://www.w3.org/2001/XMLSchema#integer", language: nil) }
+        let p = Term.iri("urn:quiver:name:p"), q = Term.iri("urn:quiver:name:q")
+        #expect(try count("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p") == [[p, n(3)], [q, n(3)]])
+        #expect(try count("SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p ?o }") == [[n(6)]])
+        #expect(try Self.unread("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r }") == ["s", "p", "q", "r", "n"])
+        #expect(try count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r }") == [[n(10)]])
+        #expect(try count("SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s").count == 3)
+        #expect(try count("SELECT ?s WHERE { ?s ?p ?o }").count == 6)
+        #expect(try SPARQLEvaluationTests.run("ASK { ?s ?p <urn:quiver:name:a> }", g) == .boolean(true))
     }
 }

@@ -67,17 +67,20 @@ public struct TripleWriter: Sendable {
     /// The RDF form of a term: plain names become `urn:quiver:name:` IRIs.
     public static func rdf(_ t: Term) -> Term {
         guard case .name(let v) = t else { return t }
-        var iri = nameNamespace
+        // Bytes first, one String at the end: SPARQL names every answer's terms this way.
+        var iri = Array(nameNamespace.utf8)
+        iri.reserveCapacity(iri.count + v.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
         for b in v.utf8 {
             let unreserved = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                 || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
             if unreserved {
-                iri.unicodeScalars.append(Unicode.Scalar(b))
+                iri.append(b)
             } else {
-                iri += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
+                iri += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]
             }
         }
-        return .iri(iri)
+        return .iri(String(decoding: iri, as: UTF8.self))
     }
 
     /// The inverse of `rdf`: an IRI under `urn:quiver:name:` (as `rdf` writes it) is the plain
@@ -97,8 +100,4 @@ public struct TripleWriter: Sendable {
         guard let name = String(validating: bytes, as: UTF8.self), !name.isEmpty, rdf(.name(name)) == t else { return t }
         return .name(name)
     }
-}
-
-extension String {
-    fileprivate func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

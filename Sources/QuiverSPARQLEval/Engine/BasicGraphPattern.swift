@@ -10,10 +10,12 @@ public enum Binding {
     public static let unbound = Int64.min
 }
 
-/// One position of a triple pattern: a variable (its slot in the solution) or a term (by its id).
+/// One position of a triple pattern: a variable (its slot in the solution), a term (by its id),
+/// or a variable nothing reads (`Mentions`): matched like a variable, never bound.
 public enum PatternTerm: Hashable, Sendable {
     case variable(Int)
     case constant(Int64)
+    case any
 
     var slot: Int? { if case .variable(let s) = self { s } else { nil } }
 }
@@ -75,6 +77,7 @@ public struct BasicGraphPattern: Sendable {
         case .variable(let s):
             guard row[s] != Binding.unbound else { return .some(nil) }
             id = row[s]
+        case .any: return .some(nil)
         }
         guard let dense = relation ? snapshot.relation(termID: id) : snapshot.node(termID: id) else { return nil }
         return .some(dense)
@@ -111,10 +114,11 @@ public struct BasicGraphPattern: Sendable {
         var keepGoing = true
         snapshot.matchEdges(subject: s, relation: r, object: o) { a, b, c in
             // Bind the free variables; one that appears twice in the pattern must agree with itself.
-            let values = (snapshot.nodeTermID(a), snapshot.relationTermID(b), snapshot.nodeTermID(c))
+            // A term id is looked up only for a variable to bind (a random read per node).
             var bound: [Int] = []
-            func bind(_ slot: Int?, _ value: Int64) -> Bool {
+            func bind(_ slot: Int?, _ value: @autoclosure () -> Int64) -> Bool {
                 guard let slot else { return true }
+                let value = value()
                 if row[slot] == Binding.unbound {
                     row[slot] = value
                     bound.append(slot)
@@ -122,7 +126,7 @@ public struct BasicGraphPattern: Sendable {
                 }
                 return row[slot] == value
             }
-            if bind(freeS, values.0), bind(freeR, values.1), bind(freeO, values.2) {
+            if bind(freeS, snapshot.nodeTermID(a)), bind(freeR, snapshot.relationTermID(b)), bind(freeO, snapshot.nodeTermID(c)) {
                 keepGoing = step(&row, &done, remaining: remaining - 1, emit)
             }
             for slot in bound { row[slot] = Binding.unbound }

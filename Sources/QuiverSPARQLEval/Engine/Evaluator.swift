@@ -63,6 +63,9 @@ final class Evaluator {
     private var checks = 0
     /// Set for `--explain`: records each operator's rows and time.
     var explain: ExplainRecorder?
+    /// Variables (and pattern blank nodes, as `_:label`) that only one triple pattern names:
+    /// matched there without being bound (`Mentions`).
+    var unread: Set<String> = []
 
     init(dataset: SPARQLDataset, baseIRI: String?, limits: SPARQLLimits = .unlimited, extensions: (any SPARQLExtensions)? = nil) {
         self.dataset = dataset
@@ -255,8 +258,8 @@ final class Evaluator {
 
     func patternTerm(_ t: TermPattern) -> PatternTerm {
         switch t {
-        case .variable(let v): return .variable(slot(v))
-        case .term(.blank(let label)): return .variable(blankSlot(label))
+        case .variable(let v): return unread.contains(v.name) ? .any : .variable(slot(v))
+        case .term(.blank(let label)): return unread.contains("_:" + label) ? .any : .variable(blankSlot(label))
         case .term(let term): return .constant(terms.id(term))
         }
     }

@@ -88,6 +88,7 @@ extension Evaluator {
             switch t {
             case .variable(let s): (names[s].map { $0.hasPrefix("_:") ? $0 : "?" + $0 }) ?? "?_\(s)"
             case .constant(let id): terms.term(id).map { $0.displayName } ?? "#\(id)"
+            case .any: "[]"
             }
         }
         return patterns.map { p in

@@ -87,6 +87,7 @@ extension Evaluator {
                     case .variable(let s):
                         if r[s] != Binding.unbound && r[s] != id { fits = false }
                         r[s] = id
+                    case .any: break
                     }
                 }
                 if fits { out.append(r) }

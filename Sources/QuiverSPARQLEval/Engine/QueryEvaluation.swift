@@ -72,6 +72,7 @@ public enum SPARQLQuery {
 extension Evaluator {
     func answer(_ query: Query) throws -> QueryAnswer {
         for case .base(let iri) in query.prologue { baseIRI = iri }
+        unread = Mentions(query).unread
         let graph = dataset.defaultGraph
         switch query.form {
         case .select:
@@ -144,17 +145,38 @@ extension Evaluator {
                 if c.variable == nil, case .variable(let v) = c.expression { return slot(v) }
                 return nil
             }
-            var order: [[Int64]] = [], members: [[Int64]: SolutionGroup] = [:]
+            // Groups in the order first seen, found by their key with one hash lookup a row (by
+            // the id alone for one plain variable, the common GROUP BY ?v).
+            var order: [[Int64]] = [], found: [SolutionGroup] = []
+            var index: [[Int64]: Int] = [:], byID: [Int64: Int] = [:]
+            let oneID: Int? = m.groupBy.count == 1 ? plainKeys[0] : nil
+            let counted = Array(countedSlots)
             var key = [Int64](repeating: Binding.unbound, count: m.groupBy.count)
             func add(_ row: [Int64]) {
-                for (k, c) in m.groupBy.enumerated() {
-                    if let s = plainKeys[k] { key[k] = s < row.count ? row[s] : Binding.unbound; continue }
-                    key[k] = (try? evaluateExpression(c.expression, row)).map { terms.id($0) } ?? Binding.unbound
+                let g: Int
+                if let s = oneID {
+                    let id = s < row.count ? row[s] : Binding.unbound
+                    if let known = byID[id] { g = known } else {
+                        g = found.count
+                        byID[id] = g
+                        order.append([id])
+                        found.append(SolutionGroup())
+                    }
+                } else {
+                    for (k, c) in m.groupBy.enumerated() {
+                        if let s = plainKeys[k] { key[k] = s < row.count ? row[s] : Binding.unbound; continue }
+                        key[k] = (try? evaluateExpression(c.expression, row)).map { terms.id($0) } ?? Binding.unbound
+                    }
+                    if let known = index[key] { g = known } else {
+                        g = found.count
+                        index[key] = g
+                        order.append(key)
+                        found.append(SolutionGroup())
+                    }
                 }
-                if members[key] == nil { order.append(key) }
-                members[key, default: SolutionGroup()].count += 1
-                for s in countedSlots { members[key]!.bound[s, default: 0] += s < row.count && row[s] != Binding.unbound ? 1 : 0 }
-                if keepRows { members[key]!.rows.append(row) }
+                found[g].count += 1
+                for s in counted where s < row.count && row[s] != Binding.unbound { found[g].bound[s, default: 0] += 1 }
+                if keepRows { found[g].rows.append(row) }
             }
             // The operator's rows are the groups.
             _ = try traced("group by (\(m.groupBy.count) key\(m.groupBy.count == 1 ? "" : "s"), \(aggregates.count) aggregate\(aggregates.count == 1 ? "" : "s")), streaming the pattern's solutions") {
@@ -170,15 +192,15 @@ extension Evaluator {
             }
             // No solution at all still makes one (empty) group, as §18.5's Group does.
             if order.isEmpty {
-                let none = [Int64](repeating: Binding.unbound, count: m.groupBy.count)
-                order = [none]
-                members[none] = SolutionGroup()
+                order = [[Int64](repeating: Binding.unbound, count: m.groupBy.count)]
+                found = [SolutionGroup()]
             }
-            groups = order.map { key in
+            groups = zip(order, found).map { key, members in
                 var row = emptyRow()
                 for (k, s) in keySlots.enumerated() { if let s { row[s] = key[k] } }
-                var group = members[key]!
+                var group = members
                 group.rows = padded(group.rows)
+                for s in counted where group.bound[s] == nil { group.bound[s] = 0 }
                 return (row, group)
             }
             groups = groups.filter { g in m.having.allSatisfy { h in
