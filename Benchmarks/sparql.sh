@@ -3,7 +3,7 @@
 # (gen_graph.py, seed 42; 5M triples by default) loaded into Oxigraph (PyPI pyoxigraph, as
 # N-Triples with the urn:quiver:name: IRIs Quiver gives plain names) and into Quiver; a fixed mix of
 # queries with random bound nodes (the same in both), each answer checked to be the same in both;
-# median and p95 per query; queries per second through the daemon with 8 clients. Prints a table
+# median and p95 per query, timed to the answer as a SPARQL results JSON document; queries per second through the daemon with 8 clients. Prints a table
 # with the targets (median ≤ 1/3 of Oxigraph's; property paths ≤ 1/10) marked PASS/FAIL.
 #
 # Then LUBM's classic query shapes on a generated university graph (gen_university.py, 15
@@ -65,8 +65,9 @@ for r in rows:
         verdict = ("PASS" if ratio <= goal else "FAIL") + (f" (answers differ in {mismatch} runs)" if mismatch != "0" else "")
         print(f"{name:32} {q50:>9}/{q95:<10} {o50:>10}/{o95:<11} {n:>9} {ratio:>6.2f}×  {e50:>7} ms  ≤ {'1/10' if kind == 'path' else '1/3'}: {verdict}")
     elif r[0] == "ping":
-        print(f"(Quiver's times are through the daemon, a PING's round trip is {r[1]} ms of them; Oxigraph's are in process;")
-        print(" 'evaluation' is Quiver's own time for the query, from EXPLAIN, median of 5 other draws)")
+        print(f"(times to the answer as a SPARQL results JSON document: Quiver's through the daemon, a PING's round trip")
+        print(f" is {r[1]} ms of them; Oxigraph's in process; 'evaluation' is Quiver's own time for the query, from EXPLAIN,")
+        print(" median of 5 other draws)")
     elif r[0] == "lubm":
         print(f"\nLUBM-like university graph, {int(r[1]):,} triples")
     elif r[0] == "qps":

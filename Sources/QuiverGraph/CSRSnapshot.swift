@@ -49,12 +49,13 @@ public final class CSRSnapshot: Sendable {
     public let inEdges: Column<Int32>
 
     /// Nodes, relations and edges of this version (base and delta).
-    public var nodeCount: Int { nodeTerms.count + delta.newNodeIDs.count }
-    public var relationCount: Int { relationTerms.count + delta.newRelationIDs.count }
+    public var nodeCount: Int { baseNodeCount + delta.newNodeIDs.count }
+    public var relationCount: Int { baseRelationCount + delta.newRelationIDs.count }
     public var edgeCount: Int { outTargets.count - delta.deletedCount + delta.addedCount }
-    /// Nodes, relations and edges of the base arrays.
-    public var baseNodeCount: Int { nodeTerms.count }
-    public var baseRelationCount: Int { relationTerms.count }
+    /// Nodes, relations and edges of the base arrays. Counted from the id columns: a term
+    /// table's count copies the table (a retain per array), and every id lookup asks this.
+    @inline(__always) public var baseNodeCount: Int { nodeTermIDs.count }
+    @inline(__always) public var baseRelationCount: Int { relationTermIDs.count }
     public var baseEdgeCount: Int { outTargets.count }
     /// The same for every version made from one base: a new one after each build or compaction.
     public var baseIdentity: ObjectIdentifier { ObjectIdentifier(base) }

@@ -115,21 +115,24 @@ public struct BasicGraphPattern: Sendable {
         snapshot.matchEdges(subject: s, relation: r, object: o) { a, b, c in
             // Bind the free variables; one that appears twice in the pattern must agree with itself.
             // A term id is looked up only for a variable to bind (a random read per node).
-            var bound: [Int] = []
-            func bind(_ slot: Int?, _ value: @autoclosure () -> Int64) -> Bool {
+            // The slots this edge bound, to unbind after (at most three: no array to allocate per edge).
+            var bound: (Int, Int, Int) = (-1, -1, -1)
+            func bind(_ slot: Int?, _ value: @autoclosure () -> Int64, _ k: Int) -> Bool {
                 guard let slot else { return true }
                 let value = value()
                 if row[slot] == Binding.unbound {
                     row[slot] = value
-                    bound.append(slot)
+                    switch k { case 0: bound.0 = slot; case 1: bound.1 = slot; default: bound.2 = slot }
                     return true
                 }
                 return row[slot] == value
             }
-            if bind(freeS, snapshot.nodeTermID(a)), bind(freeR, snapshot.relationTermID(b)), bind(freeO, snapshot.nodeTermID(c)) {
+            if bind(freeS, snapshot.nodeTermID(a), 0), bind(freeR, snapshot.relationTermID(b), 1), bind(freeO, snapshot.nodeTermID(c), 2) {
                 keepGoing = step(&row, &done, remaining: remaining - 1, emit)
             }
-            for slot in bound { row[slot] = Binding.unbound }
+            if bound.0 >= 0 { row[bound.0] = Binding.unbound }
+            if bound.1 >= 0 { row[bound.1] = Binding.unbound }
+            if bound.2 >= 0 { row[bound.2] = Binding.unbound }
             return keepGoing
         }
         return keepGoing
