@@ -86,7 +86,7 @@ def oxigraph(store, q):
     return store.query(q).serialize(format=ox.QueryResultsFormat.JSON)
 
 
-def rows(document):
+def answer_rows(document):
     """An answer document as a comparable value: the boolean, or the sorted rows of (variable,
     term) pairs (a plain literal's xsd:string datatype dropped, as RDF 1.1 makes them one)."""
     doc = json.loads(document)
@@ -132,7 +132,7 @@ def main():
             t1 = time.perf_counter()
             ob = oxigraph(store, q)
             t2 = time.perf_counter()
-            a, b = rows(qa), rows(ob)
+            a, b = answer_rows(qa), answer_rows(ob)
             # LIMIT without ORDER BY may pick different rows: there only the counts must agree.
             same = a == b if "LIMIT" not in q or "ORDER BY" in q else len(a) == len(b)
             if not same:

@@ -34,8 +34,8 @@ def main():
     for name, body in QUERIES:
         q = PREFIX + body
         tq, to = [], []
-        a = sc.rows(sc.quiver(r, q))
-        b = sc.rows(sc.oxigraph(store, q))
+        a = sc.answer_rows(sc.quiver(r, q))
+        b = sc.answer_rows(sc.oxigraph(store, q))
         mismatch = 0 if a == b else 1
         if mismatch:
             print(f"# MISMATCH {name}: quiver {len(a) if isinstance(a, list) else a}, oxigraph {len(b) if isinstance(b, list) else b}", file=sys.stderr)
