@@ -44,7 +44,10 @@ final class Evaluator {
     let terms: QueryTerms
     /// Every variable of the query (blank nodes of patterns as hidden ones), by name.
     private(set) var slots: [String: Int] = [:]
-    let now: Term
+    /// When the query began: NOW() is that instant for the whole query. Its text is made on
+    /// first use (a calendar and a format cost a tenth of a small query's time).
+    private let started = Date()
+    lazy var now: Term = XSDDateTime.term(of: started)
     /// The base of IRI(): the query's own BASE, else the one it was given.
     var baseIRI: String?
     private var blankCounter = 0
@@ -74,7 +77,6 @@ final class Evaluator {
         var graphs = dataset.namedGraphs.map(\.graph)
         if let d = dataset.defaultGraph { graphs.insert(d, at: 0) }
         terms = QueryTerms(graphs: graphs)
-        now = XSDDateTime.term(of: Date())
         self.baseIRI = baseIRI
     }
 

@@ -197,10 +197,17 @@ public struct ParsedArguments: Sendable {
     private mutating func parseDaemon(_ words: [[UInt8]], options: [OptionSpec]) throws(RequestError) {
         // Every option name ends a run of positionals, the CLI's own too: `PPR g a THREADS 2` is
         // refused as an option the daemon does not take, not read as seeds named THREADS and 2.
-        let keys = Set(verb.options.flatMap(\.daemonKeys) + (takesOutputFormat ? ["format"] : []))
-        func isKey(_ i: Int) -> Bool { keys.contains(OptionSpec.normalize(String(decoding: words[i], as: UTF8.self))) }
-        func text(_ i: Int, _ role: String) throws(RequestError) -> String {
+        // Made on first need, and the role of a word only for an error: a small query's whole
+        // parse costs microseconds, and these were most of it.
+        var keys: Set<String>?
+        func isKey(_ i: Int) -> Bool {
+            let known = keys ?? Set(verb.options.flatMap(\.daemonKeys) + (takesOutputFormat ? ["format"] : []))
+            keys = known
+            return known.contains(OptionSpec.normalize(String(decoding: words[i], as: UTF8.self)))
+        }
+        func text(_ i: Int, _ role: @autoclosure () -> String) throws(RequestError) -> String {
             if let t = String(validating: words[i], as: UTF8.self) { return t }
+            let role = role()
             let offset = UTF8Validation.firstInvalidOffset(words[i]) ?? 0
             let hex = String(words[i][min(offset, words[i].count - 1)], radix: 16)
             throw .usage("\(verb.daemonName): argument \(i + 1) (\(role)) is not valid UTF-8 (byte 0x\(hex.count < 2 ? "0" + hex : hex) at offset \(offset))")
