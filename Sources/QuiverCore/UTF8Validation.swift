@@ -31,3 +31,21 @@ public func hexDigitValue(_ b: UInt8) -> UInt32? {
     default: nil
     }
 }
+
+extension String {
+    /// A string of `scalars`, encoded as UTF-8 bytes first: `String(String.UnicodeScalarView(…))`
+    /// appends one scalar at a time, and the SPARQL lexer and HTTP header scanner make a string
+    /// this way for every token of every request.
+    ///
+    /// ```swift
+    /// String(scalars: Array("café".unicodeScalars)[1...])   // "afé"
+    /// ```
+    public init(scalars: some Collection<Unicode.Scalar>) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count)
+        for s in scalars {
+            if s.isASCII { bytes.append(UInt8(truncatingIfNeeded: s.value)) } else { bytes.append(contentsOf: String(s).utf8) }
+        }
+        self.init(decoding: bytes, as: UTF8.self)
+    }
+}

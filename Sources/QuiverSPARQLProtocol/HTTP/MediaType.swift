@@ -1,3 +1,5 @@
+import QuiverCore
+
 /// A media type with its parameters (RFC 9110 §8.3.1): `text/turtle; charset=utf-8`. Type,
 /// subtype and parameter names are compared without regard to case, so they are kept
 /// lowercased; parameter values are kept as sent, quotes removed.
@@ -73,7 +75,7 @@ struct HeaderScanner {
     init(_ text: String) { scalars = Array(text.unicodeScalars) }
 
     var atEnd: Bool { position >= scalars.count }
-    var rest: String { quoted(String(String.UnicodeScalarView(scalars[position...]))) }
+    var rest: String { quoted(String(scalars: scalars[position...])) }
     var peek: Unicode.Scalar? { atEnd ? nil : scalars[position] }
 
     mutating func skipSpaces() {
@@ -102,7 +104,7 @@ struct HeaderScanner {
         guard position > start else {
             throw Problem(atEnd ? "expected \(what) at the end" : "expected \(what) at \(rest)")
         }
-        return String(String.UnicodeScalarView(scalars[start..<position]))
+        return String(scalars: scalars[start..<position])
     }
 
     /// `value` as an HTTP quoted-string.

@@ -83,6 +83,6 @@ struct QueryText {
     }
 
     func text(_ range: Range<Int>) -> String {
-        String(String.UnicodeScalarView(scalars[range]))
+        String(scalars: scalars[range])
     }
 }
