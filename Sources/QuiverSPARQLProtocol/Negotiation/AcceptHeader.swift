@@ -29,9 +29,12 @@ public struct MediaRange: Sendable, Hashable, CustomStringConvertible {
     /// always in UTF-8 and with no other parameter, so a range asking for another charset or for
     /// any other parameter does not match.
     func matches(_ mediaType: String) -> Bool {
-        let parts = mediaType.split(separator: "/", maxSplits: 1)
-        guard parts.count == 2 else { return false }
-        guard type == "*" || (type == parts[0] && (subtype == "*" || subtype == parts[1])) else { return false }
+        // Bytes compared: both sides are lowercased ASCII tokens, and this runs for every offered
+        // type against every range of every request.
+        let u = mediaType.utf8
+        guard let slash = u.firstIndex(of: UInt8(ascii: "/")) else { return false }
+        let t = u[..<slash], st = u[u.index(after: slash)...]
+        guard type == "*" || (type.utf8.elementsEqual(t) && (subtype == "*" || subtype.utf8.elementsEqual(st))) else { return false }
         return parameters.allSatisfy { $0.name == "charset" && equalsIgnoringASCIICase($0.value, "utf-8") }
     }
 
