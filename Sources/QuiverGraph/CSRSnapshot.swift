@@ -152,6 +152,13 @@ public final class CSRSnapshot: Sendable {
         return anyRelation(termID: id).map(relationTerm)
     }
 
+    /// `term(termID:)`, also telling whether the id is a relation's: a query's answer names the
+    /// same few relations over and over, so a caller may keep those.
+    public func termAndRole(termID id: Int64) -> (term: Term, isRelation: Bool)? {
+        if let n = anyNode(termID: id) { return (nodeTerm(n), false) }
+        return anyRelation(termID: id).map { (relationTerm($0), true) }
+    }
+
     /// The dense id of a term in the base or the delta, whether or not it has an edge left.
     func anyNode(termID id: Int64) -> Int32? {
         if let i = base.nodeIDs.position(of: id, in: nodeTermIDs) { return Int32(i) }

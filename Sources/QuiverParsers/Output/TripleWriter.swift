@@ -67,14 +67,16 @@ public struct TripleWriter: Sendable {
     /// The RDF form of a term: plain names become `urn:quiver:name:` IRIs.
     public static func rdf(_ t: Term) -> Term {
         guard case .name(let v) = t else { return t }
-        // Bytes first, one String at the end: SPARQL names every answer's terms this way.
+        func unreserved(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
+        }
+        // SPARQL names every answer's terms this way: most names need no escape, one copy.
+        if v.utf8.allSatisfy(unreserved) { return .iri(nameNamespace + v) }
         var iri = Array(nameNamespace.utf8)
         iri.reserveCapacity(iri.count + v.utf8.count)
         let hex = Array("0123456789ABCDEF".utf8)
         for b in v.utf8 {
-            let unreserved = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-                || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
-            if unreserved {
+            if unreserved(b) {
                 iri.append(b)
             } else {
                 iri += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]

@@ -84,6 +84,8 @@ public struct SPARQLDataset: Sendable {
 /// SPARQL and their plain selves to the graphs: ids are always of the graphs' form.
 final class QueryTerms {
     private var made: [Int64: Term] = [:]
+    /// Relations named so far, in their RDF form: few, and named again on most rows.
+    private var relations: [Int64: Term] = [:]
     private(set) var graphs: [CSRSnapshot]
 
     init(graphs: [CSRSnapshot]) { self.graphs = graphs }
@@ -105,7 +107,13 @@ final class QueryTerms {
     func term(_ id: Int64) -> Term? {
         if id == Binding.unbound { return nil }
         if let t = made[id] { return TripleWriter.rdf(t) }
-        for g in graphs { if let t = g.term(termID: id) { return TripleWriter.rdf(t) } }
+        if let t = relations[id] { return t }
+        for g in graphs {
+            guard let (t, isRelation) = g.termAndRole(termID: id) else { continue }
+            let rdf = TripleWriter.rdf(t)
+            if isRelation { relations[id] = rdf }
+            return rdf
+        }
         return nil
     }
 }
