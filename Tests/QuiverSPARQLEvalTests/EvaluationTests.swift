@@ -131,6 +131,9 @@ import Testing
         #expect(try count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r }") == [[n(10)]])
         #expect(try count("SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s").count == 3)
         #expect(try count("SELECT ?s WHERE { ?s ?p ?o }").count == 6)
+        // A projected variable no pattern binds is unbound in every row.
+        let none = try count("SELECT ?s ?nothing WHERE { ?s ?p ?o } OFFSET 1 LIMIT 2")
+        #expect(none.count == 2 && none.allSatisfy { $0.count == 2 && $0[0] != nil && $0[1] == nil }, "\(none)")
         #expect(try SPARQLEvaluationTests.run("ASK { ?s ?p <urn:quiver:name:a> }", g) == .boolean(true))
     }
 }

@@ -113,6 +113,8 @@ final class Evaluator {
     /// Rows made before a slot was added are padded to the current width.
     func padded(_ rows: Solutions) -> Solutions {
         let w = width
+        // Most often every row is as wide already: then no new array of rows.
+        if rows.allSatisfy({ $0.count == w }) { return rows }
         return rows.map { $0.count == w ? $0 : $0 + [Int64](repeating: Binding.unbound, count: w - $0.count) }
     }
 

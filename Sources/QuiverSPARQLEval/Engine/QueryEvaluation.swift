@@ -245,15 +245,22 @@ extension Evaluator {
             variables = slots.sorted { $0.value < $1.value }.map(\.key).filter { visible.contains($0) }
         case .items(let list): variables = list.map(\.variable.name)
         }
-        let keep = Set(variables.map { slot(named: $0) })
-        var out = padded(groups.map(\.row)).map { row in row.indices.map { keep.contains($0) ? row[$0] : Binding.unbound } }
+        // Slots outside the projection are cleared (a subquery's rows must not show them); when
+        // it keeps every slot, the rows are left as they are.
+        let projected = variables.map { slot(named: $0) }   // a variable no pattern binds gets its slot here
+        var keep = [Bool](repeating: false, count: width)
+        for s in projected { keep[s] = true }
+        var out = padded(groups.map(\.row))
+        if keep.contains(false) {
+            out = out.map { row in row.indices.map { keep[$0] ? row[$0] : Binding.unbound } }
+        }
         // REDUCED may drop duplicates or keep them (§15.4): kept, which costs nothing.
         if select.modifier == .distinct {
             var seen = Set<[Int64]>()
             out = out.filter { seen.insert($0).inserted }
         }
         let offset = min(m.offset ?? 0, out.count)
-        out = Array(out[offset...])
+        if offset > 0 { out = Array(out[offset...]) }
         if let limit = m.limit, limit < out.count { out = Array(out[..<limit]) }
         return (variables, out)
     }
