@@ -151,6 +151,7 @@ extension Evaluator {
             var index: [[Int64]: Int] = [:], byID: [Int64: Int] = [:]
             let oneID: Int? = m.groupBy.count == 1 ? plainKeys[0] : nil
             let counted = Array(countedSlots)
+            var boundCounts: [Int] = []
             var key = [Int64](repeating: Binding.unbound, count: m.groupBy.count)
             func add(_ row: [Int64]) {
                 let g: Int
@@ -175,7 +176,11 @@ extension Evaluator {
                     }
                 }
                 found[g].count += 1
-                for s in counted where s < row.count && row[s] != Binding.unbound { found[g].bound[s, default: 0] += 1 }
+                // COUNT(?v)'s tallies in one flat array (group-major), not a dictionary per group.
+                if !counted.isEmpty {
+                    if boundCounts.count == g * counted.count { boundCounts += repeatElement(0, count: counted.count) }
+                    for (k, s) in counted.enumerated() where s < row.count && row[s] != Binding.unbound { boundCounts[g * counted.count + k] += 1 }
+                }
                 if keepRows { found[g].rows.append(row) }
             }
             // The operator's rows are the groups.
@@ -195,12 +200,15 @@ extension Evaluator {
                 order = [[Int64](repeating: Binding.unbound, count: m.groupBy.count)]
                 found = [SolutionGroup()]
             }
-            groups = zip(order, found).map { key, members in
+            groups = zip(order, found).enumerated().map { g, pair in
                 var row = emptyRow()
-                for (k, s) in keySlots.enumerated() { if let s { row[s] = key[k] } }
-                var group = members
+                for (k, s) in keySlots.enumerated() { if let s { row[s] = pair.0[k] } }
+                var group = pair.1
                 group.rows = padded(group.rows)
-                for s in counted where group.bound[s] == nil { group.bound[s] = 0 }
+                for (k, s) in counted.enumerated() {
+                    let at = g * counted.count + k
+                    group.bound[s] = at < boundCounts.count ? boundCounts[at] : 0
+                }
                 return (row, group)
             }
             groups = groups.filter { g in m.having.allSatisfy { h in
