@@ -27,11 +27,60 @@ public struct TrainJSON: Encodable, Sendable {
     public var history: [EpochRecord]
     /// Stopped because `--time-budget` ran out.
     public var stoppedAtTimeBudget = false
+    /// Set when `--time-budget` left too little time to rank a split whole: the facts of the
+    /// seeded sample its metrics rank (`quiver eval` ranks them all).
+    public var validSampled: Int? = nil
+    public var testSampled: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case graph, model, kind, seconds, epochs, cancelled, parameters, valid, test, hyperparameters, history
         case bestEpoch = "best_epoch", stoppedEarly = "stopped_early", triplesPerSecond = "triples_per_second"
         case trainTriples = "train_triples", stoppedAtTimeBudget = "stopped_at_time_budget"
+        case validSampled = "valid_sampled", testSampled = "test_sampled"
+    }
+}
+
+/// A trained model's final metrics on a split: every fact ranked, or, given a time for it, a
+/// seeded sample that fits that time when the whole split does not (never fewer than
+/// `minimumSample` facts). The rate comes from a seeded pilot of `pilotSize` facts, ranked once
+/// and reused for every split.
+struct FinalMetrics {
+    static let minimumSample = 200
+    static let pilotSize = 50
+    let model: any LinkPredictor
+    let data: TrainingData
+    let known: KnownAnswers
+    let batch: Int
+    let threads: Int
+    /// Seconds to rank one fact (both directions), once measured.
+    private var secondsPerFact: Double?
+
+    init(model: any LinkPredictor, data: TrainingData, known: KnownAnswers, batch: Int, threads: Int) {
+        (self.model, self.data, self.known, self.batch, self.threads) = (model, data, known, batch, threads)
+    }
+
+    private func run(_ triples: [IndexedTriple]) -> RankingMetrics {
+        FilteredEvaluation.run(model: model, data: data, triples: triples, known: known, batch: batch, threads: threads).both
+    }
+
+    private static func sample(_ k: Int, of triples: [IndexedTriple]) -> [IndexedTriple] {
+        var random = SeededRandom(seed: 1)
+        return random.sortedSample(k, of: triples.count).map { triples[$0] }
+    }
+
+    /// The split's metrics, and the facts ranked when that is a sample (nil when all of them).
+    mutating func rank(_ triples: [IndexedTriple], seconds: Double?) -> (RankingMetrics, Int?) {
+        guard let seconds, triples.count > Self.minimumSample else { return (run(triples), nil) }
+        if secondsPerFact == nil {
+            let pilot = Self.sample(min(Self.pilotSize, triples.count), of: triples)
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = run(pilot)
+            secondsPerFact = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 / Double(pilot.count)
+        }
+        let fits = secondsPerFact.map { $0 > 0 ? Int(seconds / $0) : Int.max } ?? Int.max
+        guard fits < triples.count else { return (run(triples), nil) }
+        let k = max(Self.minimumSample, fits)
+        return (run(Self.sample(k, of: triples)), k)
     }
 }
 
@@ -139,11 +188,21 @@ public enum ModelService {
         }
         let known = data.knownAnswers()
         let batch = hyper.evaluationBatch(entities: data.entityCount)
-        let valid = data.valid.isEmpty ? nil
-            : outcome.bestValid
-            ?? FilteredEvaluation.run(model: outcome.model, data: data, triples: data.valid, known: known, batch: batch, threads: hyper.threads).both
-        let test = data.test.isEmpty ? nil
-            : FilteredEvaluation.run(model: outcome.model, data: data, triples: data.test, known: known, batch: batch, threads: hyper.threads).both
+        // With --time-budget, the final metrics share what is left of it (ranking all of valid and
+        // test on a million entities took about 11 minutes): each split still to rank gets an
+        // equal part; a split that cannot be ranked whole in its part is ranked on a seeded sample.
+        let toRank = (outcome.bestValid == nil && !data.valid.isEmpty ? 1 : 0) + (data.test.isEmpty ? 0 : 1)
+        var left = hyper.timeBudgetSeconds.map { max(0, $0 - outcome.seconds) }
+        var finals = FinalMetrics(model: outcome.model, data: data, known: known, batch: batch, threads: hyper.threads)
+        var validSampled: Int?, testSampled: Int?
+        var valid = data.valid.isEmpty ? nil : outcome.bestValid
+        if valid == nil, !data.valid.isEmpty {
+            let started = DispatchTime.now().uptimeNanoseconds
+            (valid, validSampled) = finals.rank(data.valid, seconds: left.map { $0 / Double(toRank) })
+            left = left.map { max(0, $0 - Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
+        }
+        var test: RankingMetrics?
+        if !data.test.isEmpty { (test, testSampled) = finals.rank(data.test, seconds: left) }
         let total = outcome.history.reduce(0.0) { $0 + $1.seconds }
         let seen = outcome.history.reduce(0.0) { $0 + $1.triplesPerSecond * $1.seconds }
         var report = TrainJSON(graph: snapshot.graph, model: name, kind: hyper.model.rawValue, seconds: outcome.seconds,
@@ -151,6 +210,7 @@ public enum ModelService {
                                cancelled: false, triplesPerSecond: total > 0 ? seen / total : 0, parameters: outcome.model.parameters.count,
                                trainTriples: data.train.count, valid: valid, test: test, hyperparameters: hyper, history: outcome.history)
         report.stoppedAtTimeBudget = outcome.stoppedAtBudget
+        (report.validSampled, report.testSampled) = (validSampled, testSampled)
         let archive = ModelArchive(model: outcome.model, hyper: hyper, data: data)
         let metrics = String(decoding: try jsonBytes(report.storedMetrics), as: UTF8.self)
         let hyperJSON = String(decoding: try jsonBytes(hyper), as: UTF8.self)
@@ -294,15 +354,18 @@ extension TrainJSON {
         var bestEpoch: Int
         var triplesPerSecond: Double
         var history: [EpochRecord]
+        var validSampled: Int?
+        var testSampled: Int?
         enum CodingKeys: String, CodingKey {
             case valid, test, seconds, epochs, history
             case bestEpoch = "best_epoch", triplesPerSecond = "triples_per_second"
+            case validSampled = "valid_sampled", testSampled = "test_sampled"
         }
     }
 
     var storedMetrics: Stored {
         Stored(valid: valid, test: test, seconds: seconds, epochs: epochs, bestEpoch: bestEpoch, triplesPerSecond: triplesPerSecond,
-               history: history)
+               history: history, validSampled: validSampled, testSampled: testSampled)
     }
 }
 

@@ -268,3 +268,31 @@ def test_config_file(daemon, tmp_path):
             assert eventually(b"PING\r\n", b"-ERR max").startswith(b"-ERR max number of clients")
     finally:
         d.terminate()
+
+
+def test_a_time_budget_too_short_for_the_final_metrics_ranks_a_seeded_sample(daemon):
+    """TRAIN with a time budget that leaves no time for the final metrics: test (201 facts on
+    Nations) is ranked on a seeded sample of 200, the reply says so, and EVAL with SAMPLE 200
+    ranks the same facts to the same MRR; valid keeps the validation of the kept epoch, whole."""
+    r = redis.Redis(port=daemon.port, protocol=3, decode_responses=True)
+    graph = "e2e-budget"
+    datasets = os.path.join(os.path.dirname(REPO_ROOT), "shared", "datasets", "nations")
+    for split in ("train", "valid", "test"):
+        with open(os.path.join(datasets, f"{split}.txt")) as f:
+            r.execute_command("LOAD", graph, "FORMAT", "tsv", f.read(), "SPLIT", split)
+    job = r.execute_command("TRAIN", graph, "MODEL", "complex", "NAME", "quick", "DIM", "16", "TIME-BUDGET", "1ms",
+                            "SEED", "1", "THREADS", "1")["job"]
+    for _ in range(1200):
+        status = r.execute_command("JOB", "STATUS", job)
+        if status["state"] not in ("queued", "running"):
+            break
+        time.sleep(0.05)
+    assert status["state"] == "done", status
+    result = status["result"]
+    assert result["stopped_at_time_budget"] is True
+    assert result["test_sampled"] == 200 and result["test"]["count"] == 400, result
+    assert "valid_sampled" not in result and result["valid"]["count"] == 2 * 199, result
+    ev = r.execute_command("EVAL", graph, "MODEL", "quick", "SAMPLE", "200")
+    assert ev["sampled"] == 200 and ev["mrr"] == result["test"]["mrr"], (ev, result["test"])
+    whole = r.execute_command("EVAL", graph, "MODEL", "quick")
+    assert whole["count"] == 2 * 201

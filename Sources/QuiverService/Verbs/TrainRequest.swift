@@ -37,7 +37,7 @@ public struct TrainRequest: Verb {
             OptionSpec("validate-every", .integer, value: "n", help: "Validate every N epochs."),
             OptionSpec("seed", .text, value: "s", help: "Random seed."),
             OptionSpec("threads", .integer, value: "t", help: "Worker threads (default: all cores)."),
-            OptionSpec("time-budget", .text, value: "d", help: "Wall-clock time the training may take (90s, 15m, 1h): past it the parameters it has are validated and the best kept. Without --epochs, epochs run until then (or until --patience stops them)."),
+            OptionSpec("time-budget", .text, value: "d", help: "Wall-clock time the training may take (90s, 15m, 1h): past it the parameters it has are validated and the best kept. Without --epochs, epochs run until then (or until --patience stops them). The final valid and test metrics share what is left of it: a split too big to rank whole in its part is ranked on a seeded sample, and the report says so (quiver eval ranks it all)."),
         ],
         examples: [
             "load kinships train.txt --split train", "load kinships valid.txt --split valid", "load kinships test.txt --split test",
@@ -121,10 +121,11 @@ public struct TrainRequest: Verb {
             var lines = ["trained \(report.kind) '\(report.model)' on '\(report.graph)': \(report.epochs) epochs in "
                 + String(format: "%.1f s (%.0f queries/s), kept epoch %d%@", report.seconds, report.triplesPerSecond, report.bestEpoch,
                          report.stoppedAtTimeBudget ? ", stopped at the time budget" : report.stoppedEarly ? ", stopped early" : "")]
-            for (label, m) in [("valid", report.valid), ("test", report.test)] {
+            for (label, m, sampled) in [("valid", report.valid, report.validSampled), ("test", report.test, report.testSampled)] {
                 guard let m else { continue }
                 lines.append(String(format: "%@ (filtered, both directions): MRR %.4f  Hits@1 %.4f  Hits@3 %.4f  Hits@10 %.4f  (%d queries)",
-                                    label, m.mrr, m.hits1, m.hits3, m.hits10, m.count))
+                                    label, m.mrr, m.hits1, m.hits3, m.hits10, m.count)
+                             + (sampled.map { ", on a seeded sample of \($0) facts to fit --time-budget (quiver eval \(report.graph) --model \(report.model) --split \(label) ranks them all)" } ?? ""))
             }
             return lines.joined(separator: "\n")
         }
