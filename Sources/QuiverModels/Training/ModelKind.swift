@@ -81,7 +81,7 @@ public struct Hyperparameters: Sendable, Codable, Equatable {
             changed.append("N3 weight 0.1")
         }
         if model.isEmbedding, entities > Self.sampledValidationEntities {
-            changed.append("validation during training on a seeded sample of \(Self.validationSampleSize) valid facts (the final metrics rank them all)")
+            changed.append("validation during training on a seeded sample of \(Self.validationSampleSize) valid facts (the final metrics rank them all unless --time-budget leaves too little time)")
         }
         return changed.isEmpty ? nil : "a graph of \(entities) entities: " + changed.joined(separator: ", ")
     }
