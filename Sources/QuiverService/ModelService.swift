@@ -63,8 +63,9 @@ struct FinalMetrics {
         FilteredEvaluation.run(model: model, data: data, triples: triples, known: known, batch: batch, threads: threads).both
     }
 
-    private static func sample(_ k: Int, of triples: [IndexedTriple]) -> [IndexedTriple] {
-        var random = SeededRandom(seed: 1)
+    /// A seeded sample of `k` facts, in the split's order: `eval --sample k` ranks these too.
+    static func sample(_ k: Int, of triples: [IndexedTriple], seed: UInt64 = 1) -> [IndexedTriple] {
+        var random = SeededRandom(seed: seed)
         return random.sortedSample(k, of: triples.count).map { triples[$0] }
     }
 
@@ -241,8 +242,7 @@ public enum ModelService {
         var triples = all
         if let sample, sample < all.count {
             guard sample >= 1 else { throw Invalid("\(option: "sample") must be at least 1", .usage) }
-            var random = SeededRandom(seed: seed)
-            triples = random.sortedSample(sample, of: all.count).map { all[$0] }
+            triples = FinalMetrics.sample(sample, of: all, seed: seed)
         }
         try checkThreads(threads)
         let started = DispatchTime.now().uptimeNanoseconds
