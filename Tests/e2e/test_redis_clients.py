@@ -182,22 +182,33 @@ def test_load_job_reports_progress(daemon, graph):
     assert any(j["id"] == job for j in r.execute_command("JOBS"))
 
 
-def test_train_eval_score_with_redis_py_and_redis_cli(daemon, graph):
-    """TRAIN as a job on Nations (loaded by split), then EVAL and SCORE from both clients."""
-    r = redis.Redis(port=daemon.port, protocol=3, decode_responses=True)
+def load_nations(r, graph):
+    """Nations into `graph`, each file under its split."""
     datasets = os.path.join(os.path.dirname(REPO_ROOT), "shared", "datasets", "nations")
     for split in ("train", "valid", "test"):
         with open(os.path.join(datasets, f"{split}.txt")) as f:
             r.execute_command("LOAD", graph, "FORMAT", "tsv", f.read(), "SPLIT", split)
-    with pytest.raises(redis.ResponseError, match="WRONGARGS"):
-        r.execute_command("TRAIN", graph, "MODEL", "transformer")
-    job = r.execute_command("TRAIN", graph, "MODEL", "complex", "NAME", "e2e", "DIM", "32", "EPOCHS", "15",
-                            "SEED", "1", "THREADS", "1")["job"]
+
+
+def finished_job(r, job):
+    """The job's status once it is neither queued nor running (at most a minute)."""
     for _ in range(1200):
         status = r.execute_command("JOB", "STATUS", job)
         if status["state"] not in ("queued", "running"):
             break
         time.sleep(0.05)
+    return status
+
+
+def test_train_eval_score_with_redis_py_and_redis_cli(daemon, graph):
+    """TRAIN as a job on Nations (loaded by split), then EVAL and SCORE from both clients."""
+    r = redis.Redis(port=daemon.port, protocol=3, decode_responses=True)
+    load_nations(r, graph)
+    with pytest.raises(redis.ResponseError, match="WRONGARGS"):
+        r.execute_command("TRAIN", graph, "MODEL", "transformer")
+    job = r.execute_command("TRAIN", graph, "MODEL", "complex", "NAME", "e2e", "DIM", "32", "EPOCHS", "15",
+                            "SEED", "1", "THREADS", "1")["job"]
+    status = finished_job(r, job)
     assert status["state"] == "done", status
     assert status["result"]["model"] == "e2e" and status["result"]["train_triples"] == 1592
     ev = r.execute_command("EVAL", graph, "MODEL", "e2e")
@@ -276,17 +287,10 @@ def test_a_time_budget_too_short_for_the_final_metrics_ranks_a_seeded_sample(dae
     ranks the same facts to the same MRR; valid keeps the validation of the kept epoch, whole."""
     r = redis.Redis(port=daemon.port, protocol=3, decode_responses=True)
     graph = "e2e-budget"
-    datasets = os.path.join(os.path.dirname(REPO_ROOT), "shared", "datasets", "nations")
-    for split in ("train", "valid", "test"):
-        with open(os.path.join(datasets, f"{split}.txt")) as f:
-            r.execute_command("LOAD", graph, "FORMAT", "tsv", f.read(), "SPLIT", split)
+    load_nations(r, graph)
     job = r.execute_command("TRAIN", graph, "MODEL", "complex", "NAME", "quick", "DIM", "16", "TIME-BUDGET", "1ms",
                             "SEED", "1", "THREADS", "1")["job"]
-    for _ in range(1200):
-        status = r.execute_command("JOB", "STATUS", job)
-        if status["state"] not in ("queued", "running"):
-            break
-        time.sleep(0.05)
+    status = finished_job(r, job)
     assert status["state"] == "done", status
     result = status["result"]
     assert result["stopped_at_time_budget"] is True
