@@ -81,11 +81,16 @@ extension SeededRandom {
         return out
     }
 
+    /// `k` distinct items of `items`, in their order (all of them when `k` is not smaller).
+    public mutating func sortedSample<T>(_ k: Int, of items: [T]) -> [T] {
+        sortedSample(k, of: items.count).map { items[$0] }
+    }
+
     /// Wang et al.'s `choose(arr, count)`: all of `arr` when it has at most `count` items, else
     /// `count` of them in random order.
     public mutating func choose<T>(_ items: [T], _ count: Int) -> [T] {
         if count >= items.count { return items }
-        var picked = sortedSample(count, of: items.count).map { items[$0] }
+        var picked = sortedSample(count, of: items)
         shuffle(&picked)
         return picked
     }

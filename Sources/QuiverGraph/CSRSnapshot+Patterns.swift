@@ -22,17 +22,19 @@ extension CSRSnapshot {
 
     /// About how many edges `matchEdges` visits, for a planner: from degrees, per-relation
     /// counts and binary searches over the sorted rows (a scan of the shorter row only for a bound
-    /// subject and object with any relation). Never below the
-    /// true count; above it only by deleted base edges.
+    /// subject and object with any relation). Never below the true count; above it only by
+    /// deleted base edges.
     public func estimatedMatches(subject: Int32?, relation: Int32?, object: Int32?) -> Int {
         // A planner asks this for every pattern at every step of a join: the base's share is
         // found by binary searches over the sorted rows, not by a scan of a hub's edges.
         if let s = subject {
-            var base = baseRange(out: true, s, relation, object: object).count
+            let base: Int
             if relation == nil, let o = object {
                 // The edges from s to o, any relation: a scan of the shorter of the two rows.
                 let outRow = baseRow(out: true, s), inRow = baseRow(out: false, o)
                 base = outRow.count <= inRow.count ? outRow.count(where: { outTargets[$0] == o }) : inRow.count(where: { inSources[$0] == s })
+            } else {
+                base = baseRange(out: true, s, relation, object: object).count
             }
             if relation == nil && object == nil { return base + deltaRows(out: true).row(s).count }
             let rows = deltaRows(out: true)

@@ -191,13 +191,15 @@ public final class CSRSnapshot: Sendable {
         return (i < baseRelationCount ? base.relationCounts(self)[i] : 0) + net > 0
     }
 
-    static func search(_ ids: Column<Int64>, _ id: Int64) -> Int? {
-        var lo = 0, hi = ids.count
+    /// The position of `id` in `ids` (sorted), looked for within `range` (all of it by default).
+    static func search(_ ids: Column<Int64>, _ id: Int64, in range: Range<Int>? = nil) -> Int? {
+        let range = range ?? 0..<ids.count
+        var lo = range.lowerBound, hi = range.upperBound
         while lo < hi {
             let mid = (lo + hi) / 2
             if ids[mid] < id { lo = mid + 1 } else { hi = mid }
         }
-        return lo < ids.count && ids[lo] == id ? lo : nil
+        return lo < range.upperBound && ids[lo] == id ? lo : nil
     }
 
     public func nodeTerm(_ n: Int32) -> Term {
@@ -407,11 +409,6 @@ struct TermIDBuckets: Sendable {
     @inline(__always) func position(of id: Int64, in ids: Column<Int64>) -> Int? {
         // shift is 64 with one bucket: a shift by the width gives 0 for Swift's `>>`.
         let b = Int(Self.key(id) >> shift)
-        var lo = Int(starts[b]), hi = Int(starts[b + 1])
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ids[mid] < id { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < Int(starts[b + 1]) && ids[lo] == id ? lo : nil
+        return CSRSnapshot.search(ids, id, in: Int(starts[b])..<Int(starts[b + 1]))
     }
 }

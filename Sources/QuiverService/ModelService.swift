@@ -66,7 +66,7 @@ struct FinalMetrics {
     /// A seeded sample of `k` facts, in the split's order: `eval --sample k` ranks these too.
     static func sample(_ k: Int, of triples: [IndexedTriple], seed: UInt64 = 1) -> [IndexedTriple] {
         var random = SeededRandom(seed: seed)
-        return random.sortedSample(k, of: triples.count).map { triples[$0] }
+        return random.sortedSample(k, of: triples)
     }
 
     /// The split's metrics, and the facts ranked when that is a sample (nil when all of them).

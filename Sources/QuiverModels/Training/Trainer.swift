@@ -103,7 +103,7 @@ public enum Trainer {
         let known = data.knownAnswers()
         let batches = (examples.count + hyper.batch - 1) / hyper.batch
         var history: [EpochRecord] = []
-        var best: (epoch: Int, mrr: Double, parameters: Parameters, metrics: RankingMetrics)?
+        var best: (epoch: Int, parameters: Parameters, metrics: RankingMetrics)?
         var sinceBest = 0
         var stoppedEarly = false, cancelled = false
         var diverged: TrainingOutcome.Divergence?
@@ -112,7 +112,7 @@ public enum Trainer {
         var validation = data.valid
         if let n = Hyperparameters.validationSample(entities: data.entityCount, validFacts: data.valid.count) {
             var pick = SeededRandom.stream(seed: hyper.seed, step: 7)
-            validation = pick.sortedSample(n, of: data.valid.count).map { data.valid[$0] }
+            validation = pick.sortedSample(n, of: data.valid)
         }
         let validatesAll = validation.count == data.valid.count
         var outOfTime = false
@@ -159,8 +159,8 @@ public enum Trainer {
                 let eval = FilteredEvaluation.run(model: model, data: data, triples: validation, known: known, batch: evalBatch,
                                                   threads: hyper.threads, shouldStop: shouldStop)
                 record.validMRR = eval.both.mrr
-                if best == nil || eval.both.mrr > best!.mrr {
-                    best = (epoch, eval.both.mrr, model.parameters, eval.both)
+                if best == nil || eval.both.mrr > best!.metrics.mrr {
+                    best = (epoch, model.parameters, eval.both)
                     sinceBest = 0
                 } else {
                     sinceBest += 1
@@ -174,7 +174,7 @@ public enum Trainer {
             if sinceBest >= hyper.patience { stoppedEarly = true; break }
         }
         if let best { model.parameters = best.parameters }
-        var outcome = TrainingOutcome(model: model, history: history, bestEpoch: best?.epoch ?? history.count, bestValidMRR: best?.mrr,
+        var outcome = TrainingOutcome(model: model, history: history, bestEpoch: best?.epoch ?? history.count, bestValidMRR: best?.metrics.mrr,
                                       seconds: since(started), stoppedEarly: stoppedEarly, cancelled: cancelled, diverged: diverged)
         outcome.stoppedAtBudget = outOfTime
         outcome.bestValid = validatesAll ? best?.metrics : nil

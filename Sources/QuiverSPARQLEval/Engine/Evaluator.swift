@@ -423,9 +423,8 @@ final class Evaluator {
 
     private func evaluateSubSelect(_ sub: SubSelect, graph: ActiveGraph) throws -> Solutions {
         let query = Query(form: .select(sub.select), pattern: sub.pattern, modifiers: sub.modifiers, values: sub.values)
-        let (variables, rows) = try selectRows(query, graph: graph)
-        let keep = Set(variables.map { slot(named: $0) })
-        return padded(rows).map { row in row.indices.map { keep.contains($0) ? row[$0] : Binding.unbound } }
+        // selectRows has cleared the slots outside the subquery's projection already.
+        return padded(try selectRows(query, graph: graph).rows)
     }
 }
 

@@ -153,27 +153,22 @@ extension Evaluator {
             let counted = Array(countedSlots)
             var boundCounts: [Int] = []
             var key = [Int64](repeating: Binding.unbound, count: m.groupBy.count)
+            func newGroup(_ key: [Int64]) -> Int {
+                order.append(key)
+                found.append(SolutionGroup())
+                return found.count - 1
+            }
             func add(_ row: [Int64]) {
                 let g: Int
                 if let s = oneID {
                     let id = s < row.count ? row[s] : Binding.unbound
-                    if let known = byID[id] { g = known } else {
-                        g = found.count
-                        byID[id] = g
-                        order.append([id])
-                        found.append(SolutionGroup())
-                    }
+                    if let known = byID[id] { g = known } else { g = newGroup([id]); byID[id] = g }
                 } else {
                     for (k, c) in m.groupBy.enumerated() {
                         if let s = plainKeys[k] { key[k] = s < row.count ? row[s] : Binding.unbound; continue }
                         key[k] = (try? evaluateExpression(c.expression, row)).map { terms.id($0) } ?? Binding.unbound
                     }
-                    if let known = index[key] { g = known } else {
-                        g = found.count
-                        index[key] = g
-                        order.append(key)
-                        found.append(SolutionGroup())
-                    }
+                    if let known = index[key] { g = known } else { g = newGroup(key); index[key] = g }
                 }
                 found[g].count += 1
                 // COUNT(?v)'s tallies in one flat array (group-major), not a dictionary per group.
